@@ -1,0 +1,81 @@
+"""The article record kept by the store, and the full parsed form read on demand."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """A highlights box: a short heading and its bullet items."""
+
+    heading: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """Everything a parser read from one file, body included."""
+
+    title: str
+    date: dt.date | None = None
+    source: str = ""
+    section: str = ""
+    caption: str = ""
+    dateline: str = ""
+    url: str = ""
+    tags: tuple[str, ...] = ()
+    highlights: tuple[Highlight, ...] = ()
+    body: tuple[str, ...] = ()
+    layout: str = "plain"
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def words(self) -> int:
+        """Number of whitespace-separated words in the body paragraphs."""
+        return sum(len(p.split()) for p in self.body)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article as the store keeps it: headers and counts, no body.
+
+    Bodies are re-read from ``path`` on demand (see :func:`newstui.model.load.read_full`), so a
+    100k-article corpus costs headers only in memory.
+    """
+
+    id: str
+    path: str
+    title: str
+    date: dt.date | None
+    source: str
+    section: str
+    caption: str
+    dateline: str
+    url: str
+    tags: tuple[str, ...]
+    words: int
+    digest: str
+    layout: str
+
+    @property
+    def iso_date(self) -> str | None:
+        """The date as ``YYYY-MM-DD``, or None when unknown."""
+        return self.date.isoformat() if self.date else None
+
+    def to_json(self) -> dict[str, object]:
+        """The documented ``newstui list --json`` record."""
+        return {
+            "id": self.id,
+            "path": self.path,
+            "date": self.iso_date,
+            "title": self.title,
+            "source": self.source,
+            "section": self.section,
+            "tags": list(self.tags),
+            "dateline": self.dateline,
+            "caption": self.caption,
+            "words": self.words,
+            "url": self.url,
+        }

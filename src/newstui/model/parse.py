@@ -1,0 +1,375 @@
+"""Turn the decoded, sanitised text of one file into a :class:`Parsed` article.
+
+Three layouts are understood: the seed layout (a `` date YYYY-MM-DD  Title : Source`` first
+line), YAML front matter (``---`` ... ``---``) and plain text whose first non-empty line is the
+headline. The parsers classify what they recognise and leave everything else in the body, so
+no text of a file is ever lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+import yaml
+
+from newstui.model.article import Highlight, Parsed
+from newstui.model.sanitize import clean_line, clean_text
+
+SEED_HEADER = re.compile(r"^\s*date\s+(\S+)\s+(.*?)\s*$")
+_BULLET = re.compile(r"^\s*[•·▪‣◦*-]\s+")
+_LIST_LINE = re.compile(r"^\s*(?:[•·▪‣◦*+-]|\d{1,3}[.)])\s+")
+_TAG_LINE = re.compile(r"^#[^\s#]")
+_MONTHS = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_MONTH_NUM = {
+    m[:3]: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
+# "Seoul/Moscow, September 12", "NEW DELHI, Sept. 3", "Monday, March 15, 2021".
+_DATELINE = re.compile(
+    rf"^[^.!?:;\"“”]{{1,60}},\s*(?:{_MONTHS})\.?\s+\d{{1,2}}(?:,?\s+\d{{4}})?$", re.IGNORECASE
+)
+_DATE_LINE_PATTERNS = (
+    re.compile(r"^(?:\w+,\s*)?(?P<m>[a-z]+)\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})$", re.I),
+    re.compile(r"^(?:\w+,\s*)?(?P<d>\d{1,2})\s+(?P<m>[a-z]+)\.?,?\s+(?P<y>\d{4})$", re.I),
+    re.compile(r"^(?P<y>\d{4})-(?P<mn>\d{2})-(?P<d>\d{2})$"),
+)
+_ISO_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_URL_LINE = re.compile(r"^(?:Source|URL|Link):\s*(https?://\S+)$", re.IGNORECASE)
+MAX_HEADING = 80
+
+
+class Block:
+    """A paragraph of consecutive non-blank lines and how many blank lines follow it."""
+
+    __slots__ = ("lines", "blanks_after")
+
+    def __init__(self, lines: list[str], blanks_after: int = 0) -> None:
+        self.lines = lines
+        self.blanks_after = blanks_after
+
+    @property
+    def text(self) -> str:
+        """The paragraph as one string; list-like lines keep their own line."""
+        out: list[str] = []
+        for line in self.lines:
+            stripped = line.strip()
+            if out and not _LIST_LINE.match(line):
+                out[-1] = f"{out[-1]} {stripped}"
+            else:
+                out.append(stripped)
+        return "\n".join(out)
+
+
+def split_blocks(lines: Iterable[str]) -> list[Block]:
+    """Group lines into blank-line separated blocks, counting the blanks after each."""
+    blocks: list[Block] = []
+    current: list[str] = []
+    for line in lines:
+        if line.strip():
+            current.append(line)
+        elif current:
+            blocks.append(Block(current, 1))
+            current = []
+        elif blocks:
+            blocks[-1].blanks_after += 1
+    if current:
+        blocks.append(Block(current))
+    return blocks
+
+
+def parse_text(text: str, name: str = "") -> Parsed:
+    """Parse an article from already decoded text; ``name`` is the file name, for dates.
+
+    Never raises on any input: problems are reported in ``Parsed.warnings``.
+    """
+    text = clean_text(text)
+    if text.startswith("---\n"):
+        parsed = _parse_front_matter(text, name)
+        if parsed is not None:
+            return parsed
+    first = text.split("\n", 1)[0]
+    if SEED_HEADER.match(first):
+        return _parse_seed(text)
+    return _parse_plain(text, name, [])
+
+
+def parse_date(value: str) -> dt.date | None:
+    """Read ``YYYY-MM-DD`` strictly; raise ValueError for an impossible date."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError(value)
+    return dt.date.fromisoformat(value)
+
+
+def date_from_line(line: str) -> dt.date | None:
+    """Read a line that is only a date ("Monday, March 15, 2021", "2021-03-15"), else None."""
+    line = line.strip().rstrip(".")
+    for pattern in _DATE_LINE_PATTERNS:
+        m = pattern.match(line)
+        if not m:
+            continue
+        groups = m.groupdict()
+        month = int(groups["mn"]) if groups.get("mn") else _MONTH_NUM.get(groups["m"][:3].lower())
+        if month is None:
+            return None
+        try:
+            return dt.date(int(groups["y"]), month, int(groups["d"]))
+        except ValueError:
+            return None
+    return None
+
+
+def _is_dateline(block: Block) -> bool:
+    line = block.text
+    return len(block.lines) == 1 and len(line) <= MAX_HEADING and bool(_DATELINE.match(line))
+
+
+def _is_caption(blocks: list[Block]) -> bool:
+    """The seed layout sets its picture caption apart with a run of blank lines: a wider gap
+    than the one between body paragraphs."""
+    if len(blocks) < 2 or _is_dateline(blocks[0]):
+        return False
+    gaps = sorted(b.blanks_after for b in blocks[1:-1]) or [1]
+    return blocks[0].blanks_after >= 2 and blocks[0].blanks_after > gaps[len(gaps) // 2]
+
+
+def _is_date_only(block: Block) -> bool:
+    return len(block.lines) == 1 and date_from_line(block.text) is not None
+
+
+def _is_bullets(block: Block) -> bool:
+    return all(_BULLET.match(line) for line in block.lines)
+
+
+def _bullet_items(block: Block) -> list[str]:
+    return [clean_line(_BULLET.sub("", line, count=1)) for line in block.lines]
+
+
+def _is_heading(block: Block) -> bool:
+    text = block.text
+    return len(block.lines) == 1 and 0 < len(text) <= MAX_HEADING and text[-1] not in ".!?:;,"
+
+
+def _tags_from(block: Block) -> list[str] | None:
+    line = " ".join(x.strip() for x in block.lines)
+    if not _TAG_LINE.match(line):
+        return None
+    return [t for t in (clean_line(part) for part in line.split("#")) if t]
+
+
+def dedupe_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Drop empty and case-insensitively repeated tags, keeping the first spelling."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for tag in tags:
+        tag = clean_line(tag).lstrip("#").strip()
+        key = tag.casefold()
+        if tag and key not in seen:
+            seen.add(key)
+            out.append(tag)
+    return tuple(out)
+
+
+def _same(a: str, b: str) -> bool:
+    return clean_line(a).casefold() == clean_line(b).casefold()
+
+
+def _parse_seed(text: str) -> Parsed:
+    lines = text.split("\n")
+    m = SEED_HEADER.match(lines[0])
+    assert m is not None  # parse_text only calls us when the header matched
+    warnings: list[str] = []
+    raw_date, rest = m.group(1), m.group(2)
+    title, sep, source = rest.rpartition(" : ")
+    if not sep:
+        title, source = rest, ""
+    title, source = clean_line(title), clean_line(source)
+    try:
+        date = parse_date(raw_date)
+    except ValueError:
+        date = None
+        warnings.append(f"impossible date {raw_date!r}: date unknown")
+    blocks = split_blocks(lines[1:])
+    section = ""
+    if blocks and _is_bullets(blocks[0]):
+        crumbs = [c for c in _bullet_items(blocks.pop(0)) if c and not _same(c, title)]
+        section = " › ".join(crumbs)
+    while blocks and all(_same(line, title) for line in blocks[0].lines):
+        blocks.pop(0)
+    if not title:
+        title = "(untitled)"
+        warnings.append("no title in the header line")
+    return _finish(
+        blocks,
+        title=title,
+        date=date,
+        source=source,
+        section=section,
+        layout="seed",
+        warnings=warnings,
+    )
+
+
+def _finish(
+    blocks: list[Block],
+    *,
+    title: str,
+    layout: str,
+    warnings: list[str],
+    date: dt.date | None = None,
+    source: str = "",
+    section: str = "",
+    caption: str = "",
+    dateline: str = "",
+    url: str = "",
+    tags: Iterable[str] = (),
+) -> Parsed:
+    """Classify the blocks after the header: tags, highlights, caption, dateline, body."""
+    tag_list = list(tags)
+    if blocks:
+        found = _tags_from(blocks[-1])
+        if found is not None:
+            tag_list.extend(found)
+            blocks.pop()
+    highlights: list[Highlight] = []
+    kept: list[Block] = []
+    for block in blocks:
+        if _is_bullets(block) and kept and _is_heading(kept[-1]) and not _is_dateline(kept[-1]):
+            heading = kept.pop()
+            highlights.append(Highlight(clean_line(heading.text), tuple(_bullet_items(block))))
+        else:
+            kept.append(block)
+    blocks = kept
+    if blocks:
+        found_url = _URL_LINE.match(blocks[-1].text)
+        if found_url and not url:
+            url = found_url.group(1)
+            blocks.pop()
+    if not caption and layout == "seed" and _is_caption(blocks):
+        caption = clean_line(blocks.pop(0).text)
+    if not dateline and blocks and (_is_dateline(blocks[0]) or _is_date_only(blocks[0])):
+        dateline = clean_line(blocks.pop(0).text)
+    if date is None and dateline and layout != "seed":
+        date = date_from_line(dateline)
+    return Parsed(
+        title=title,
+        date=date,
+        source=source,
+        section=section,
+        caption=caption,
+        dateline=dateline,
+        url=url,
+        tags=dedupe_tags(tag_list),
+        highlights=tuple(highlights),
+        body=tuple(b.text for b in blocks),
+        layout=layout,
+        warnings=tuple(warnings),
+    )
+
+
+def _title_from(blocks: list[Block]) -> str:
+    """Take the first line of the first block as the headline, removing it from the blocks."""
+    first = blocks[0]
+    title = clean_line(first.lines.pop(0).lstrip("#"))
+    if not first.lines:
+        blocks.pop(0)
+    return title or "(untitled)"
+
+
+def _parse_plain(text: str, name: str, warnings: list[str], **fields: object) -> Parsed:
+    blocks = split_blocks(text.split("\n"))
+    title = str(fields.pop("title", "") or "")
+    if not title and blocks:
+        title = _title_from(blocks)
+    date = fields.pop("date", None)
+    if date is None:
+        m = _ISO_IN_NAME.search(name)
+        if m:
+            try:
+                date = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                warnings.append(f"impossible date {m.group(0)!r} in file name: ignored")
+    layout = str(fields.pop("layout", "plain"))
+    return _finish(
+        blocks, title=title or "(untitled)", layout=layout, warnings=warnings, date=date, **fields
+    )  # type: ignore[arg-type]
+
+
+def _split_front_matter(text: str) -> tuple[str, str] | None:
+    end = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.MULTILINE)
+    if end is None:
+        return None
+    return text[4 : 4 + end.start()], text[4 + end.end() :]
+
+
+def _as_tags(value: object) -> list[str]:
+    if isinstance(value, str):
+        parts = value.split("#") if "#" in value else value.split(",")
+        return [p for p in parts if p.strip()]
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value if v is not None and not isinstance(v, dict | list)]
+    return []
+
+
+def _parse_front_matter(text: str, name: str) -> Parsed | None:
+    split = _split_front_matter(text)
+    if split is None:
+        return None
+    head, rest = split
+    warnings: list[str] = []
+    try:
+        meta = yaml.safe_load(head)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark is not None else ""
+        warnings.append(f"front matter is not valid YAML{where}: read as plain text")
+        return _parse_plain(text, name, warnings)
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        warnings.append("front matter is not a mapping: read as plain text")
+        return _parse_plain(text, name, warnings)
+    meta = {str(k).lower(): v for k, v in meta.items()}
+    date: dt.date | None = None
+    raw = meta.get("date")
+    if isinstance(raw, dt.datetime):
+        date = raw.date()
+    elif isinstance(raw, dt.date):
+        date = raw
+    elif raw is not None:
+        text_date = str(raw).strip()
+        try:
+            date = parse_date(text_date[:10])
+        except ValueError:
+            date = date_from_line(text_date)
+            if date is None:
+                warnings.append(f"impossible date {text_date!r}: date unknown")
+
+    def field_(key: str, *alts: str) -> str:
+        for k in (key, *alts):
+            v = meta.get(k)
+            if v is not None and not isinstance(v, dict | list):
+                return clean_line(str(v))
+        return ""
+
+    tags = _as_tags(meta.get("tags", meta.get("keywords", meta.get("categories"))))
+    return _parse_plain(
+        rest,
+        name,
+        warnings,
+        title=field_("title", "headline"),
+        date=date,
+        source=field_("source", "publisher", "site"),
+        section=field_("section", "category"),
+        caption=field_("caption"),
+        dateline=field_("dateline"),
+        url=field_("url", "link"),
+        tags=tags,
+        layout="front-matter",
+    )

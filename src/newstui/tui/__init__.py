@@ -1,0 +1,1 @@
+"""Everything that uses Textual lives under this package."""

@@ -1,0 +1,28 @@
+"""Shared fixtures: paths to the project's seeds and a helper to write article files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SEED = SEEDS / "000_bd2a579440594ec9.txt"
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[..., Path]:
+    """Write ``data`` (str or bytes) to ``tmp_path / name`` and return the path."""
+
+    def _write(name: str, data: str | bytes) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, str):
+            path.write_text(data, encoding="utf-8")
+        else:
+            path.write_bytes(data)
+        return path
+
+    return _write

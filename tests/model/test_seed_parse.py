@@ -1,0 +1,73 @@
+"""The reference seed must parse exactly as documented in issue 2."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from newstui.model.load import read_file
+from tests.conftest import SEED
+
+
+def test_seed_fields() -> None:
+    parsed, _ = read_file(str(SEED))
+    assert parsed.layout == "seed"
+    assert parsed.date == dt.date(2023, 9, 13)
+    assert parsed.title == "Kim in Russia amid warnings by US against arms sale deal"
+    assert parsed.source == "The Tribune India"
+    assert parsed.section == "World"
+    assert parsed.caption == (
+        "North Korean leader Kim Jong Un disembarks from his train in the Primorsky region "
+        "of Russia on Tuesday. Reuters"
+    )
+    assert parsed.dateline == "Seoul/Moscow, September 12"
+    assert parsed.warnings == ()
+
+
+def test_seed_body_highlights_tags() -> None:
+    parsed, _ = read_file(str(SEED))
+    assert len(parsed.body) == 5
+    assert parsed.body[0].startswith("North Korean leader Kim Jong Un has arrived in Russia")
+    assert parsed.body[-1].startswith("At the Eastern Economic Forum")
+    assert parsed.body[-1].endswith("— Reuters")
+    assert len(parsed.highlights) == 1
+    box = parsed.highlights[0]
+    assert box.heading == "Destination remains unclear"
+    assert box.items == (
+        "North Korean leader's destination in Russia still remains uncertain.",
+        "Kim is acccompanied by top arms industry and military officials.",
+        "US believes Kim will supply arms and ammo to Russia for Ukraine war.",
+    )
+    assert parsed.tags == (
+        "Kim Jong Un", "North Korea", "Russia", "United States of America USA",
+        "Vladimir Putin", "Washington",
+    )
+
+
+def test_no_text_is_lost() -> None:
+    """Every word of the file is in some field (the title repeats are classified)."""
+    parsed, raw = read_file(str(SEED))
+    kept = " ".join([
+        parsed.title, parsed.source, parsed.section, parsed.caption, parsed.dateline,
+        *parsed.body, *(h.heading for h in parsed.highlights),
+        *(i for h in parsed.highlights for i in h.items), *parsed.tags,
+    ])
+    words = set(kept.replace("#", " ").split())
+    original = raw.decode("utf-8").replace("•", " ").replace("#", " ").split()
+    missing = [w for w in original if w not in words and w not in {"date", "2023-09-13", ":"}]
+    assert missing == []
+
+
+def test_title_with_colon_takes_last_separator(write) -> None:
+    path = write("a.txt", " date 2024-01-02  Budget : what changes : Daily News\n\nBody.\n")
+    parsed, _ = read_file(str(path))
+    assert parsed.title == "Budget : what changes"
+    assert parsed.source == "Daily News"
+
+
+def test_unclassified_text_stays_in_body(write) -> None:
+    text = (" date 2024-01-02  T : S\n\n  • Sport\n  • T\n\nT\n\nA lone line.\n\n"
+            "Para two has words.\n\nOdd trailing thing\n")
+    parsed, _ = read_file(str(write("b.txt", text)))
+    assert parsed.section == "Sport"
+    assert parsed.body == ("A lone line.", "Para two has words.", "Odd trailing thing")
+    assert parsed.caption == ""

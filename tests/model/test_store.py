@@ -1,0 +1,37 @@
+"""The store orders, indexes and re-reads articles."""
+
+from __future__ import annotations
+
+from newstui.model.load import load_paths
+from newstui.model.store import Store
+from tests.conftest import SEEDS
+
+
+def _art(date: str, title: str, tags: str, source: str = "S") -> str:
+    return f" date {date}  {title} : {source}\n\nBody of {title}.\n\n{tags}\n"
+
+
+def test_newest_first_and_indexes(write, tmp_path) -> None:
+    write("a.txt", _art("2021-01-01", "Old", "#X #Y"))
+    write("b.txt", _art("2023-01-01", "New", "#x", source="Other"))
+    write("c.txt", "Undated headline\n\nbody\n")
+    store = Store.from_result(load_paths([str(tmp_path)]))
+    assert [a.title for a in store.articles] == ["New", "Old", "Undated headline"]
+    assert store.tags.most_common() == [("x", 2), ("Y", 1)]
+    assert store.tags.positions["x"] == [0, 1]
+    assert dict(store.sources.most_common()) == {"S": 1, "Other": 1}
+    assert store.find("b") is store.articles[0]
+    assert store.full(store.articles[1]).body == ("Body of Old.",)
+
+
+def test_bundled_corpus_is_real_and_clean() -> None:
+    result = load_paths([str(SEEDS)])
+    store = Store.from_result(result)
+    assert len(store) >= 290
+    assert result.skipped == [] and result.warnings == []
+    wikinews = [a for a in store.articles if a.source == "Wikinews"]
+    assert len(wikinews) >= 290
+    assert all(a.url.startswith("https://en.wikinews.org/wiki/") for a in wikinews)
+    assert all(a.date is not None for a in store.articles)
+    assert store.articles[0].title.startswith("Kim in Russia")
+    assert not any("pre-publication review" in p for a in wikinews for p in store.full(a).body)

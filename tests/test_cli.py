@@ -1,0 +1,128 @@
+"""The command-line contract: output formats, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from newstui import __version__
+from newstui.cli import main
+from tests.conftest import SEED, SEEDS
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list_default_is_bundled_seeds_newest_first(capsys) -> None:
+    code, out, _ = run(capsys, "list")
+    lines = out.splitlines()
+    assert code == 0
+    assert len(lines) >= 290
+    assert lines[0] == ("2023-09-13  The Tribune India  "
+                        "Kim in Russia amid warnings by US against arms sale deal")
+    dates = [line[:10] for line in lines]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_list_json_and_limit(capsys) -> None:
+    code, out, _ = run(capsys, "list", str(SEEDS), "--json", "--limit", "3")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(records) == 3
+    first = records[0]
+    assert set(first) >= {"id", "path", "date", "title", "source", "section", "tags",
+                          "dateline", "caption", "words"}
+    assert first["id"] == "000_bd2a579440594ec9"
+    assert first["date"] == "2023-09-13"
+    assert first["tags"][0] == "Kim Jong Un"
+    assert first["words"] > 250
+
+
+def test_list_json_undated_is_null(capsys, write, tmp_path) -> None:
+    write("x.txt", "Just a headline\n\nBody\n")
+    _, out, _ = run(capsys, "list", str(tmp_path), "--json")
+    assert json.loads(out)["date"] is None
+
+
+def test_show_text_and_json(capsys) -> None:
+    code, out, _ = run(capsys, "show", str(SEED), "000_bd2a579440594ec9")
+    assert code == 0
+    assert out.startswith("Kim in Russia amid warnings by US against arms sale deal\n")
+    assert "Seoul/Moscow, September 12" in out
+    assert "  • US believes Kim will supply arms" in out
+    code, out, _ = run(capsys, "show", str(SEED), "000_bd", "--json")
+    record = json.loads(out)
+    assert len(record["body"]) == 5
+    assert record["highlights"][0]["heading"] == "Destination remains unclear"
+    assert len(record["highlights"][0]["items"]) == 3
+
+
+def test_show_unknown_id_is_one_line_error(capsys) -> None:
+    code, out, err = run(capsys, "show", "no-such-id")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "no article with id 'no-such-id'" in err
+
+
+def test_check_reports_and_exit_status(capsys, write, tmp_path) -> None:
+    write("good.txt", " date 2023-02-31  Bad date : S\n\nBody\n")
+    write("empty.txt", "")
+    code, out, _ = run(capsys, "check", str(tmp_path))
+    lines = out.splitlines()
+    assert code == 1
+    assert f"{tmp_path}/empty.txt: skipped: empty file" in lines
+    assert any(line.startswith(f"{tmp_path}/good.txt: warning: impossible date") for line in lines)
+    assert lines[-1] == "1 articles, 1 skipped, 1 warnings"
+    code, out, _ = run(capsys, "check")
+    assert code == 0 and out.splitlines()[-1].endswith("0 skipped, 0 warnings")
+
+
+def test_tags_most_used_first(capsys, write, tmp_path) -> None:
+    write("a.txt", " date 2023-01-01  A : S\n\nBody\n\n#Rare #Common\n")
+    write("b.txt", " date 2023-01-02  B : S\n\nBody\n\n#common\n")
+    _, out, _ = run(capsys, "tags", str(tmp_path))
+    assert [line.split(None, 1) for line in out.splitlines()] == [["2", "common"], ["1", "Rare"]]
+
+
+def test_file_names_are_sanitised_in_output(capsys, write, tmp_path) -> None:
+    write("bad\x1b[2Jname.txt", "")
+    _, out, _ = run(capsys, "check", str(tmp_path))
+    assert "\x1b" not in out and "/badname.txt: skipped: empty file" in out
+
+
+def test_version_and_help() -> None:
+    for args in (["--version"], ["--help"], ["list", "--help"], ["show", "--help"],
+                 ["check", "--help"], ["tags", "--help"]):
+        proc = subprocess.run([sys.executable, "-m", "newstui", *args], capture_output=True,
+                              text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout.strip()
+    proc = subprocess.run([sys.executable, "-m", "newstui", "--version"], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.stdout.strip() == f"newstui {__version__}"
+
+
+@pytest.mark.parametrize("args", [["list", "--limit", "x"], ["list", "--bogus"]])
+def test_bad_arguments_exit_2_without_traceback(args) -> None:
+    proc = subprocess.run([sys.executable, "-m", "newstui", *args], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "error" in proc.stderr
+
+
+def test_app_without_terminal_is_a_clean_error() -> None:
+    proc = subprocess.run([sys.executable, "-m", "newstui"], capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("newstui: error: the reader needs a terminal")
+
+
+def test_broken_pipe_is_quiet() -> None:
+    proc = subprocess.run(f"{sys.executable} -m newstui list | head -1", shell=True,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.stdout.count("\n") == 1
+    assert "Traceback" not in proc.stderr

@@ -32,6 +32,12 @@ class Parsed:
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
+    def body_text(self) -> str:
+        """Body paragraphs and highlights boxes as one string, for indexing."""
+        boxes = (f"{h.heading} {' '.join(h.items)}" for h in self.highlights)
+        return " ".join((*self.body, *boxes))
+
+    @property
     def words(self) -> int:
         """Number of whitespace-separated words in the body paragraphs."""
         return sum(len(p.split()) for p in self.body)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newstui.model.article import Article, Parsed
+from newstui.model.index import WordIndex, words_of
 from newstui.model.parse import parse_text
 from newstui.model.sanitize import clean_line
 
@@ -35,6 +36,7 @@ class LoadResult:
     articles: list[Article] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    body_index: WordIndex = field(default_factory=WordIndex)
 
 
 def decode(data: bytes) -> tuple[str, str | None]:
@@ -123,21 +125,24 @@ def _walk(top: str) -> Iterator[str]:
 
 def load_paths(
     paths: Iterable[str],
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, LoadResult], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    index_bodies: bool = True,
 ) -> LoadResult:
     """Load every article under ``paths``.
 
-    ``progress`` is called with the number of files seen every 1,000 files; ``cancelled`` is
-    polled as often and stops the load early when it returns True.
+    ``progress`` is called with the number of files seen and the result so far every 500
+    files; ``cancelled`` is polled as often and stops the load early when it returns True.
+    With ``index_bodies`` the body words are indexed for search while the text is at hand
+    (bodies themselves are not kept).
     """
     result = LoadResult()
     ids: set[str] = set()
     digests: dict[str, str] = {}
     for count, path in enumerate(iter_files(paths, result.skipped), 1):
-        if count % 1000 == 0:
+        if count % 500 == 0:
             if progress is not None:
-                progress(count)
+                progress(count, result)
             if cancelled is not None and cancelled():
                 break
         try:
@@ -155,6 +160,8 @@ def load_paths(
             continue
         digests[digest] = path
         result.warnings.extend((path, w) for w in parsed.warnings)
+        if index_bodies:
+            result.body_index.add(len(result.articles), words_of(parsed.body_text))
         result.articles.append(_article(parsed, path, digest, ids))
     return result
 

@@ -1,16 +1,24 @@
-"""The in-memory store: articles newest first, with indexes for tags, sources, sections, dates."""
+"""The in-memory store: articles with indexes for tags, sources, sections, dates and words.
+
+Articles are numbered by load order ("docs"): the word indexes are built while loading, so
+they refer to those numbers. ``order`` lists the docs newest first and ``rank`` maps a doc to
+its place in that order, which is how every list is sorted by date.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from newstui.model.article import Article, Parsed
+from newstui.model.index import WordIndex, words_of
 from newstui.model.load import LoadResult, read_full
 
 
-def _newest_first(article: Article) -> tuple[int, int, str, str]:
+def _newest_first(article: Article) -> tuple[bool, int, str, str]:
     # Undated articles go last; among equals, title then id keep the order deterministic.
     ordinal = article.date.toordinal() if article.date else 0
     return (article.date is None, -ordinal, article.title.casefold(), article.id)
@@ -22,63 +30,73 @@ class Facet:
     def __init__(self) -> None:
         self._spelling: dict[str, str] = {}
         self._counts: Counter[str] = Counter()
-        self.positions: dict[str, list[int]] = {}
+        self.docs: dict[str, list[int]] = {}
 
-    def add(self, value: str, position: int) -> None:
-        """Count ``value`` for the article at ``position`` in the store."""
+    def add(self, value: str, doc: int) -> None:
+        """Count ``value`` for article ``doc``."""
         if not value:
             return
         key = value.casefold()
         self._spelling.setdefault(key, value)
         self._counts[key] += 1
-        self.positions.setdefault(key, []).append(position)
+        self.docs.setdefault(key, []).append(doc)
 
     def most_common(self) -> list[tuple[str, int]]:
         """Values with their counts, most used first, ties alphabetical."""
         ranked = sorted(self._counts.items(), key=lambda kv: (-kv[1], kv[0]))
         return [(self._spelling[k], n) for k, n in ranked]
 
+    def spelling(self, key: str) -> str:
+        """The first spelling seen of the casefolded ``key``."""
+        return self._spelling.get(key, key)
+
     def __len__(self) -> int:
         return len(self._counts)
 
 
 class Store:
-    """All loaded articles, newest first, addressable by id and by position."""
+    """All loaded articles, addressable by id, doc number, or newest-first position."""
 
     def __init__(self, articles: Iterable[Article], result: LoadResult | None = None) -> None:
-        self.articles: list[Article] = sorted(articles, key=_newest_first)
-        self.result = result or LoadResult()
-        self.by_id: dict[str, Article] = {a.id: a for a in self.articles}
-        self.position: dict[str, int] = {a.id: i for i, a in enumerate(self.articles)}
+        self.docs: list[Article] = list(articles)
+        self.result = result or LoadResult(articles=self.docs)
+        self.order: list[int] = sorted(range(len(self.docs)),
+                                       key=lambda d: _newest_first(self.docs[d]))
+        self.rank = array("I", bytes(4 * len(self.docs)))
+        for r, d in enumerate(self.order):
+            self.rank[d] = r
+        self.articles: list[Article] = [self.docs[d] for d in self.order]
+        self.doc_of: dict[str, int] = {a.id: d for d, a in enumerate(self.docs)}
         self.tags, self.sources, self.sections = Facet(), Facet(), Facet()
         self.dates: dict[dt.date, list[int]] = {}
-        for i, article in enumerate(self.articles):
+        for d in self.order:
+            article = self.docs[d]
             for tag in article.tags:
-                self.tags.add(tag, i)
-            self.sources.add(article.source, i)
-            self.sections.add(article.section, i)
+                self.tags.add(tag, d)
+            self.sources.add(article.source, d)
+            self.sections.add(article.section, d)
             if article.date:
-                self.dates.setdefault(article.date, []).append(i)
+                self.dates.setdefault(article.date, []).append(d)
+        self._indexes: dict[str, WordIndex] | None = None
+        self._lock = threading.Lock()
 
     @classmethod
     def from_result(cls, result: LoadResult) -> Store:
-        """Build a store from a :class:`LoadResult`, keeping its report."""
+        """Build a store from a :class:`LoadResult`, keeping its report and body index."""
         return cls(result.articles, result)
 
     def __len__(self) -> int:
-        return len(self.articles)
-
-    def __getitem__(self, position: int) -> Article:
-        return self.articles[position]
+        return len(self.docs)
 
     def get(self, article_id: str) -> Article | None:
         """The article with ``article_id``, or None."""
-        return self.by_id.get(article_id)
+        d = self.doc_of.get(article_id)
+        return None if d is None else self.docs[d]
 
     def find(self, key: str) -> Article | None:
         """An article by exact id, else by a unique id prefix."""
-        if key in self.by_id:
-            return self.by_id[key]
+        if (article := self.get(key)) is not None:
+            return article
         matches = [a for a in self.articles if a.id.startswith(key)]
         return matches[0] if len(matches) == 1 else None
 
@@ -86,6 +104,15 @@ class Store:
         """The article with its body, re-read from disk (raises ``Unusable`` if it is gone)."""
         return read_full(article)
 
-    def select(self, positions: Sequence[int]) -> list[Article]:
-        """The articles at ``positions``."""
-        return [self.articles[i] for i in positions]
+    def indexes(self) -> dict[str, WordIndex]:
+        """Word indexes per field group (title, tags, meta, body), built on first use."""
+        with self._lock:
+            if self._indexes is None:
+                title, tags, meta = WordIndex(), WordIndex(), WordIndex()
+                for d, a in enumerate(self.docs):
+                    title.add(d, words_of(a.title))
+                    tags.add(d, words_of(" ".join(a.tags)))
+                    meta.add(d, words_of(f"{a.source} {a.section} {a.dateline} {a.caption}"))
+                self._indexes = {"title": title, "tags": tags, "meta": meta,
+                                 "body": self.result.body_index}
+            return self._indexes

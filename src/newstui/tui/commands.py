@@ -1,0 +1,64 @@
+"""Command palette providers: open an article by title, filter by tag, app commands."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz, process
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+if TYPE_CHECKING:
+    from newstui.tui.app import NewsApp
+
+LIMIT = 20
+
+
+class NewsCommands(Provider):
+    """Articles (by title), tags, and the app's own actions."""
+
+    @property
+    def news(self) -> NewsApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def _actions(self) -> list[tuple[str, str]]:
+        return [
+            ("Toggle layout (side by side / stacked)", "toggle_layout"),
+            ("Full-screen article", "toggle_full"),
+            ("Switch sort (relevance / date)", "toggle_sort"),
+            ("Clear filter", "clear_filter"),
+            ("Help: keys and query syntax", "help"),
+            ("Quit", "quit"),
+        ]
+
+    async def discover(self) -> Hits:
+        """The app commands, shown before anything is typed."""
+        for label, action in self._actions():
+            yield DiscoveryHit(Content(label), partial(self.news.run_action, action),
+                               text=label)
+
+    async def search(self, query: str) -> Hits:
+        """Commands, then tags, then articles matching ``query``."""
+        matcher = self.matcher(query)
+        for label, action in self._actions():
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, Content(label), partial(self.news.run_action, action),
+                          text=label)
+        store = self.news.store
+        if store is None or not query.strip():
+            return
+        tags = [tag for tag, _ in store.tags.most_common()]
+        for tag, score, _ in process.extract(query, tags, scorer=fuzz.WRatio, limit=LIMIT // 2,
+                                             score_cutoff=60):
+            label = f"Filter by tag: {tag}"
+            yield Hit(score / 100 * 0.9, Content(label),
+                      partial(self.news.filter_by_tag, tag), text=label)
+        result = self.news.engine_search(query)
+        for rank, doc in enumerate(result.docs[:LIMIT]):
+            article = store.docs[doc]
+            label = f"Open: {article.title}"
+            yield Hit(0.8 - rank * 0.01, Content(label),
+                      partial(self.news.open_article, article.id), text=label)

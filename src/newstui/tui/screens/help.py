@@ -1,0 +1,75 @@
+"""The help screen: every binding by pane, with the keys in effect (remaps included)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+QUERY_HELP = """\
+Query syntax
+  words            all must match, fuzzily (typos ok: ukrane, putn); 1-2 letters = prefix
+  "exact phrase"   the words in this order
+  -word  -tag:x    exclude
+  a or b           either; ( ) group
+  tag:x  tag:"north korea"  source:x  section:x  title:x
+  after:2023  before:2023-06  on:2023-09-13  after:7d (also 3w, 2m, 1y)
+  is:unread  is:read  is:starred
+  o switches relevance / date order while a query is active."""
+
+
+def key_names(keys: str) -> str:
+    """``ctrl+p,down`` -> ``Ctrl+P / ↓`` for display."""
+    names = {"down": "↓", "up": "↑", "left": "←", "right": "→", "pagedown": "PgDn",
+             "pageup": "PgUp", "home": "Home", "end": "End", "enter": "Enter",
+             "escape": "Esc", "space": "Space", "tab": "Tab", "shift+tab": "Shift+Tab",
+             "slash": "/", "question_mark": "?"}
+    out = []
+    for key in keys.split(","):
+        key = key.strip()
+        if key in names:
+            out.append(names[key])
+        elif key.startswith("ctrl+"):
+            out.append("Ctrl+" + key[5:].upper())
+        else:
+            out.append(key)
+    return " / ".join(out)
+
+
+def help_lines(panes: Iterable[tuple[str, Iterable[Binding]]],
+               keymap: Mapping[str, str]) -> list[str]:
+    """One line per binding, grouped by pane, with remapped keys from ``keymap``."""
+    lines: list[str] = []
+    for pane, bindings in panes:
+        lines += ["", pane]
+        for binding in bindings:
+            keys = keymap.get(binding.id or "", binding.key)
+            lines.append(f"  {key_names(keys):<22} {binding.description}")
+    return lines
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists every binding by pane and the query syntax."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll { width: 90; max-width: 100%; height: 90%;
+                                  border: round $primary; background: $surface; padding: 0 1; }
+    """
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__()
+        self.lines = lines
+
+    def compose(self) -> ComposeResult:
+        """The binding table and the query help, as plain text."""
+        with VerticalScroll():
+            yield Static(Content("newstui keys  (Esc, q or ? closes)"))
+            yield Static(Content("\n".join(self.lines)))
+            yield Static(Content("\n" + QUERY_HELP))

@@ -1,0 +1,301 @@
+"""The article pane: title, meta line, caption, body, highlights box and tag chips.
+
+It is a Line-API view too: the article is wrapped to the pane lazily, one screenful first and
+the rest in small chunks between keystrokes, so a 6 MB article opens as fast as a short one.
+Text always reaches the screen as plain ``Segment`` text, never as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from newstui.model.article import Article, Parsed
+from newstui.model.search import spans
+from newstui.tui.cells import shorten, wrap
+
+Line = list[tuple[str, str]]  # (text, component-class suffix) pieces of one screen line
+CHUNK_LINES = 400
+_MARKED = frozenset({"title", "body", "caption"})
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """Shows one article; posts :class:`Step` for J/K."""
+
+    BINDINGS = [
+        Binding("j,down", "scroll_lines(1)", "Down", show=False, id="article.down"),
+        Binding("k,up", "scroll_lines(-1)", "Up", show=False, id="article.up"),
+        Binding("space,pagedown", "page(1)", "Page", id="article.page_down"),
+        Binding("b,pageup", "page(-1)", "Page up", show=False, id="article.page_up"),
+        Binding("g,home", "edge(0)", "Top", show=False, id="article.top"),
+        Binding("G,end", "edge(1)", "Bottom", show=False, id="article.bottom"),
+        Binding("J", "step(1)", "Next article", id="article.next"),
+        Binding("K", "step(-1)", "Prev article", id="article.previous"),
+        Binding("n", "hit(1)", "Next hit", show=False, id="article.next_hit"),
+        Binding("N", "hit(-1)", "Previous hit", show=False, id="article.previous_hit"),
+    ]
+    COMPONENT_CLASSES = {
+        "article-view--title", "article-view--meta", "article-view--caption",
+        "article-view--body", "article-view--box", "article-view--box-heading",
+        "article-view--tag", "article-view--note", "article-view--match",
+    }
+    DEFAULT_CSS = """
+    ArticleView { background: $background; overflow-x: hidden; padding: 0 1;
+                  scrollbar-gutter: stable; scrollbar-size-vertical: 1; }
+    ArticleView > .article-view--title { text-style: bold; color: $text; }
+    ArticleView > .article-view--meta { color: $text-muted; }
+    ArticleView > .article-view--caption { text-style: italic; color: $text-muted; }
+    ArticleView > .article-view--box { color: $secondary; }
+    ArticleView > .article-view--box-heading { text-style: bold; color: $secondary; }
+    ArticleView > .article-view--tag { background: $primary 30%; color: $text; }
+    ArticleView > .article-view--note { color: $text-muted; text-style: italic; }
+    ArticleView > .article-view--match { text-style: bold underline; color: $warning; }
+    """
+
+    class Step(Message):
+        """Show the next (1) or previous (-1) article in the list."""
+
+        def __init__(self, direction: int) -> None:
+            self.direction = direction
+            super().__init__()
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self.article: Article | None = None
+        self.parsed: Parsed | None = None
+        self.note = "No article selected."
+        self._lines: list[Line] = []
+        self._pending: Iterator[Line] | None = None
+        self._width = 0
+        self._styles: dict[str, Style] = {}
+        self._words: frozenset[str] = frozenset()
+        self._phrases: tuple[str, ...] = ()
+
+    # -- data in -----------------------------------------------------------------------------
+    def show(self, article: Article | None, parsed: Parsed | None, note: str = "") -> None:
+        """Show ``article`` with its body ``parsed`` (or just ``note`` when there is none)."""
+        same = self.article is not None and article is not None and article.id == self.article.id
+        self.article, self.parsed, self.note = article, parsed, note
+        self._relayout()
+        if not same:
+            self.scroll_to(y=0, animate=False, immediate=True)
+
+    def set_marks(self, words: frozenset[str], phrases: tuple[str, ...]) -> None:
+        """Highlight these matched words and phrases (from the current query)."""
+        if (words, phrases) != (self._words, self._phrases):
+            self._words, self._phrases = words, phrases
+            self.refresh()
+
+    def hit_lines(self) -> list[int]:
+        """Indexes of the wrapped lines that contain a highlighted match."""
+        if not self._words and not self._phrases:
+            return []
+        self._drain()
+        return [i for i, line in enumerate(self._lines)
+                if any(name in _MARKED and self._spans(text) for text, name in line)]
+
+    def _spans(self, text: str) -> list[tuple[int, int]]:
+        return spans(text, self._words, self._phrases)
+
+    @property
+    def line_count(self) -> int:
+        """Lines wrapped so far (all of them once wrapping has finished)."""
+        return len(self._lines)
+
+    @property
+    def wrapping(self) -> bool:
+        """True while part of the article is still waiting to be wrapped."""
+        return self._pending is not None
+
+    def text_lines(self) -> list[str]:
+        """The wrapped article as plain strings (used by tests and for copying)."""
+        self._drain()
+        return ["".join(text for text, _ in line) for line in self._lines]
+
+    # -- layout --------------------------------------------------------------------------------
+    def _relayout(self) -> None:
+        self._width = max(10, self.scrollable_content_region.width or 78)
+        self._lines, self._pending = [], self._generate(self._width)
+        self._styles.clear()
+        self._pull(max(self.size.height, 24) + int(self.scroll_y) + 1)
+        if self._pending is not None:
+            self.set_timer(0.001, self._continue)
+
+    def _continue(self) -> None:
+        # Wrap the rest in chunks between other events, so keys are never kept waiting.
+        self._pull(len(self._lines) + CHUNK_LINES)
+        if self._pending is not None:
+            self.set_timer(0.001, self._continue)
+
+    def _pull(self, count: int) -> None:
+        if self._pending is None:
+            return
+        for line in self._pending:
+            self._lines.append(line)
+            if len(self._lines) >= count:
+                break
+        else:
+            self._pending = None
+        self.virtual_size = Size(self._width, len(self._lines) + (1 if self._pending else 0))
+        self.refresh()
+
+    def _drain(self) -> None:
+        self._pull(1 << 62)
+
+    def _generate(self, width: int) -> Iterator[Line]:
+        article, parsed = self.article, self.parsed
+        if article is None:
+            yield [(self.note, "note")]
+            return
+        for text in wrap(article.title, width):
+            yield [(text, "title")]
+        meta = " · ".join(x for x in (article.iso_date or "date unknown", article.source,
+                                      article.section, article.dateline) if x)
+        for text in wrap(meta, width):
+            yield [(text, "meta")]
+        if article.caption:
+            yield []
+            for text in wrap(article.caption, width - 2):
+                yield [("▍ ", "box"), (text, "caption")]
+        if self.note:
+            yield []
+            for text in wrap(self.note, width):
+                yield [(text, "note")]
+        if parsed is not None:
+            for paragraph in parsed.body:
+                yield []
+                for part in paragraph.split("\n"):
+                    for text in wrap(part, width):
+                        yield [(text, "body")]
+            for box in parsed.highlights:
+                yield []
+                yield from self._box(box.heading, box.items, width)
+        if article.tags:
+            yield []
+            yield from self._chips(article.tags, width)
+        if article.url:
+            yield []
+            for text in wrap(f"Source: {article.url}", width):
+                yield [(text, "meta")]
+
+    def _box(self, heading: str, items: tuple[str, ...], width: int) -> Iterator[Line]:
+        inner = max(4, min(width, 90) - 4)
+        title = heading or "Highlights"
+        top = f"┌─ {shorten(title, inner - 2)} "
+        yield [(top + "─" * max(0, inner + 3 - cell_len(top)) + "┐", "box-heading")]
+        for item in items:
+            for i, text in enumerate(wrap(item, inner - 2)):
+                lead = "• " if i == 0 else "  "
+                pad = " " * max(0, inner - 2 - cell_len(text))
+                yield [("│ ", "box"), (lead + text + pad, "body"), (" │", "box")]
+        yield [("└" + "─" * (inner + 2) + "┘", "box")]
+
+    def _chips(self, tags: tuple[str, ...], width: int) -> Iterator[Line]:
+        line: Line = []
+        used = 0
+        for tag in tags:
+            chip = f" {shorten(tag, width - 2)} "
+            size = cell_len(chip)
+            if line and used + 1 + size > width:
+                yield line
+                line, used = [], 0
+            if line:
+                line.append((" ", "body"))
+                used += 1
+            line.append((chip, "tag"))
+            used += size
+        if line:
+            yield line
+
+    # -- rendering -----------------------------------------------------------------------------
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self.rich_style + self.get_component_rich_style(
+                f"article-view--{name}", partial=True)
+            self._styles[name] = style
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        """Render screen line ``y`` of the article at the current scroll position."""
+        index = int(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        if index >= len(self._lines):
+            self._pull(index + 1)
+        if index >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        segments: list[Segment] = []
+        match = self._style("match")
+        for text, name in self._lines[index]:
+            style = self._style(name)
+            marks = self._spans(text) if name in _MARKED else []
+            if not marks:
+                segments.append(Segment(text, style))
+                continue
+            cursor = 0
+            for start, end in marks:
+                if start < cursor:
+                    continue
+                segments += [Segment(text[cursor:start], style), Segment(text[start:end], match)]
+                cursor = end
+            segments.append(Segment(text[cursor:], style))
+        return Strip(segments).adjust_cell_length(width, self.rich_style).apply_offsets(0, index)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Re-wrap at the new width, keeping the reading position roughly in place."""
+        if self.scrollable_content_region.width != self._width:
+            fraction = self.scroll_y / max(1, len(self._lines))
+            self._relayout()
+            self._drain() if fraction > 0 else None
+            self.scroll_to(y=int(fraction * len(self._lines)), animate=False, immediate=True)
+
+    def on_mount(self) -> None:
+        """Lay out the placeholder note."""
+        self._relayout()
+
+    def notify_style_update(self) -> None:
+        """Theme changed: forget cached styles."""
+        self._styles.clear()
+        super().notify_style_update()
+
+    # -- actions -------------------------------------------------------------------------------
+    def action_scroll_lines(self, delta: int) -> None:
+        """Scroll ``delta`` lines."""
+        self._pull(int(self.scroll_y) + self.size.height + delta + 1)
+        self.scroll_to(y=self.scroll_y + delta, animate=False)
+
+    def action_page(self, direction: int) -> None:
+        """Scroll a page (keeping one line of context)."""
+        delta = direction * max(1, self.size.height - 1)
+        self.action_scroll_lines(delta)
+
+    def action_edge(self, bottom: int) -> None:
+        """Go to the top (0) or the bottom (1)."""
+        if bottom:
+            self._drain()
+        self.scroll_to(y=self.max_scroll_y if bottom else 0, animate=False)
+
+    def action_hit(self, direction: int) -> None:
+        """Scroll to the next (1) or previous (-1) line holding a match."""
+        top = int(self.scroll_y)
+        lines = self.hit_lines()
+        after = [i for i in lines if (i > top if direction > 0 else i < top)]
+        if not after:
+            self.notify("No more matches" if lines else "No matches in this article",
+                        timeout=2)
+            return
+        self.scroll_to(y=after[0] if direction > 0 else after[-1], animate=False)
+
+    def action_step(self, direction: int) -> None:
+        """Ask for the next or previous article."""
+        self.post_message(self.Step(direction))
+

@@ -1,0 +1,95 @@
+"""The filter bar: a query input, the ``N of M`` count, and an inline error or hint."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Input, Static
+
+
+class QueryInput(Input):
+    """The query input; ``Esc`` clears it, a second ``Esc`` leaves it."""
+
+    BINDINGS = [
+        Binding("escape", "clear_or_leave", "Clear / back", id="filter.clear"),
+        Binding("enter", "leave", "To list", id="filter.submit"),
+        Binding("tab", "complete", "Complete", show=False, id="filter.complete"),
+    ]
+
+    class Leave(Message):
+        """The user is done typing and wants the list back."""
+
+    def action_clear_or_leave(self) -> None:
+        """First Esc clears the query, the next one returns to the list."""
+        if self.value:
+            self.value = ""
+        else:
+            self.post_message(self.Leave())
+
+    def action_leave(self) -> None:
+        """Enter: go to the list."""
+        self.post_message(self.Leave())
+
+    def action_complete(self) -> None:
+        """Accept the suggestion, if any; otherwise move focus on as Tab normally does."""
+        if self._suggestion and self._suggestion != self.value:
+            self.value = self._suggestion
+            self.cursor_position = len(self.value)
+        else:
+            self.screen.focus_next()
+
+
+class FilterBar(Horizontal):
+    """Posts :class:`Changed` with the query text as the user types."""
+
+    DEFAULT_CSS = """
+    FilterBar { height: 1; background: $panel; }
+    FilterBar > #filter-label { width: auto; padding: 0 1; color: $text-muted; }
+    FilterBar > QueryInput { border: none; height: 1; padding: 0; width: 1fr;
+                             background: $panel; }
+    FilterBar > QueryInput:focus { border: none; background: $boost; }
+    FilterBar > #filter-message { width: auto; max-width: 60%; padding: 0 1; color: $error; }
+    FilterBar > #filter-count { width: auto; padding: 0 1; color: $text-muted; }
+    """
+
+    class Changed(Message):
+        """The query text changed."""
+
+        def __init__(self, text: str) -> None:
+            self.text = text
+            super().__init__()
+
+    def compose(self) -> ComposeResult:
+        """Label, input, message, count."""
+        yield Static(Content("/ filter"), id="filter-label")
+        yield QueryInput(placeholder='words, "phrase", tag:x, source:x, after:2023, -word, a or b',
+                         id="filter-input", select_on_focus=False)
+        yield Static(Content(""), id="filter-message")
+        yield Static(Content(""), id="filter-count")
+
+    def on_mount(self) -> None:
+        """No blinking cursor: each blink is a redraw sent over SSH."""
+        self.query_one(QueryInput).cursor_blink = False
+
+    @property
+    def input(self) -> QueryInput:
+        """The query input widget."""
+        return self.query_one(QueryInput)
+
+    @on(Input.Changed, "#filter-input")
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.Changed(event.value))
+
+    def set_count(self, shown: int, total: int, note: str = "") -> None:
+        """Show ``shown of total`` (plus a short note such as ``loading``)."""
+        text = f"{shown:,} of {total:,}" + (f" · {note}" if note else "")
+        self.query_one("#filter-count", Static).update(Content(text))
+
+    def set_message(self, message: str) -> None:
+        """Show an inline error or hint (empty to clear)."""
+        self.query_one("#filter-message", Static).update(Content(message))

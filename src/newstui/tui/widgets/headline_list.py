@@ -1,0 +1,240 @@
+"""The headline list: a virtual list that renders only the rows on screen (Line API).
+
+Rows are doc numbers of a store, in display order. Moving the cursor refreshes just the two
+rows that changed, and a new result set costs one assignment and one repaint, never a rebuild
+of widgets, so 100k rows behave like 100.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from newstui.model.article import Article
+from newstui.model.store import Store
+from newstui.tui.cells import fit
+
+Marker = Callable[[str], list[tuple[int, int]]]
+
+
+class HeadlineList(ScrollView, can_focus=True):
+    """Date, source, title and tags of each article in ``rows`` (doc numbers of a store)."""
+
+    BINDINGS = [
+        Binding("j,down", "cursor(1)", "Down", show=False, id="list.down"),
+        Binding("k,up", "cursor(-1)", "Up", show=False, id="list.up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="list.page_down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="list.page_up"),
+        Binding("g,home", "jump(0)", "First", show=False, id="list.first"),
+        Binding("G,end", "jump(-1)", "Last", show=False, id="list.last"),
+        Binding("enter", "open", "Open", id="list.open"),
+    ]
+    COMPONENT_CLASSES = {
+        "headline-list--cursor",
+        "headline-list--date",
+        "headline-list--source",
+        "headline-list--tags",
+        "headline-list--match",
+    }
+    DEFAULT_CSS = """
+    HeadlineList { background: $background; overflow-x: hidden; scrollbar-gutter: stable;
+                   scrollbar-size-vertical: 1; }
+    HeadlineList > .headline-list--cursor { background: $primary 40%; text-style: bold; }
+    HeadlineList:focus > .headline-list--cursor { background: $primary; color: $text; }
+    HeadlineList > .headline-list--date { color: $text-muted; }
+    HeadlineList > .headline-list--source { color: $secondary; }
+    HeadlineList > .headline-list--tags { color: $accent; }
+    HeadlineList > .headline-list--match { text-style: bold underline; color: $warning; }
+    """
+
+    class Highlighted(Message):
+        """The cursor moved to another article (``article`` is None when the list is empty)."""
+
+        def __init__(self, article: Article | None) -> None:
+            self.article = article
+            super().__init__()
+
+    class Opened(Message):
+        """The user asked to read the article under the cursor."""
+
+        def __init__(self, article: Article) -> None:
+            self.article = article
+            super().__init__()
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self.store: Store | None = None
+        self.rows: Sequence[int] = ()
+        self.marker: Marker | None = None
+        self.empty_message = "Loading…"
+        self.cursor = 0
+        self._cache: LRUCache[tuple[int, int, bool], Strip] = LRUCache(1024)
+
+    # -- data in -----------------------------------------------------------------------------
+    def set_rows(self, store: Store, rows: Sequence[int], marker: Marker | None = None,
+                 keep: str | None = None, empty_message: str = "") -> None:
+        """Show docs ``rows`` of ``store``; keep the cursor on article ``keep`` if still shown.
+
+        ``marker`` returns the character spans of a title or tag string to highlight.
+        """
+        self.store, self.rows, self.marker = store, rows, marker
+        self.empty_message = empty_message
+        self._cache.clear()
+        cursor = 0
+        if keep is not None and (doc := store.doc_of.get(keep)) is not None:
+            cursor = _find(rows, doc)
+        self.virtual_size = Size(self.size.width, len(rows))
+        self.cursor = -1
+        self.move_to(cursor, force=True)
+        self.refresh()
+
+    @property
+    def current(self) -> Article | None:
+        """The article under the cursor."""
+        if self.store is None or not self.rows or not 0 <= self.cursor < len(self.rows):
+            return None
+        return self.store.docs[self.rows[self.cursor]]
+
+    # -- movement ------------------------------------------------------------------------------
+    def move_to(self, index: int, force: bool = False) -> None:
+        """Put the cursor on row ``index`` (clamped), scroll it into view, tell the app."""
+        index = max(0, min(index, len(self.rows) - 1)) if self.rows else 0
+        if index == self.cursor and not force:
+            return
+        old, self.cursor = self.cursor, index
+        self._refresh_row(old)
+        self._refresh_row(index)
+        height = max(1, self.scrollable_content_region.height)
+        top = int(self.scroll_y)
+        if index < top:
+            self.scroll_to(y=index, animate=False, immediate=True)
+        elif index >= top + height:
+            self.scroll_to(y=index - height + 1, animate=False, immediate=True)
+        self.post_message(self.Highlighted(self.current))
+
+    def _refresh_row(self, index: int) -> None:
+        # Cached strips are keyed by selection too, so a refresh is enough: no invalidation.
+        if index >= 0:
+            self.refresh_lines(index, 1)
+
+    def action_cursor(self, delta: int) -> None:
+        """Move the cursor ``delta`` rows."""
+        self.move_to(self.cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        """Move the cursor a page up or down."""
+        page = max(1, self.scrollable_content_region.height - 1)
+        self.move_to(self.cursor + direction * page)
+
+    def action_jump(self, where: int) -> None:
+        """Go to the first row (0) or the last (-1)."""
+        self.move_to(len(self.rows) - 1 if where < 0 else 0)
+
+    def action_open(self) -> None:
+        """Open the article under the cursor."""
+        if (article := self.current) is not None:
+            self.post_message(self.Opened(article))
+
+    def on_click(self, event: events.Click) -> None:
+        """Select the clicked row; a double click opens it."""
+        row = int(self.scroll_y) + event.y
+        if 0 <= row < len(self.rows):
+            self.move_to(row)
+            if event.chain >= 2:
+                self.action_open()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Columns depend on the width: drop cached rows, keep the cursor visible."""
+        self._cache.clear()
+        self.virtual_size = Size(event.size.width, len(self.rows))
+        self.call_after_refresh(self.move_to, self.cursor, True)
+
+    # -- rendering -----------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        """Render screen line ``y``: the row at the current scroll offset plus ``y``."""
+        index = int(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        if self.store is None or not 0 <= index < len(self.rows):
+            if index == 0 and self.empty_message:
+                style = self.get_component_rich_style("headline-list--date")
+                line = Strip([Segment("  " + self.empty_message, style)])
+                return line.adjust_cell_length(width, self.rich_style)
+            return Strip.blank(width, self.rich_style)
+        selected = index == self.cursor
+        key = (index, width, selected)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._render_row(index, width, selected)
+            self._cache[key] = strip
+        return strip.apply_offsets(0, index)
+
+    def _columns(self, width: int) -> tuple[int, int, int]:
+        """Widths of source, title and tags for a row ``width`` cells wide."""
+        source = 0 if width < 60 else min(18, max(8, width // 8))
+        tags = 0 if width < 100 else min(40, width // 4)
+        fixed = 2 + 10 + 2 + (source + 2 if source else 0) + (tags + 2 if tags else 0)
+        return source, max(10, width - fixed), tags
+
+    def _render_row(self, index: int, width: int, selected: bool) -> Strip:
+        assert self.store is not None
+        article = self.store.docs[self.rows[index]]
+        base = self.rich_style
+        if selected:
+            base = base + self.get_component_rich_style("headline-list--cursor")
+        date_style = base + self.get_component_rich_style("headline-list--date", partial=True)
+        source_style = base + self.get_component_rich_style("headline-list--source", partial=True)
+        tag_style = base + self.get_component_rich_style("headline-list--tags", partial=True)
+        match_style = self.get_component_rich_style("headline-list--match", partial=True)
+        source_w, title_w, tags_w = self._columns(width)
+        mark = self.marker or _no_marks
+        segments = [Segment("▌ " if selected else "  ", base),
+                    Segment(fit(article.iso_date or "", 10), date_style), Segment("  ", base)]
+        if source_w:
+            segments += [Segment(fit(article.source, source_w), source_style), Segment("  ", base)]
+        title = fit(article.title, title_w)
+        segments += _highlighted(title, mark(title), base, base + match_style)
+        if tags_w:
+            tags = " ".join(f"#{t}" for t in article.tags)
+            segments += [Segment("  ", base)]
+            tags = fit(tags, tags_w)
+            segments += _highlighted(tags, mark(tags), tag_style, tag_style + match_style)
+        strip = Strip(segments)
+        return strip.adjust_cell_length(width, base)
+
+
+def _no_marks(text: str) -> list[tuple[int, int]]:
+    return []
+
+
+def _find(rows: Sequence[int], doc: int) -> int:
+    """Index of ``doc`` in ``rows``, or 0."""
+    try:
+        return rows.index(doc)  # type: ignore[attr-defined]
+    except ValueError:
+        return 0
+
+
+def _highlighted(text: str, spans: list[tuple[int, int]], style: Style,
+                 match: Style) -> list[Segment]:
+    """Segments of ``text`` with character ``spans`` in the ``match`` style."""
+    if not spans:
+        return [Segment(text, style)]
+    out: list[Segment] = []
+    cursor = 0
+    for start, end in sorted(spans):
+        start, end = max(start, cursor), min(end, len(text))
+        if start >= end:
+            continue
+        out += [Segment(text[cursor:start], style), Segment(text[start:end], match)]
+        cursor = end
+    out.append(Segment(text[cursor:], style))
+    return [s for s in out if s.text]

@@ -18,6 +18,7 @@ from newstui import __version__
 from newstui.model.article import Article, Parsed
 from newstui.model.load import Unusable, load_paths
 from newstui.model.sanitize import clean_line
+from newstui.model.search import Engine
 from newstui.model.store import Store
 from newstui.resources import seeds_dir
 
@@ -68,6 +69,10 @@ def build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
                    help="print JSON Lines: id, path, date, title, source, section, tags, "
                         "dateline, caption, words, url")
     p.add_argument("--limit", type=_positive, metavar="N", help="print at most N articles")
+    p.add_argument("--query", "-q", metavar="Q",
+                   help="only articles matching the query (same syntax and order as the app)")
+    p.add_argument("--sort", choices=("relevance", "date"), default="relevance",
+                   help="order of a --query's results (default: relevance)")
 
     p = subs["show"] = argparse.ArgumentParser(
         prog=f"{PROG} show", description="Print one article as clean readable text.")
@@ -145,7 +150,14 @@ def _line(article: Article) -> str:
 def cmd_list(ns: argparse.Namespace) -> int:
     """``newstui list``."""
     store = load_store(ns.paths)
-    articles = store.articles if ns.limit is None else store.articles[: ns.limit]
+    articles = store.articles
+    if ns.query:
+        result = Engine(store).search(ns.query, ns.sort)
+        if result.error:
+            raise CliError(f"bad query: {result.error}")
+        articles = [store.docs[d] for d in result.docs]
+    if ns.limit is not None:
+        articles = articles[: ns.limit]
     out = sys.stdout
     for article in articles:
         if ns.json:

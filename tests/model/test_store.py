@@ -18,7 +18,7 @@ def test_newest_first_and_indexes(write, tmp_path) -> None:
     store = Store.from_result(load_paths([str(tmp_path)]))
     assert [a.title for a in store.articles] == ["New", "Old", "Undated headline"]
     assert store.tags.most_common() == [("x", 2), ("Y", 1)]
-    assert store.tags.positions["x"] == [0, 1]
+    assert store.tags.docs["x"] == [1, 0]  # doc numbers (load order), newest first
     assert dict(store.sources.most_common()) == {"S": 1, "Other": 1}
     assert store.find("b") is store.articles[0]
     assert store.full(store.articles[1]).body == ("Body of Old.",)

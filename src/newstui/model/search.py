@@ -1,9 +1,9 @@
 """The search engine: evaluate a parsed query against a store's indexes and rank the result.
 
-Scores: a match in a tag or the title counts 3, source/section/dateline/caption 1.5, the body 1;
-an exact word 1.0, a prefix 0.85, a typo-tolerant match 0.55-0.75. Terms joined by AND add up,
-so more matched terms rank higher; ties go newest first. Long steps check ``cancelled`` so a
-worker can drop a stale query between keystrokes.
+Scores: a match in a tag or the title counts 3, source/section/dateline/caption 1.5, the body
+1; an exact word 1.0, a prefix 0.85, a typo-tolerant match 0.55-0.75, the same stem 0.6.
+Terms add up (in AND and in OR), so more matched terms rank higher; ties go newest first.
+Long steps check ``cancelled`` so a worker can drop a stale query between keystrokes.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from newstui.model.query import And, DateRange, Node, Not, Or, Query, State, Ter
 from newstui.model.store import Facet, Store
 
 WEIGHTS = {"title": 3.0, "tags": 3.0, "meta": 1.5, "body": 1.0}
-EXACT, PREFIX = 1.0, 0.85
+EXACT, PREFIX, STEM = 1.0, 0.85, 0.6
 FUZZY_CUTOFF = 80.0
 CHUNK = 20_000
 Scores = dict[int, float]
@@ -92,11 +92,11 @@ class Engine:
                 base = {p: s for p, s in base.items() if p not in excluded}
             return base
         if isinstance(node, Or):
+            # Scores add up, so an article matching more of the alternatives ranks higher.
             out: Scores = {}
             for child in node.children:
-                for p, s in self._eval(child, check, matched, phrases).items():
-                    if s > out.get(p, -1.0):
-                        out[p] = s
+                for d, score in self._eval(child, check, matched, phrases).items():
+                    out[d] = out.get(d, 0.0) + score
             return out
         if isinstance(node, Not):
             excluded = self._eval(node.child, check, set(), [])
@@ -192,6 +192,10 @@ class Engine:
         found: dict[str, float] = {}
         for candidate in index.with_prefix(word, limit=200 if group == "body" else 5000):
             found[candidate] = EXACT if candidate == word else PREFIX
+        if len(word) >= 5:
+            # Same stem, other ending: "ukraine" finds "ukrainian", "elections" "electoral".
+            for candidate in index.with_prefix(word[: max(4, len(word) - 2)], limit=200):
+                found.setdefault(candidate, STEM)
         if len(word) >= 3:
             pool = index.of_length(max(1, len(word) - 2), len(word) + 2)
             for start in range(0, len(pool), CHUNK):
@@ -216,9 +220,10 @@ class Engine:
             if term.field in (None, "title") and needle in article.title.casefold():
                 out[d] = WEIGHTS["title"]
             elif term.field is None:
-                head = " ".join((*article.tags, article.source, article.section,
-                                 article.dateline, article.caption)).casefold()
-                if needle in head:
+                if any(needle in tag.casefold() for tag in article.tags):
+                    out[d] = WEIGHTS["tags"]
+                elif needle in " ".join((article.source, article.section, article.dateline,
+                                         article.caption)).casefold():
                     out[d] = WEIGHTS["meta"]
         if term.field is None:
             for d in self._body_phrase(needle):
@@ -253,20 +258,40 @@ def _intersect(parts: list[Scores]) -> Scores:
 
 
 def _facet_match(facet: Facet, text: str) -> dict[str, float]:
-    """Facet keys (casefolded values) that ``text`` matches, with a quality 0..1."""
+    """Facet keys (casefolded values) that ``text`` matches, with a quality 0..1.
+
+    Every word of ``text`` must match a word of the value (exactly, as a prefix, or within a
+    typo), so ``tag:"nort korea"`` finds North Korea but never South Korea.
+    """
     needle = " ".join(text.casefold().split())
+    wanted = words_of(needle)
     found: dict[str, float] = {}
     for key in facet.docs:
         if key == needle:
             found[key] = EXACT
-        elif key.startswith(needle) or f" {needle}" in f" {key}":
-            found[key] = PREFIX
-        elif len(needle) >= 3:
-            ratio = max(fuzz.ratio(needle, key), fuzz.partial_ratio(needle, key)
-                        if len(needle) >= 4 else 0)
-            if ratio >= 85:
-                found[key] = _fuzzy_quality(ratio, 85.0)
+            continue
+        have = words_of(key)
+        quality = 1.0
+        for word in wanted:
+            best = max((_word_quality(word, h) for h in have), default=0.0)
+            quality = min(quality, best)
+            if not quality:
+                break
+        if wanted and quality:
+            found[key] = quality
     return found
+
+
+def _word_quality(word: str, candidate: str) -> float:
+    if candidate == word:
+        return EXACT
+    if candidate.startswith(word):
+        return PREFIX
+    if len(word) >= 3 and abs(len(word) - len(candidate)) <= 2:
+        ratio = fuzz.ratio(word, candidate)
+        if ratio >= FUZZY_CUTOFF:
+            return _fuzzy_quality(ratio, FUZZY_CUTOFF)
+    return 0.0
 
 
 def spans(text: str, words: frozenset[str], phrases: tuple[str, ...] = ()) -> list[tuple[int, int]]:

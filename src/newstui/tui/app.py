@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
@@ -93,14 +93,14 @@ class NewsApp(App[int]):
         self.filter_bar.set_count(0, 0, "loading…")
         self._load()
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         """Side by side when wide, stacked when narrow (in auto layout)."""
-        self._apply_layout()
+        self._apply_layout(event.size.width)
 
-    def _apply_layout(self) -> None:
+    def _apply_layout(self, width: int | None = None) -> None:
         panes = self.query_one("#panes")
-        side = self.layout_mode == "side" or (self.layout_mode == "auto"
-                                              and self.size.width >= WIDE)
+        width = self.size.width if width is None else width
+        side = self.layout_mode == "side" or (self.layout_mode == "auto" and width >= WIDE)
         panes.set_class(side, "side")
         panes.set_class(not side, "stacked")
 
@@ -286,18 +286,18 @@ class NewsApp(App[int]):
         self.filter_bar.input.value = f'tag:"{tag}"'
         self.headlines.focus()
 
-    def open_article(self, article_id: str, retry: bool = True) -> None:
+    def open_article(self, article_id: str) -> None:
         """Select ``article_id`` in the list (clearing a filter that hides it) and read it."""
         if self.store is None or (doc := self.store.doc_of.get(article_id)) is None:
             return
+        if doc not in self.headlines.rows:
+            self.filter_bar.input.value = ""
+            self.query_text = ""
+            self._run_query()  # an empty query is applied at once, no worker
         rows = self.headlines.rows
-        if doc not in rows:
-            if retry:
-                self.filter_bar.input.value = ""
-                self.call_after_refresh(self.open_article, article_id, False)
-            return
-        self.headlines.move_to(list(rows).index(doc))
-        self.article_view.focus()
+        if doc in rows:
+            self.headlines.move_to(list(rows).index(doc))
+            self.article_view.focus()
 
 
 def run_app(paths: list[str], mouse: bool = True) -> int:

@@ -1,0 +1,253 @@
+"""Behaviour of the reader, driven with Pilot: every binding and pane transition."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+
+from newstui.model.load import read_full
+from newstui.tui.app import NewsApp
+from newstui.tui.screens.help import HelpScreen
+from newstui.tui.widgets.article_view import ArticleView
+from newstui.tui.widgets.filter_bar import QueryInput
+from newstui.tui.widgets.headline_list import HeadlineList
+from tests.conftest import SEEDS
+from tests.tui.conftest import ready, row_text, settle
+
+
+def seeds_app() -> NewsApp:
+    return NewsApp([str(SEEDS)])
+
+
+async def test_launch_focuses_list_on_newest_article() -> None:
+    app = seeds_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        assert isinstance(app.focused, HeadlineList)
+        assert app.headlines.cursor == 0
+        assert app.headlines.current.title.startswith("Kim in Russia")
+        assert app.article_view.article.id == app.headlines.current.id
+        assert "Kim in Russia" in row_text(app, 0)
+        assert app.query_one("#panes").has_class("side")
+
+
+async def test_list_movement_keys() -> None:
+    app = seeds_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(app, pilot)
+        total = len(app.headlines.rows)
+        await pilot.press("j", "down", "j")
+        assert app.headlines.cursor == 3
+        await pilot.press("k", "up")
+        assert app.headlines.cursor == 1
+        await pilot.press("G")
+        assert app.headlines.cursor == total - 1
+        await pilot.press("g")
+        assert app.headlines.cursor == 0
+        await pilot.press("end")
+        assert app.headlines.cursor == total - 1
+        await pilot.press("home", "pagedown")
+        page = app.headlines.cursor
+        assert page > 3
+        await pilot.press("pagedown", "pageup")
+        assert app.headlines.cursor == page
+        await pilot.press("k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k",
+                          "k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k")
+        assert app.headlines.cursor == 0
+
+
+async def test_article_follows_selection_and_enter_opens() -> None:
+    app = seeds_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("j")
+        await settle(app, pilot)
+        second = app.headlines.current
+        assert app.article_view.article.id == second.id
+        await pilot.press("enter")
+        assert isinstance(app.focused, ArticleView)
+        await pilot.press("J")
+        await settle(app, pilot)
+        assert app.headlines.cursor == 2
+        assert app.article_view.article.id == app.headlines.current.id
+        await pilot.press("K", "K")
+        await settle(app, pilot)
+        assert app.headlines.cursor == 0
+        await pilot.press("space")
+        assert app.article_view.scroll_y > 0
+        await pilot.press("escape")
+        assert isinstance(app.focused, HeadlineList)
+
+
+async def test_tab_cycles_panes() -> None:
+    app = seeds_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("tab")
+        assert isinstance(app.focused, ArticleView)
+        await pilot.press("tab")
+        assert isinstance(app.focused, QueryInput)
+        await pilot.press("tab")
+        assert isinstance(app.focused, HeadlineList)
+        await pilot.press("shift+tab")
+        assert isinstance(app.focused, QueryInput)
+
+
+async def test_filter_bar_narrows_counts_and_escapes() -> None:
+    app = seeds_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        total = len(app.headlines.rows)
+        await pilot.press("slash")
+        assert isinstance(app.focused, QueryInput)
+        await pilot.press(*"penguin")
+        await settle(app, pilot)
+        shown = len(app.headlines.rows)
+        assert 0 < shown < total
+        count = str(app.query_one("#filter-count").render())
+        assert count.startswith(f"{shown} of {total}")
+        assert "penguin" in app.headlines.current.title.lower()
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.filter_bar.input.value == ""
+        assert len(app.headlines.rows) == total
+        assert isinstance(app.focused, QueryInput)
+        await pilot.press("escape")
+        assert isinstance(app.focused, HeadlineList)
+        await pilot.press("slash", *"kim", "enter")
+        assert isinstance(app.focused, HeadlineList)
+
+
+async def test_bad_query_keeps_last_result_and_explains() -> None:
+    app = seeds_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("slash", *"covid")
+        await settle(app, pilot)
+        good = list(app.headlines.rows)
+        app.filter_bar.input.value = "covid after:soon"
+        await settle(app, pilot)
+        assert list(app.headlines.rows) == good
+        assert "after: takes" in str(app.query_one("#filter-message").render())
+
+
+async def test_nothing_matches_shows_friendly_empty_state() -> None:
+    app = seeds_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("slash", *"qqqqzzzz")
+        await settle(app, pilot)
+        assert len(app.headlines.rows) == 0
+        assert "Nothing matches “qqqqzzzz”, Esc to clear" in row_text(app, 0)
+
+
+async def test_empty_folder_message(tmp_path) -> None:
+    app = NewsApp([str(tmp_path)])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(app, pilot)
+        assert f"No articles in {tmp_path}" in row_text(app, 0)
+
+
+async def test_full_screen_help_sort_and_layout() -> None:
+    app = seeds_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("f")
+        assert app.screen.has_class("full-article")
+        assert not app.headlines.display or app.headlines.region.width == 0
+        await pilot.press("escape")
+        assert not app.screen.has_class("full-article")
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = "\n".join(app.screen.lines)
+        for expected in ("Headline list", "Article", "Filter bar", "Next article", "Quit"):
+            assert expected in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("o")
+        assert app.sort == "date"
+        await pilot.press("L")
+        assert app.query_one("#panes").has_class("stacked")
+
+
+async def test_resize_keeps_selection_and_switches_layout() -> None:
+    app = seeds_app()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("j", "j", "j")
+        chosen = app.headlines.current.id
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert app.query_one("#panes").has_class("stacked")
+        assert app.headlines.current.id == chosen
+        await pilot.resize_terminal(200, 50)
+        await pilot.pause()
+        assert app.query_one("#panes").has_class("side")
+        assert app.headlines.current.id == chosen
+
+
+async def test_quit_with_q_and_command_palette_opens() -> None:
+    app = seeds_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "CommandPalette"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_palette_filter_by_tag_and_open_article() -> None:
+    app = seeds_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        app.filter_by_tag("North Korea")
+        await settle(app, pilot)
+        assert app.filter_bar.input.value == 'tag:"North Korea"'
+        assert all("North Korea" in app.store.docs[d].tags for d in app.headlines.rows)
+        target = app.store.articles[-1]
+        app.open_article(target.id)
+        await settle(app, pilot)
+        assert app.headlines.current.id == target.id
+
+
+async def test_hostile_text_is_shown_literally(write, tmp_path) -> None:
+    write("a.txt", " date 2024-01-01  [bold red]ALERT[/] \x1b]0;owned\x07now : [i]Src\n\n"
+          "Body with [link=x]markup[/link] and \x1b[2Jescape.\n\n#[b]tag\n")
+    write("b.txt", " date 2023-01-01  東京で記者会見 🎉 emoji and CJK title that is long : 新聞\n\n"
+          "本文。\n\n#日本\n")
+    app = NewsApp([str(tmp_path)])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(app, pilot)
+        first = row_text(app, 0)
+        assert "[bold red]ALERT[/] now" in first and "[i]Src" in first[:40]
+        assert "\x1b" not in first
+        body = "\n".join(app.article_view.text_lines())
+        assert "[link=x]markup[/link] and escape." in body
+        assert "\x1b" not in body
+        width = app.headlines.scrollable_content_region.width
+        for y in (0, 1):
+            assert cell_len(row_text(app, y)) == width
+
+
+async def test_big_article_opens_without_stalling(write, tmp_path) -> None:
+    paragraph = "Words of a very long report that goes on and on. " * 30
+    write("big.txt", " date 2024-01-01  Big report : S\n\n" + (paragraph + "\n\n") * 4200)
+    write("small.txt", " date 2023-01-01  Small one : S\n\nShort.\n")
+    assert (tmp_path / "big.txt").stat().st_size > 6_000_000
+    app = NewsApp([str(tmp_path)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot, timeout=30)
+        view = app.article_view
+        assert view.article.title == "Big report"
+        parsed = read_full(view.article)
+        view.show(view.article, parsed)
+        # Only the first screen is wrapped at once; the rest follows in chunks between keys.
+        assert view.wrapping and view.line_count < 1000
+        await pilot.press("j")
+        assert app.headlines.cursor == 1
+        await pilot.press("k", "enter", "G")
+        assert not view.wrapping and view.line_count > 4200 * 10
+        assert view.scroll_y > 4200 * 10 - 50

@@ -9,7 +9,7 @@ from tests.conftest import SEED
 
 
 def test_seed_fields() -> None:
-    parsed, _ = read_file(str(SEED))
+    parsed, _, _ = read_file(str(SEED))
     assert parsed.layout == "seed"
     assert parsed.date == dt.date(2023, 9, 13)
     assert parsed.title == "Kim in Russia amid warnings by US against arms sale deal"
@@ -24,7 +24,7 @@ def test_seed_fields() -> None:
 
 
 def test_seed_body_highlights_tags() -> None:
-    parsed, _ = read_file(str(SEED))
+    parsed, _, _ = read_file(str(SEED))
     assert len(parsed.body) == 5
     assert parsed.body[0].startswith("North Korean leader Kim Jong Un has arrived in Russia")
     assert parsed.body[-1].startswith("At the Eastern Economic Forum")
@@ -45,7 +45,7 @@ def test_seed_body_highlights_tags() -> None:
 
 def test_no_text_is_lost() -> None:
     """Every word of the file is in some field (the title repeats are classified)."""
-    parsed, raw = read_file(str(SEED))
+    parsed, raw, _ = read_file(str(SEED))
     kept = " ".join([
         parsed.title, parsed.source, parsed.section, parsed.caption, parsed.dateline,
         *parsed.body, *(h.heading for h in parsed.highlights),
@@ -59,7 +59,7 @@ def test_no_text_is_lost() -> None:
 
 def test_title_with_colon_takes_last_separator(write) -> None:
     path = write("a.txt", " date 2024-01-02  Budget : what changes : Daily News\n\nBody.\n")
-    parsed, _ = read_file(str(path))
+    parsed, _, _ = read_file(str(path))
     assert parsed.title == "Budget : what changes"
     assert parsed.source == "Daily News"
 
@@ -67,7 +67,7 @@ def test_title_with_colon_takes_last_separator(write) -> None:
 def test_unclassified_text_stays_in_body(write) -> None:
     text = (" date 2024-01-02  T : S\n\n  • Sport\n  • T\n\nT\n\nA lone line.\n\n"
             "Para two has words.\n\nOdd trailing thing\n")
-    parsed, _ = read_file(str(write("b.txt", text)))
+    parsed, _, _ = read_file(str(write("b.txt", text)))
     assert parsed.section == "Sport"
     assert parsed.body == ("A lone line.", "Para two has words.", "Odd trailing thing")
     assert parsed.caption == ""

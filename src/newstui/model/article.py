@@ -32,15 +32,16 @@ class Parsed:
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
+    def words(self) -> int:
+        """Number of words in the body and highlights."""
+        return len(self.body_text.split())
+
+    @property
     def body_text(self) -> str:
         """Body paragraphs and highlights boxes as one string, for indexing."""
         boxes = (f"{h.heading} {' '.join(h.items)}" for h in self.highlights)
         return " ".join((*self.body, *boxes))
 
-    @property
-    def words(self) -> int:
-        """Number of whitespace-separated words in the body paragraphs."""
-        return sum(len(p.split()) for p in self.body)
 
 
 @dataclass(frozen=True, slots=True)

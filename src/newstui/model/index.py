@@ -9,17 +9,37 @@ from __future__ import annotations
 import bisect
 import re
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 WORD = re.compile(r"\w+(?:['’.-]\w+)*")
-FIELD_GROUPS = ("title", "tags", "meta", "body")
+PUNCT = "".join(chr(c) for c in range(33, 127) if not chr(c).isalnum()) + "“”‘’«»…—–•·¡¿"
+_NON_WORD = re.compile(r"[\W_]+")
 
 
-def words_of(text: str) -> list[str]:
-    """Lower-cased words of ``text`` (hyphenated and dotted words kept whole and split)."""
-    found = WORD.findall(text.casefold())
-    extra = [part for w in found if not w.isalnum() for part in re.split(r"['’.-]", w) if part]
-    return found + extra
+def tokens(text: str) -> list[str]:
+    """Lower-cased whitespace-separated words of ``text``, punctuation trimmed from the ends.
+
+    This is how queries are split: ``kim's`` stays one word.
+    """
+    out = []
+    for raw in text.casefold().split():
+        word = raw.strip(PUNCT)
+        if word:
+            out.append(word)
+    return out
+
+
+def index_words(text: str) -> set[str]:
+    """The words to index for ``text``: its tokens, and the parts of compound ones.
+
+    ``Kim's`` is indexed as ``kim's`` and ``kim``; ``COVID-19`` as ``covid-19``, ``covid``
+    and ``19``. Split/strip is used instead of a regex because it is ~3x faster on bodies.
+    """
+    words = {raw.strip(PUNCT) for raw in set(text.casefold().split())}
+    words.discard("")
+    for word in [w for w in words if not w.isalnum()]:
+        words.update(p for p in _NON_WORD.split(word) if p)
+    return words
 
 
 class WordIndex:
@@ -30,10 +50,10 @@ class WordIndex:
         self._sorted: list[str] | None = None
         self._by_length: dict[int, list[str]] | None = None
 
-    def add(self, doc: int, words: Iterable[str]) -> None:
-        """Record that document ``doc`` contains ``words`` (duplicates are fine)."""
+    def add(self, doc: int, words: set[str]) -> None:
+        """Record that document ``doc`` contains ``words``."""
         postings = self.postings
-        for word in set(words):
+        for word in words:
             bucket = postings.get(word)
             if bucket is None:
                 postings[word] = array("I", (doc,))

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import multiprocessing
 import os
+from array import array
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newstui.model.article import Article, Parsed
-from newstui.model.index import WordIndex, words_of
+from newstui.model.index import WordIndex, index_words
 from newstui.model.parse import parse_text
 from newstui.model.sanitize import clean_line
 
@@ -31,12 +34,21 @@ class Unusable(Exception):
 
 @dataclass
 class LoadResult:
-    """What a load produced: articles in path order, and everything that went wrong."""
+    """What a load produced, and everything that went wrong.
 
-    articles: list[Article] = field(default_factory=list)
+    ``docs`` is indexed by doc number (the numbers the body index uses); a skipped or
+    duplicate file may leave a hole (None) there. ``articles`` lists the loaded ones.
+    """
+
+    docs: list[Article | None] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
     body_index: WordIndex = field(default_factory=WordIndex)
+
+    @property
+    def articles(self) -> list[Article]:
+        """The loaded articles, in load order."""
+        return [a for a in self.docs if a is not None]
 
 
 def decode(data: bytes) -> tuple[str, str | None]:
@@ -71,8 +83,8 @@ def _nonempty(text: str) -> str:
     return text
 
 
-def read_file(path: str) -> tuple[Parsed, bytes]:
-    """Read, decode and parse one file; return the article and the raw bytes.
+def read_file(path: str) -> tuple[Parsed, bytes, str]:
+    """Read, decode and parse one file; return the article, the raw bytes and the text.
 
     Raises :class:`Unusable` with a one-line reason when the file cannot be used.
     """
@@ -88,7 +100,7 @@ def read_file(path: str) -> tuple[Parsed, bytes]:
     parsed = parse_text(text, os.path.basename(path))
     if warning:
         parsed = _with_warning(parsed, warning)
-    return parsed, data
+    return parsed, data, text
 
 
 def _with_warning(parsed: Parsed, warning: str) -> Parsed:
@@ -97,7 +109,7 @@ def _with_warning(parsed: Parsed, warning: str) -> Parsed:
 
 def read_full(article: Article) -> Parsed:
     """Re-read an article's file for its body; raise :class:`Unusable` if it is gone."""
-    parsed, _ = read_file(article.path)
+    parsed, _, _ = read_file(article.path)
     return parsed
 
 
@@ -123,47 +135,119 @@ def _walk(top: str) -> Iterator[str]:
                 yield os.path.join(root, name)
 
 
+CHUNK = 1000
+PARALLEL_MIN = 4000
+
+
+@dataclass
+class _Chunk:
+    """What a worker read from one chunk of files; docs are numbered ``base + i``."""
+
+    loaded: list[tuple[int, Article, tuple[str, ...]]]
+    skipped: list[tuple[str, str]]
+    postings: dict[str, array]
+
+
+def _load_chunk(paths: list[str], base: int, index_bodies: bool) -> _Chunk:
+    """Read one chunk of files (in a worker process, or in-process for small loads)."""
+    chunk = _Chunk([], [], {})
+    index = WordIndex()
+    provisional: set[str] = set()
+    for path in paths:
+        try:
+            parsed, data, text = read_file(path)
+        except Unusable as exc:
+            chunk.skipped.append((path, str(exc)))
+            continue
+        except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the whole load
+            chunk.skipped.append((path, f"could not parse: {exc.__class__.__name__}: {exc}"))
+            continue
+        doc = base + len(chunk.loaded)
+        digest = hashlib.blake2b(data, digest_size=12).hexdigest()
+        if index_bodies:
+            # The whole text, not just the body: cheaper than finding the body, and header
+            # words in the body index only repeat what the header indexes already find.
+            index.add(doc, index_words(text))
+        provisional.clear()  # ids are made unique by the parent, across chunks
+        chunk.loaded.append((doc, _article(parsed, path, digest, provisional), parsed.warnings))
+    chunk.postings = index.postings
+    return chunk
+
+
 def load_paths(
     paths: Iterable[str],
     progress: Callable[[int, LoadResult], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     index_bodies: bool = True,
+    workers: int | None = None,
 ) -> LoadResult:
     """Load every article under ``paths``.
 
-    ``progress`` is called with the number of files seen and the result so far every 500
-    files; ``cancelled`` is polled as often and stops the load early when it returns True.
-    With ``index_bodies`` the body words are indexed for search while the text is at hand
-    (bodies themselves are not kept).
+    Files are read in chunks of 1,000, by ``workers`` processes (default: one per core) when
+    there are more than 4,000 files. After each chunk ``progress`` gets the number of files
+    read and the result so far, and ``cancelled`` may stop the load. With ``index_bodies`` the
+    body words are indexed for search while the text is at hand; bodies are not kept.
     """
     result = LoadResult()
-    ids: set[str] = set()
-    digests: dict[str, str] = {}
-    for count, path in enumerate(iter_files(paths, result.skipped), 1):
-        if count % 500 == 0:
+    files = list(iter_files(paths, result.skipped))
+    chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
+    workers = workers or os.cpu_count() or 1
+    merger = _Merger(result)
+    if len(files) < PARALLEL_MIN or workers < 2:
+        for k, chunk in enumerate(chunks):
+            merger.add(_load_chunk(chunk, k * CHUNK, index_bodies))
             if progress is not None:
-                progress(count, result)
+                progress(min(len(files), (k + 1) * CHUNK), result)
             if cancelled is not None and cancelled():
                 break
-        try:
-            parsed, data = read_file(path)
-        except Unusable as exc:
-            result.skipped.append((path, str(exc)))
-            continue
-        except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the whole load
-            result.skipped.append((path, f"could not parse: {exc.__class__.__name__}: {exc}"))
-            continue
-        digest = hashlib.blake2b(data, digest_size=12).hexdigest()
-        first = digests.get(digest)
-        if first is not None:
-            result.warnings.append((path, f"same content as {first}: loaded once"))
-            continue
-        digests[digest] = path
-        result.warnings.extend((path, w) for w in parsed.warnings)
-        if index_bodies:
-            result.body_index.add(len(result.articles), words_of(parsed.body_text))
-        result.articles.append(_article(parsed, path, digest, ids))
+        return result
+    # "spawn": the caller may be a threaded app, where fork could copy a held lock.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(_load_chunk, chunk, k * CHUNK, index_bodies)
+                   for k, chunk in enumerate(chunks)]
+        for k, future in enumerate(futures):
+            merger.add(future.result())
+            if progress is not None:
+                progress(min(len(files), (k + 1) * CHUNK), result)
+            if cancelled is not None and cancelled():
+                pool.shutdown(cancel_futures=True)
+                break
     return result
+
+
+class _Merger:
+    """Folds chunks into a :class:`LoadResult` in order: unique ids, one copy of each file."""
+
+    def __init__(self, result: LoadResult) -> None:
+        self.result = result
+        self.ids: set[str] = set()
+        self.digests: dict[str, str] = {}
+
+    def add(self, chunk: _Chunk) -> None:
+        result = self.result
+        result.skipped.extend(chunk.skipped)
+        for doc, article, warnings in chunk.loaded:
+            while len(result.docs) < doc:
+                result.docs.append(None)  # the end of an earlier chunk that had skips
+            first = self.digests.get(article.digest)
+            if first is not None:
+                result.warnings.append((article.path, f"same content as {first}: loaded once"))
+                result.docs.append(None)
+                continue
+            self.digests[article.digest] = article.path
+            result.warnings.extend((article.path, w) for w in warnings)
+            article_id = _unique_id(article.path, self.ids)
+            if article_id != article.id:
+                article = replace(article, id=article_id)
+            result.docs.append(article)
+        postings = result.body_index.postings
+        for word, docs in chunk.postings.items():
+            known = postings.get(word)
+            if known is None:
+                postings[word] = docs
+            else:
+                known.extend(docs)
 
 
 def _unique_id(path: str, ids: set[str]) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 import yaml
 
 from newstui.model.article import Highlight, Parsed
-from newstui.model.sanitize import clean_line, clean_text
+from newstui.model.sanitize import clean_line, clean_text, is_clean, squash
 
 SEED_HEADER = re.compile(r"^\s*date\s+(\S+)\s+(.*?)\s*$")
 _BULLET = re.compile(r"^\s*[•·▪‣◦*-]\s+")
@@ -48,15 +48,24 @@ MAX_HEADING = 80
 class Block:
     """A paragraph of consecutive non-blank lines and how many blank lines follow it."""
 
-    __slots__ = ("lines", "blanks_after")
+    __slots__ = ("lines", "blanks_after", "first", "_text")
 
-    def __init__(self, lines: list[str], blanks_after: int = 0) -> None:
+    def __init__(self, lines: list[str], blanks_after: int = 0, first: int = 0) -> None:
         self.lines = lines
         self.blanks_after = blanks_after
+        self.first = first  # index of its first line in the list given to split_blocks
+        self._text: str | None = None
 
     @property
     def text(self) -> str:
         """The paragraph as one string; list-like lines keep their own line."""
+        if self._text is None:
+            self._text = self._join()
+        return self._text
+
+    def _join(self) -> str:
+        if len(self.lines) == 1:
+            return self.lines[0].strip()
         out: list[str] = []
         for line in self.lines:
             stripped = line.strip()
@@ -71,16 +80,19 @@ def split_blocks(lines: Iterable[str]) -> list[Block]:
     """Group lines into blank-line separated blocks, counting the blanks after each."""
     blocks: list[Block] = []
     current: list[str] = []
-    for line in lines:
+    start = 0
+    for i, line in enumerate(lines):
         if line.strip():
+            if not current:
+                start = i
             current.append(line)
         elif current:
-            blocks.append(Block(current, 1))
+            blocks.append(Block(current, 1, start))
             current = []
         elif blocks:
             blocks[-1].blanks_after += 1
     if current:
-        blocks.append(Block(current))
+        blocks.append(Block(current, 0, start))
     return blocks
 
 
@@ -148,7 +160,7 @@ def _is_bullets(block: Block) -> bool:
 
 
 def _bullet_items(block: Block) -> list[str]:
-    return [clean_line(_BULLET.sub("", line, count=1)) for line in block.lines]
+    return [squash(_BULLET.sub("", line, count=1)) for line in block.lines]
 
 
 def _is_heading(block: Block) -> bool:
@@ -160,7 +172,7 @@ def _tags_from(block: Block) -> list[str] | None:
     line = " ".join(x.strip() for x in block.lines)
     if not _TAG_LINE.match(line):
         return None
-    return [t for t in (clean_line(part) for part in line.split("#")) if t]
+    return [t for t in (squash(part) for part in line.split("#")) if t]
 
 
 def dedupe_tags(tags: Iterable[str]) -> tuple[str, ...]:
@@ -168,7 +180,9 @@ def dedupe_tags(tags: Iterable[str]) -> tuple[str, ...]:
     seen: set[str] = set()
     out: list[str] = []
     for tag in tags:
-        tag = clean_line(tag).lstrip("#").strip()
+        if not is_clean(tag) or "  " in tag or tag != tag.strip():
+            tag = clean_line(tag)
+        tag = tag.lstrip("#").strip()
         key = tag.casefold()
         if tag and key not in seen:
             seen.add(key)
@@ -176,20 +190,17 @@ def dedupe_tags(tags: Iterable[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _same(a: str, b: str) -> bool:
-    return clean_line(a).casefold() == clean_line(b).casefold()
-
-
-def _parse_seed(text: str) -> Parsed:
-    lines = text.split("\n")
+def _seed_header(lines: list[str]) -> tuple[dict[str, object], list[str], list[Block]]:
+    """Header line, breadcrumb and repeated title of a seed-layout file."""
     m = SEED_HEADER.match(lines[0])
-    assert m is not None  # parse_text only calls us when the header matched
+    assert m is not None  # callers only come here when the header matched
     warnings: list[str] = []
     raw_date, rest = m.group(1), m.group(2)
     title, sep, source = rest.rpartition(" : ")
     if not sep:
         title, source = rest, ""
-    title, source = clean_line(title), clean_line(source)
+    title, source = squash(title), squash(source)
+    date: dt.date | None
     try:
         date = parse_date(raw_date)
     except ValueError:
@@ -198,22 +209,21 @@ def _parse_seed(text: str) -> Parsed:
     blocks = split_blocks(lines[1:])
     section = ""
     if blocks and _is_bullets(blocks[0]):
-        crumbs = [c for c in _bullet_items(blocks.pop(0)) if c and not _same(c, title)]
+        crumbs = [c for c in _bullet_items(blocks.pop(0)) if c and c.casefold() != title.casefold()]
         section = " › ".join(crumbs)
-    while blocks and all(_same(line, title) for line in blocks[0].lines):
+    title_key = title.casefold()
+    while blocks and all(squash(line).casefold() == title_key for line in blocks[0].lines):
         blocks.pop(0)
     if not title:
         title = "(untitled)"
         warnings.append("no title in the header line")
-    return _finish(
-        blocks,
-        title=title,
-        date=date,
-        source=source,
-        section=section,
-        layout="seed",
-        warnings=warnings,
-    )
+    fields = {"title": title, "date": date, "source": source, "section": section}
+    return fields, warnings, blocks
+
+
+def _parse_seed(text: str) -> Parsed:
+    fields, warnings, blocks = _seed_header(text.split("\n"))
+    return _finish(blocks, layout="seed", warnings=warnings, **fields)  # type: ignore[arg-type]
 
 
 def _finish(
@@ -242,7 +252,7 @@ def _finish(
     for block in blocks:
         if _is_bullets(block) and kept and _is_heading(kept[-1]) and not _is_dateline(kept[-1]):
             heading = kept.pop()
-            highlights.append(Highlight(clean_line(heading.text), tuple(_bullet_items(block))))
+            highlights.append(Highlight(squash(heading.text), tuple(_bullet_items(block))))
         else:
             kept.append(block)
     blocks = kept
@@ -252,9 +262,9 @@ def _finish(
             url = found_url.group(1)
             blocks.pop()
     if not caption and layout == "seed" and _is_caption(blocks):
-        caption = clean_line(blocks.pop(0).text)
+        caption = squash(blocks.pop(0).text)
     if not dateline and blocks and (_is_dateline(blocks[0]) or _is_date_only(blocks[0])):
-        dateline = clean_line(blocks.pop(0).text)
+        dateline = squash(blocks.pop(0).text)
     if date is None and dateline and layout != "seed":
         date = date_from_line(dateline)
     return Parsed(
@@ -276,7 +286,7 @@ def _finish(
 def _title_from(blocks: list[Block]) -> str:
     """Take the first line of the first block as the headline, removing it from the blocks."""
     first = blocks[0]
-    title = clean_line(first.lines.pop(0).lstrip("#"))
+    title = squash(first.lines.pop(0).lstrip("#"))
     if not first.lines:
         blocks.pop(0)
     return title or "(untitled)"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from newstui.model.index import WORD, WordIndex, words_of
+from newstui.model.index import WORD, WordIndex, tokens
 from newstui.model.query import And, DateRange, Node, Not, Or, Query, State, Term, parse
 from newstui.model.store import Facet, Store
 
@@ -100,7 +100,7 @@ class Engine:
             return out
         if isinstance(node, Not):
             excluded = self._eval(node.child, check, set(), [])
-            return {d: 0.0 for d in range(len(self.store)) if d not in excluded}
+            return {d: 0.0 for d in self.store.order if d not in excluded}
         if isinstance(node, DateRange):
             return self._dates(node)
         if isinstance(node, State):
@@ -110,7 +110,7 @@ class Engine:
         return self._term(node, check, matched, phrases)
 
     def _all(self) -> Scores:
-        return dict.fromkeys(range(len(self.store)), 0.0)
+        return dict.fromkeys(self.store.order, 0.0)
 
     def _dates(self, node: DateRange) -> Scores:
         out: Scores = {}
@@ -130,13 +130,13 @@ class Engine:
             for key, score in found.items():
                 for d in facet.docs[key]:
                     out[d] = max(out.get(d, 0.0), weight * score)
-            matched.update(w for key in found for w in words_of(key))
+            matched.update(w for key in found for w in tokens(key))
             return out
         if term.phrase:
             phrases.append(term.text)
             return self._phrase(term, check)
         groups = ("title",) if term.field == "title" else tuple(WEIGHTS)
-        words = [w for w in words_of(term.text)]
+        words = [w for w in tokens(term.text)]
         if not words:
             return {}
         parts = [self._word(w, groups, check, matched) for w in words]
@@ -146,13 +146,12 @@ class Engine:
               matched: set[str]) -> Scores:
         out: Scores = {}
         indexes = self.store.indexes()
-        limit = len(self.store)
         for group in groups:
             index = indexes[group]
             if group == "body":
-                body = self._body_docs(index, word, check, matched)
+                body = self._body_docs(index, word, check, matched) - self.store.holes
                 for d in body:
-                    if d < limit and d not in out:
+                    if d not in out:
                         out[d] = WEIGHTS["body"]
                 continue
             weight = WEIGHTS[group]
@@ -160,7 +159,7 @@ class Engine:
                 matched.add(candidate)
                 score = weight * quality
                 for d in index.postings[candidate]:
-                    if score > out.get(d, 0.0) and d < limit:
+                    if score > out.get(d, 0.0):
                         out[d] = score
         return out
 
@@ -214,8 +213,9 @@ class Engine:
     def _phrase(self, term: Term, check: Callable[[], bool]) -> Scores:
         needle = " ".join(term.text.casefold().split())
         out: Scores = {}
-        for d, article in enumerate(self.store.docs):
-            if d % CHUNK == 0 and check():
+        for i, (d, article) in enumerate(zip(self.store.order, self.store.articles,
+                                             strict=True)):
+            if i % CHUNK == 0 and check():
                 raise Cancelled
             if term.field in (None, "title") and needle in article.title.casefold():
                 out[d] = WEIGHTS["title"]
@@ -234,12 +234,12 @@ class Engine:
         """Docs whose body holds every word of the phrase (bodies are not kept in memory)."""
         body = self.store.indexes()["body"]
         docs: set[int] | None = None
-        for w in words_of(needle):
+        for w in tokens(needle):
             found = set(body.postings.get(w, ()))
             docs = found if docs is None else docs & found
             if not docs:
                 return set()
-        return {d for d in docs or () if d < len(self.store)}
+        return (docs or set()) - self.store.holes
 
 
 def _fuzzy_quality(ratio: float, cutoff: float) -> float:
@@ -264,13 +264,13 @@ def _facet_match(facet: Facet, text: str) -> dict[str, float]:
     typo), so ``tag:"nort korea"`` finds North Korea but never South Korea.
     """
     needle = " ".join(text.casefold().split())
-    wanted = words_of(needle)
+    wanted = tokens(needle)
     found: dict[str, float] = {}
     for key in facet.docs:
         if key == needle:
             found[key] = EXACT
             continue
-        have = words_of(key)
+        have = tokens(key)
         quality = 1.0
         for word in wanted:
             best = max((_word_quality(word, h) for h in have), default=0.0)

@@ -1,8 +1,9 @@
 """The in-memory store: articles with indexes for tags, sources, sections, dates and words.
 
-Articles are numbered by load order ("docs"): the word indexes are built while loading, so
-they refer to those numbers. ``order`` lists the docs newest first and ``rank`` maps a doc to
-its place in that order, which is how every list is sorted by date.
+Articles are numbered by load order ("docs"): the body index is built while loading, so it
+refers to those numbers. A skipped or duplicate file may leave a hole (None) in ``docs``.
+``order`` lists the real docs newest first and ``rank`` maps a doc to its place in that
+order, which is how every list is sorted by date.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from newstui.model.article import Article, Parsed
-from newstui.model.index import WordIndex, words_of
+from newstui.model.index import WordIndex, index_words
 from newstui.model.load import LoadResult, read_full
 
 
@@ -57,20 +58,20 @@ class Facet:
 class Store:
     """All loaded articles, addressable by id, doc number, or newest-first position."""
 
-    def __init__(self, articles: Iterable[Article], result: LoadResult | None = None) -> None:
-        self.docs: list[Article] = list(articles)
-        self.result = result or LoadResult(articles=self.docs)
-        self.order: list[int] = sorted(range(len(self.docs)),
-                                       key=lambda d: _newest_first(self.docs[d]))
-        self.rank = array("I", bytes(4 * len(self.docs)))
+    def __init__(self, docs: Iterable[Article | None], result: LoadResult | None = None) -> None:
+        self.docs: list[Article | None] = list(docs)
+        self.result = result or LoadResult(docs=self.docs)
+        valid = [d for d, a in enumerate(self.docs) if a is not None]
+        self.holes = frozenset(d for d, a in enumerate(self.docs) if a is None)
+        self.order: list[int] = sorted(valid, key=lambda d: _newest_first(self.docs[d]))
+        self.rank = array("I", [len(self.docs)]) * len(self.docs)
         for r, d in enumerate(self.order):
             self.rank[d] = r
-        self.articles: list[Article] = [self.docs[d] for d in self.order]
-        self.doc_of: dict[str, int] = {a.id: d for d, a in enumerate(self.docs)}
+        self.articles: list[Article] = [self.docs[d] for d in self.order]  # type: ignore[misc]
+        self.doc_of: dict[str, int] = {self.docs[d].id: d for d in valid}  # type: ignore[union-attr]
         self.tags, self.sources, self.sections = Facet(), Facet(), Facet()
         self.dates: dict[dt.date, list[int]] = {}
-        for d in self.order:
-            article = self.docs[d]
+        for d, article in zip(self.order, self.articles, strict=True):
             for tag in article.tags:
                 self.tags.add(tag, d)
             self.sources.add(article.source, d)
@@ -83,10 +84,10 @@ class Store:
     @classmethod
     def from_result(cls, result: LoadResult) -> Store:
         """Build a store from a :class:`LoadResult`, keeping its report and body index."""
-        return cls(result.articles, result)
+        return cls(result.docs, result)
 
     def __len__(self) -> int:
-        return len(self.docs)
+        return len(self.order)
 
     def get(self, article_id: str) -> Article | None:
         """The article with ``article_id``, or None."""
@@ -109,10 +110,10 @@ class Store:
         with self._lock:
             if self._indexes is None:
                 title, tags, meta = WordIndex(), WordIndex(), WordIndex()
-                for d, a in enumerate(self.docs):
-                    title.add(d, words_of(a.title))
-                    tags.add(d, words_of(" ".join(a.tags)))
-                    meta.add(d, words_of(f"{a.source} {a.section} {a.dateline} {a.caption}"))
+                for d, a in zip(self.order, self.articles, strict=True):
+                    title.add(d, index_words(a.title))
+                    tags.add(d, index_words(" ".join(a.tags)))
+                    meta.add(d, index_words(f"{a.source} {a.section} {a.dateline} {a.caption}"))
                 self._indexes = {"title": title, "tags": tags, "meta": meta,
                                  "body": self.result.body_index}
             return self._indexes

@@ -112,19 +112,22 @@ class NewsApp(App[int]):
 
         def progress(count: int, result: LoadResult) -> None:
             nonlocal shown
-            self.call_from_thread(self.filter_bar.set_count, len(result.articles),
-                                  len(result.articles), f"loading… {count:,} files")
-            n = len(result.articles)
+            self.call_from_thread(self._progress, count)
+            n = len(result.docs)
             if (not shown and n >= SNAPSHOT_FIRST) or n - shown >= SNAPSHOT_EVERY:
                 # Show what has loaded so far; bodies become searchable when loading ends.
                 shown = n
-                self.call_from_thread(self._set_store, Store(result.articles[:n]), False)
+                self.call_from_thread(self._set_store, Store(result.docs[:n]), False)
 
         result = load_paths(self.paths, progress=progress, cancelled=lambda: worker.is_cancelled)
         store = Store.from_result(result)
         store.indexes()  # build the header indexes here, not on the first keystroke
         if not worker.is_cancelled:
             self.call_from_thread(self._set_store, store, True)
+
+    def _progress(self, files: int) -> None:
+        self.filter_bar.set_count(len(self.headlines.rows), len(self.store or ()),
+                                  f"loading… {files:,} files read")
 
     def _set_store(self, store: Store, final: bool) -> None:
         self.store, self.loading = store, not final

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -70,12 +71,23 @@ class Engine:
         matched: set[str] = set()
         phrases: list[str] = []
         scores = self._eval(query.node, check, matched, phrases)
-        rank = self.store.rank
         if sort == "date":
-            docs = sorted(scores, key=rank.__getitem__)
+            docs = self._newest_first(scores.keys())
         else:
-            docs = sorted(scores, key=lambda d: (-scores[d], rank[d]))
+            buckets: dict[float, list[int]] = {}
+            for d, score in scores.items():
+                buckets.setdefault(round(score, 6), []).append(d)
+            docs = []
+            for score in sorted(buckets, reverse=True):
+                docs.extend(self._newest_first(buckets[score]))
         return Result(query, docs, scores, frozenset(matched), tuple(phrases))
+
+    def _newest_first(self, docs: Iterable[int]) -> list[int]:
+        """``docs`` in date order: filter the precomputed order when there are many."""
+        chosen = docs if isinstance(docs, AbstractSet) else set(docs)
+        if len(chosen) * 8 > len(self.store):
+            return [d for d in self.store.order if d in chosen]
+        return sorted(chosen, key=self.store.rank.__getitem__)
 
     # -- evaluation ----------------------------------------------------------------------------
     def _eval(self, node: Node, check: Callable[[], bool], matched: set[str],
@@ -150,9 +162,12 @@ class Engine:
             index = indexes[group]
             if group == "body":
                 body = self._body_docs(index, word, check, matched) - self.store.holes
-                for d in body:
-                    if d not in out:
-                        out[d] = WEIGHTS["body"]
+                if body:
+                    # Built in C, then header scores (kept below) win where they are higher.
+                    headers, out = out, dict.fromkeys(body, WEIGHTS["body"])
+                    for d, score in headers.items():
+                        if score > out.get(d, 0.0):
+                            out[d] = score
                 continue
             weight = WEIGHTS[group]
             for candidate, quality in self._candidates(index, group, word, check).items():
@@ -165,18 +180,14 @@ class Engine:
 
     def _body_docs(self, index: WordIndex, word: str, check: Callable[[], bool],
                    matched: set[str]) -> set[int]:
-        """Docs whose body has ``word``: exact from 1 letter on, typos and prefixes from 3.
+        """Docs whose body has ``word`` (3 letters or more): exact, prefix, stem or typo.
 
         Body hits are a set built in C (``set.update``) and scored flat, so a common word
         costs one pass over its postings, not a Python loop per article.
         """
         docs: set[int] = set()
         if len(word) < 3:
-            postings = index.postings.get(word)
-            if postings is not None:
-                matched.add(word)
-                docs.update(postings)
-            return docs
+            return docs  # bodies index words of 3 letters or more
         for candidate in self._candidates(index, "body", word, check):
             matched.add(candidate)
             docs.update(index.postings[candidate])

@@ -1,0 +1,66 @@
+"""The installed ``newstui`` in a real terminal (tmux): start, navigate, filter, open, resize,
+quit with status 0, in several terminal types."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import SEEDS
+from tests.e2e.conftest import NEWSTUI, Tmux
+
+ENV = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+
+
+def cursor_line(screen: str) -> str:
+    """The headline row holding the cursor mark."""
+    return next(line for line in screen.splitlines() if line.startswith("▌"))
+
+
+def test_start_navigate_filter_open_resize_quit(tmux: Tmux) -> None:
+    tmux.start(f"{NEWSTUI} {SEEDS}", 80, 24, {**ENV, "TERM": "xterm-256color"})
+    screen = tmux.wait_for("of 294")
+    assert "Kim in Russia" in cursor_line(screen)
+    tmux.keys("j")
+    screen = tmux.wait_until(lambda s: "Jon Huber" in cursor_line(s))
+    tmux.keys("/")
+    tmux.keys("penguin")
+    screen = tmux.wait_for("of 294 · by relevance")
+    assert "penguin" in cursor_line(screen).lower()
+    tmux.keys("Enter", "Enter")
+    screen = tmux.wait_for("Next article")  # the article pane has the focus: its key hints
+    tmux.run("resize-window", "-x", "200", "-y", "50")
+    screen = tmux.wait_until(lambda s: len(s.splitlines()[1]) > 150)
+    # Side by side: the selected headline and the article's title share a screen row.
+    row = cursor_line(screen)
+    assert "penguin" in row.lower() and row.count("Magellanic") == 2
+    tmux.keys("Escape", "Escape", "q")
+    assert tmux.exit_status() == 0
+
+
+@pytest.mark.parametrize("term", ["vt100", "xterm", "screen-256color", "linux"])
+def test_odd_terminals_and_no_color(tmux: Tmux, term: str) -> None:
+    tmux.start(f"{NEWSTUI} {SEEDS}", 80, 24, {**ENV, "TERM": term, "NO_COLOR": "1"})
+    screen = tmux.wait_for("of 294")
+    assert "Kim in Russia" in cursor_line(screen)
+    tmux.keys("G")
+    tmux.wait_until(lambda s: "Kim" not in cursor_line(s))
+    tmux.keys("q")
+    assert tmux.exit_status() == 0
+
+
+def test_ctrl_c_quits_cleanly(tmux: Tmux) -> None:
+    tmux.start(f"{NEWSTUI} {SEEDS}", 100, 30, {**ENV, "TERM": "xterm-256color"})
+    tmux.wait_for("of 294")
+    tmux.keys("C-c")
+    assert tmux.exit_status() == 0
+
+
+def test_hostile_file_names_and_text(tmux: Tmux, write, tmp_path) -> None:
+    write("corpus/evil.txt", " date 2024-01-01  [bold red]ALERT[/] \x1b]0;pwned\x07x : Src\n\n"
+          "Body \x1b[2J text.\n")
+    tmux.start(f"{NEWSTUI} {tmp_path / 'corpus'}", 100, 30, {**ENV, "TERM": "xterm-256color"})
+    screen = tmux.wait_for("[bold red]ALERT[/] x")
+    assert "pwned" not in screen
+    assert tmux.run("display-message", "-p", "#{pane_title}").strip() != "pwned"
+    tmux.keys("q")
+    assert tmux.exit_status() == 0

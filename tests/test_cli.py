@@ -126,3 +126,54 @@ def test_broken_pipe_is_quiet() -> None:
                           capture_output=True, text=True, timeout=60)
     assert proc.stdout.count("\n") == 1
     assert "Traceback" not in proc.stderr
+
+
+def test_config_init_path_check(capsys, tmp_path) -> None:
+    config = tmp_path / "conf" / "config.yaml"
+    state = tmp_path / "state.db"
+    assert main(["config", "init", "--config", str(config)]) == 0
+    assert config.read_text().startswith("# newstui configuration")
+    assert main(["config", "init", "--config", str(config)]) == 2  # no overwrite by default
+    assert main(["config", "check", "--config", str(config)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "0 problems"
+    assert main(["config", "path", "--config", str(config), "--state", str(state)]) == 0
+    out = capsys.readouterr().out
+    assert f"config: {config}" in out and f"state:  {state}  (not created yet)" in out
+    config.write_text("layout: diagonal\nkeymap: {nope: x}\ntheme: no-such-theme\n")
+    assert main(["config", "check", "--config", str(config)]) == 1
+    out = capsys.readouterr().out
+    assert "config.yaml:1: layout: must be one of auto, side, stacked" in out
+    assert "keymap: unknown binding id 'nope'" in out
+    assert "theme: unknown theme 'no-such-theme'" in out
+    assert out.splitlines()[-1] == "3 problems"
+
+
+def test_config_paths_are_the_default_corpus(capsys, tmp_path, write) -> None:
+    write("news/a.txt", " date 2024-05-05  Only one : Mine\n\nBody\n")
+    config = tmp_path / "c.yaml"
+    config.write_text(f"paths: [{tmp_path / 'news'}]\n")
+    assert main(["list", "--config", str(config)]) == 0
+    assert capsys.readouterr().out == "2024-05-05  Mine  Only one\n"
+
+
+def test_list_saved_and_state_queries(capsys, tmp_path) -> None:
+    from newstui.model.state import State
+
+    state_path = tmp_path / "state.db"
+    state = State(state_path)
+    state.save_search("kim", "kim jong")
+    code, out, _ = run(capsys, "list", "--state", str(state_path), "--saved", "kim", "--json")
+    first = json.loads(out.splitlines()[0])
+    assert code == 0 and first["id"] == "000_bd2a579440594ec9"
+    state.toggle_star(_digest_of(first["id"]))
+    code, out, _ = run(capsys, "list", "--state", str(state_path), "--query", "is:starred")
+    assert out.splitlines() == [("2023-09-13  The Tribune India  "
+                                 "Kim in Russia amid warnings by US against arms sale deal")]
+    code, _, err = run(capsys, "list", "--state", str(state_path), "--saved", "nope")
+    assert code == 2 and "no saved search 'nope' (saved: kim)" in err
+
+
+def _digest_of(article_id: str) -> str:
+    from newstui.cli import load_store
+
+    return load_store([]).get(article_id).digest

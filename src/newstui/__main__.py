@@ -2,4 +2,6 @@
 
 from newstui.cli import main
 
-raise SystemExit(main())
+# The guard matters: the loader's worker processes re-import the main module.
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -13,16 +13,20 @@ import shutil
 import sys
 import textwrap
 from collections.abc import Sequence
+from pathlib import Path
 
 from newstui import __version__
+from newstui.keys import check_keymap
 from newstui.model.article import Article, Parsed
+from newstui.model.config import Config, default_config_path, default_text, load_config
 from newstui.model.load import Unusable, load_paths
 from newstui.model.sanitize import clean_line
 from newstui.model.search import Engine
+from newstui.model.state import State, default_state_path
 from newstui.model.store import Store
 from newstui.resources import seeds_dir
 
-COMMANDS = ("list", "show", "check", "tags")
+COMMANDS = ("list", "show", "check", "tags", "config")
 PROG = "newstui"
 EPILOG = """\
 commands (each has --help):
@@ -30,8 +34,11 @@ commands (each has --help):
   show    one article as clean readable text (--json for everything)
   check   report skipped files and warnings; exit 1 if anything was skipped
   tags    tags with their counts, most used first
+  config  init | path | check: write, locate or validate the YAML config
 
-With no PATH, the bundled seeds are used. Keys are listed in the app with '?'.
+With no PATH, the config's paths are used, else the bundled seeds. Keys are listed in the
+app with '?'. Files: config $NEWSTUI_CONFIG or $XDG_CONFIG_HOME/newstui/config.yaml; reading
+state $NEWSTUI_STATE or $XDG_STATE_HOME/newstui/state.db ('newstui config path' shows both).
 """
 
 
@@ -39,7 +46,15 @@ class CliError(Exception):
     """An error shown as one line on stderr."""
 
 
+def _files_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="FILE", type=Path,
+                        help="config file (default: $NEWSTUI_CONFIG or the XDG config dir)")
+    parser.add_argument("--state", metavar="FILE", type=Path,
+                        help="reading-state file (default: $NEWSTUI_STATE or the XDG state dir)")
+
+
 def _paths_arg(parser: argparse.ArgumentParser) -> None:
+    _files_args(parser)
     parser.add_argument(
         "paths", nargs="*", metavar="PATH",
         help="article files or folders (searched recursively for .txt and .md); "
@@ -71,11 +86,13 @@ def build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
     p.add_argument("--limit", type=_positive, metavar="N", help="print at most N articles")
     p.add_argument("--query", "-q", metavar="Q",
                    help="only articles matching the query (same syntax and order as the app)")
-    p.add_argument("--sort", choices=("relevance", "date"), default="relevance",
-                   help="order of a --query's results (default: relevance)")
+    p.add_argument("--sort", choices=("relevance", "date"), default=None,
+                   help="order of a --query's results (default: the config's, relevance)")
+    p.add_argument("--saved", metavar="NAME", help="use the saved search NAME as the query")
 
     p = subs["show"] = argparse.ArgumentParser(
         prog=f"{PROG} show", description="Print one article as clean readable text.")
+    _files_args(p)
     p.add_argument("args", nargs="+", metavar="[PATH ...] ID",
                    help="optional files or folders, then the article id (see 'newstui list "
                         "--json'); a unique id prefix is enough")
@@ -91,6 +108,14 @@ def build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
     p = subs["tags"] = argparse.ArgumentParser(
         prog=f"{PROG} tags", description="Print tags with their counts, most used first.")
     _paths_arg(p)
+
+    p = subs["config"] = argparse.ArgumentParser(
+        prog=f"{PROG} config", description="Write, locate or validate the configuration.")
+    _files_args(p)
+    p.add_argument("action", choices=("init", "path", "check"),
+                   help="init: write a commented default config; path: print where the "
+                        "config and state live; check: validate (exit 1 on any problem)")
+    p.add_argument("--force", action="store_true", help="init: overwrite an existing file")
     return top, subs
 
 
@@ -104,9 +129,22 @@ def _positive(value: str) -> int:
     return number
 
 
-def load_store(paths: Sequence[str]) -> Store:
-    """Load ``paths`` (the bundled seeds when empty) into a store."""
-    return Store.from_result(load_paths(list(paths) or [str(seeds_dir())]))
+def default_paths(config: Config) -> list[str]:
+    """The config's paths, else the bundled seeds."""
+    return list(config.paths) or [str(seeds_dir())]
+
+
+def load_store(paths: Sequence[str], config: Config | None = None) -> Store:
+    """Load ``paths`` (the config's or the bundled seeds when empty) into a store."""
+    return Store.from_result(load_paths(list(paths) or default_paths(config or Config())))
+
+
+def _config(ns: argparse.Namespace) -> Config:
+    return load_config(ns.config)
+
+
+def _state(ns: argparse.Namespace) -> State:
+    return State(ns.state or default_state_path())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -118,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             command = args[0]
             ns = subs[command].parse_args(args[1:])
             return {"list": cmd_list, "show": cmd_show, "check": cmd_check,
-                    "tags": cmd_tags}[command](ns)
+                    "tags": cmd_tags, "config": cmd_config}[command](ns)
         ns = top.parse_args(args)
         return launch(ns)
     except CliError as exc:
@@ -139,7 +177,8 @@ def launch(ns: argparse.Namespace) -> int:
                        "'newstui show'")
     from newstui.tui.app import run_app
 
-    return run_app(ns.paths or [str(seeds_dir())], mouse=not ns.no_mouse)
+    config = _config(ns)
+    return run_app(ns.paths or default_paths(config), config, _state(ns), mouse=not ns.no_mouse)
 
 
 def _line(article: Article) -> str:
@@ -149,13 +188,25 @@ def _line(article: Article) -> str:
 
 def cmd_list(ns: argparse.Namespace) -> int:
     """``newstui list``."""
-    store = load_store(ns.paths)
+    config = _config(ns)
+    store = load_store(ns.paths, config)
     articles = store.articles
-    if ns.query:
-        result = Engine(store).search(ns.query, ns.sort)
+    query = ns.query
+    if ns.saved is not None or (query and "is:" in query):
+        state = _state(ns)
+        if ns.saved is not None:
+            if ns.saved not in state.saved:
+                names = ", ".join(state.saved) or "none yet"
+                raise CliError(f"no saved search {clean_line(ns.saved)!r} (saved: {names})")
+            query = state.saved[ns.saved]
+        engine = Engine(store, state.keys)
+    else:
+        engine = Engine(store)
+    if query:
+        result = engine.search(query, ns.sort or config.sort)
         if result.error:
             raise CliError(f"bad query: {result.error}")
-        articles = [store.docs[d] for d in result.docs]
+        articles = [store.docs[d] for d in result.docs]  # type: ignore[misc]
     if ns.limit is not None:
         articles = articles[: ns.limit]
     out = sys.stdout
@@ -204,7 +255,7 @@ def render_text(article: Article, parsed: Parsed, width: int = 78) -> str:
 def cmd_show(ns: argparse.Namespace) -> int:
     """``newstui show``."""
     *paths, key = ns.args
-    store = load_store(paths)
+    store = load_store(paths, _config(ns))
     article = store.find(key)
     if article is None:
         raise CliError(f"no article with id {clean_line(key)!r} (see 'newstui list --json')")
@@ -222,7 +273,7 @@ def cmd_show(ns: argparse.Namespace) -> int:
 
 def cmd_check(ns: argparse.Namespace) -> int:
     """``newstui check``."""
-    store = load_store(ns.paths)
+    store = load_store(ns.paths, _config(ns))
     result = store.result
     for path, reason in result.skipped:
         print(f"{clean_line(path)}: skipped: {reason}")
@@ -235,7 +286,41 @@ def cmd_check(ns: argparse.Namespace) -> int:
 
 def cmd_tags(ns: argparse.Namespace) -> int:
     """``newstui tags``."""
-    store = load_store(ns.paths)
+    store = load_store(ns.paths, _config(ns))
     for tag, count in store.tags.most_common():
         print(f"{count:6d}  {tag}")
     return 0
+
+
+def cmd_config(ns: argparse.Namespace) -> int:
+    """``newstui config init|path|check``."""
+    path = ns.config or default_config_path()
+    if ns.action == "path":
+        print(f"config: {path}{'' if path.exists() else '  (not created yet)'}")
+        state = ns.state or default_state_path()
+        print(f"state:  {state}{'' if state.exists() else '  (not created yet)'}")
+        return 0
+    if ns.action == "init":
+        if path.exists() and not ns.force:
+            raise CliError(f"{path} exists (use --force to overwrite)")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(default_text(), encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"cannot write {path}: {exc.strerror}") from None
+        print(f"wrote {path}")
+        return 0
+    config = load_config(path)
+    problems = [*config.problems, *check_keymap(config.keymap)]
+    from newstui.tui.themes import theme_names  # only this command needs the theme list
+
+    themes = theme_names(config)
+    if config.theme not in themes:
+        problems.append(f"theme: unknown theme {config.theme!r} "
+                        f"(available: {', '.join(sorted(themes))})")
+    for problem in problems:
+        print(problem)
+    if not path.exists():
+        print(f"{path}: no config file (defaults apply)")
+    print(f"{len(problems)} problems")
+    return 1 if problems else 0

@@ -83,7 +83,9 @@ def test_over_ssh_with_vt100(tmux: Tmux, sshd) -> None:
     tmux.keys("/")
     tmux.keys("ukrane")
     tmux.wait_for("by relevance")
-    tmux.keys("Enter", "Enter")
+    tmux.keys("Enter")
+    tmux.wait_for("Open article")
+    tmux.keys("Enter")
     tmux.wait_for("Next article")
     tmux.keys("Escape", "q")
     assert tmux.exit_status(timeout=20) == 0

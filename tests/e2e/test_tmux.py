@@ -24,10 +24,12 @@ def test_start_navigate_filter_open_resize_quit(tmux: Tmux) -> None:
     screen = tmux.wait_until(lambda s: "Jon Huber" in cursor_line(s))
     tmux.keys("/")
     tmux.keys("penguin")
-    screen = tmux.wait_for("of 294 · by relevance")
+    screen = tmux.wait_for("unread · by relevance")
     assert "penguin" in cursor_line(screen).lower()
-    tmux.keys("Enter", "Enter")
-    screen = tmux.wait_for("Next article")  # the article pane has the focus: its key hints
+    tmux.keys("Enter")
+    tmux.wait_for("Open article")  # the list has the focus: its key hints
+    tmux.keys("Enter")
+    screen = tmux.wait_for("Next article")  # the article pane has the focus
     tmux.run("resize-window", "-x", "200", "-y", "50")
     screen = tmux.wait_until(lambda s: len(s.splitlines()[1]) > 150)
     # Side by side: the selected headline and the article's title share a screen row.

@@ -11,10 +11,12 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import threading
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -214,27 +216,40 @@ def load_paths(
             if cancelled is not None and cancelled():
                 break
         return result
-    # "spawn": the caller may be a threaded app, where fork could copy a held lock.
-    context = multiprocessing.get_context("spawn")
+    try:
+        _load_parallel(chunks, len(files), workers, index_bodies, merger, progress, cancelled)
+    except (BrokenProcessPool, OSError, RuntimeError):
+        # No worker processes here (a sandbox, an unguarded main module...): read the
+        # chunks that are still missing in this process instead.
+        for k in range(merger.chunks, len(chunks)):
+            merger.add(_load_chunk(chunks[k], k * CHUNK, index_bodies))
+    return result
+
+
+def _load_parallel(chunks: list[list[str]], total: int, workers: int, index_bodies: bool,
+                   merger: _Merger, progress: Callable[[int, LoadResult], None] | None,
+                   cancelled: Callable[[], bool] | None) -> None:
+    # fork is cheapest, but only safe with one thread: in the app the loader is a thread,
+    # so it uses spawn (which needs an ``if __name__ == "__main__"`` guard in scripts).
+    method = "fork" if threading.active_count() == 1 else "spawn"
+    context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         # A bounded window of chunks in flight: finished chunks waiting to be merged would
         # otherwise pile up in memory (1.3 GB at 100k articles when all were submitted).
         window = 2 * workers
         pending: deque[Future[_Chunk]] = deque()
-        submitted = merged = 0
-        while merged < len(chunks):
-            while submitted < len(chunks) and submitted - merged < window:
+        submitted = merger.chunks
+        while merger.chunks < len(chunks):
+            while submitted < len(chunks) and submitted - merger.chunks < window:
                 pending.append(pool.submit(_load_chunk, chunks[submitted], submitted * CHUNK,
                                            index_bodies))
                 submitted += 1
             merger.add(pending.popleft().result())
-            merged += 1
             if progress is not None:
-                progress(min(len(files), merged * CHUNK), result)
+                progress(min(total, merger.chunks * CHUNK), merger.result)
             if cancelled is not None and cancelled():
                 pool.shutdown(cancel_futures=True)
-                break
-    return result
+                return
 
 
 class _Merger:
@@ -242,10 +257,13 @@ class _Merger:
 
     def __init__(self, result: LoadResult) -> None:
         self.result = result
+        self.chunks = 0  # how many chunks have been merged
         self.ids: set[str] = set()
         self.digests: dict[str, str] = {}
 
     def add(self, chunk: _Chunk) -> None:
+        """Merge the next chunk (chunks must come in order)."""
+        self.chunks += 1
         result = self.result
         result.skipped.extend(chunk.skipped)
         for doc, article, warnings in chunk.loaded:

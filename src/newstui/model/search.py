@@ -9,8 +9,7 @@ Long steps check ``cancelled`` so a worker can drop a stale query between keystr
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from collections.abc import Set as AbstractSet
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -18,13 +17,13 @@ from rapidfuzz import fuzz, process
 from newstui.model.index import WORD, WordIndex, tokens
 from newstui.model.query import And, DateRange, Node, Not, Or, Query, State, Term, parse
 from newstui.model.store import Facet, Store
+from newstui.model.tiers import Rows, Tiers
 
 WEIGHTS = {"title": 3.0, "tags": 3.0, "meta": 1.5, "body": 1.0}
 EXACT, PREFIX, STEM = 1.0, 0.85, 0.6
 FUZZY_CUTOFF = 80.0
 CHUNK = 20_000
-Scores = dict[int, float]
-StateLookup = Callable[[str], set[str]]
+StateLookup = Callable[[str], frozenset[str]]  # "read" / "starred" -> content digests
 
 
 class Cancelled(Exception):
@@ -36,8 +35,8 @@ class Result:
     """Docs (article numbers in the store), best first, and what to highlight."""
 
     query: Query
-    docs: list[int]
-    scores: dict[int, float] = field(default_factory=dict)
+    docs: Sequence[int]
+    tiers: Tiers = field(default_factory=Tiers)
     words: frozenset[str] = frozenset()
     phrases: tuple[str, ...] = ()
 
@@ -53,7 +52,9 @@ class Engine:
     def __init__(self, store: Store, state: StateLookup | None = None) -> None:
         self.store = store
         self.state = state
+        self.everything = frozenset(store.order)
         self._words: dict[str, dict[str, float]] = {}
+        self._terms: dict[tuple[str, tuple[str, ...]], tuple[Tiers, frozenset[str]]] = {}
 
     def search(self, text: str | Query, sort: str = "relevance",
                cancelled: Callable[[], bool] | None = None) -> Result:
@@ -66,132 +67,114 @@ class Engine:
         if query.error is not None:
             return Result(query, [])
         if query.node is None:
-            return Result(query, list(self.store.order))
+            return Result(query, self.store.order)
         check = cancelled or (lambda: False)
         matched: set[str] = set()
         phrases: list[str] = []
-        scores = self._eval(query.node, check, matched, phrases)
-        if sort == "date":
-            docs = self._newest_first(scores.keys())
-        else:
-            buckets: dict[float, list[int]] = {}
-            for d, score in scores.items():
-                buckets.setdefault(round(score, 6), []).append(d)
-            docs = []
-            for score in sorted(buckets, reverse=True):
-                docs.extend(self._newest_first(buckets[score]))
-        return Result(query, docs, scores, frozenset(matched), tuple(phrases))
-
-    def _newest_first(self, docs: Iterable[int]) -> list[int]:
-        """``docs`` in date order: filter the precomputed order when there are many."""
-        chosen = docs if isinstance(docs, AbstractSet) else set(docs)
-        if len(chosen) * 8 > len(self.store):
-            return [d for d in self.store.order if d in chosen]
-        return sorted(chosen, key=self.store.rank.__getitem__)
+        tiers = self._eval(query.node, check, matched, phrases)
+        ranked = Tiers([(0.0, tiers.docs())]) if sort == "date" else tiers
+        docs = Rows(ranked, self.store.order, self.store.rank)
+        return Result(query, docs, tiers, frozenset(matched), tuple(phrases))
 
     # -- evaluation ----------------------------------------------------------------------------
     def _eval(self, node: Node, check: Callable[[], bool], matched: set[str],
-              phrases: list[str]) -> Scores:
+              phrases: list[str]) -> Tiers:
         if check():
             raise Cancelled
         if isinstance(node, And):
-            parts = [self._eval(c, check, matched, phrases) for c in node.children
-                     if not isinstance(c, Not)]
-            nots = [self._eval(c.child, check, set(), []) for c in node.children
-                    if isinstance(c, Not)]
-            base = _intersect(parts) if parts else self._all()
-            for excluded in nots:
-                base = {p: s for p, s in base.items() if p not in excluded}
-            return base
-        if isinstance(node, Or):
-            # Scores add up, so an article matching more of the alternatives ranks higher.
-            out: Scores = {}
+            result: Tiers | None = None
+            excluded: set[int] = set()
             for child in node.children:
-                for d, score in self._eval(child, check, matched, phrases).items():
-                    out[d] = out.get(d, 0.0) + score
+                if isinstance(child, Not):
+                    excluded |= self._eval(child.child, check, set(), []).docs()
+                    continue
+                part = self._eval(child, check, matched, phrases)
+                result = part if result is None else result & part
+            if result is None:
+                result = Tiers([(0.0, self.everything)])
+            return result.without(excluded) if excluded else result
+        if isinstance(node, Or):
+            out = Tiers()
+            for child in node.children:
+                out = out | self._eval(child, check, matched, phrases)
             return out
         if isinstance(node, Not):
-            excluded = self._eval(node.child, check, set(), [])
-            return {d: 0.0 for d in self.store.order if d not in excluded}
+            excluded = self._eval(node.child, check, set(), []).docs()
+            return Tiers([(0.0, self.everything - excluded)])
         if isinstance(node, DateRange):
             return self._dates(node)
         if isinstance(node, State):
-            ids = self.state(node.value) if self.state else set()
-            doc_of = self.store.doc_of
-            return {doc_of[i]: 0.0 for i in ids if i in doc_of}
+            return self._state(node.value)
         return self._term(node, check, matched, phrases)
 
-    def _all(self) -> Scores:
-        return dict.fromkeys(self.store.order, 0.0)
+    def _state(self, value: str) -> Tiers:
+        """Docs that are read, unread or starred, by their content digest."""
+        keys = self.state("starred" if value == "starred" else "read") if self.state else set()
+        docs, want = self.store.docs, value != "unread"
+        chosen = {d for d in self.store.order if (docs[d].digest in keys) == want}  # type: ignore[union-attr]
+        return Tiers([(0.0, chosen)])
 
-    def _dates(self, node: DateRange) -> Scores:
-        out: Scores = {}
+    def _dates(self, node: DateRange) -> Tiers:
+        chosen: set[int] = set()
         for day, docs in self.store.dates.items():
             if (node.start is None or day >= node.start) and (node.end is None or day <= node.end):
-                out.update(dict.fromkeys(docs, 0.0))
-        return out
+                chosen.update(docs)
+        return Tiers([(0.0, chosen)])
 
     def _term(self, term: Term, check: Callable[[], bool], matched: set[str],
-              phrases: list[str]) -> Scores:
+              phrases: list[str]) -> Tiers:
         if term.field in ("tag", "source", "section"):
             facet = {"tag": self.store.tags, "source": self.store.sources,
                      "section": self.store.sections}[term.field]
             weight = WEIGHTS["tags" if term.field == "tag" else "meta"]
             found = _facet_match(facet, term.text)
-            out: Scores = {}
-            for key, score in found.items():
-                for d in facet.docs[key]:
-                    out[d] = max(out.get(d, 0.0), weight * score)
-            matched.update(w for key in found for w in tokens(key))
-            return out
+            for key in found:
+                matched.update(tokens(key))
+            return Tiers.best_of((weight * q, facet.docs[key]) for key, q in found.items())
         if term.phrase:
             phrases.append(term.text)
             return self._phrase(term, check)
         groups = ("title",) if term.field == "title" else tuple(WEIGHTS)
-        words = [w for w in tokens(term.text)]
+        words = tokens(term.text)
         if not words:
-            return {}
-        parts = [self._word(w, groups, check, matched) for w in words]
-        return _intersect(parts)
+            return Tiers()
+        result: Tiers | None = None
+        for word in words:
+            part, found = self._word(word, groups, check)
+            matched.update(found)
+            result = part if result is None else result & part
+        return result or Tiers()
 
-    def _word(self, word: str, groups: Iterable[str], check: Callable[[], bool],
-              matched: set[str]) -> Scores:
-        out: Scores = {}
-        indexes = self.store.indexes()
-        for group in groups:
-            index = indexes[group]
-            if group == "body":
-                body = self._body_docs(index, word, check, matched) - self.store.holes
-                if body:
-                    # Built in C, then header scores (kept below) win where they are higher.
-                    headers, out = out, dict.fromkeys(body, WEIGHTS["body"])
-                    for d, score in headers.items():
-                        if score > out.get(d, 0.0):
-                            out[d] = score
-                continue
-            weight = WEIGHTS[group]
-            for candidate, quality in self._candidates(index, group, word, check).items():
-                matched.add(candidate)
-                score = weight * quality
-                for d in index.postings[candidate]:
-                    if score > out.get(d, 0.0):
-                        out[d] = score
-        return out
+    def _word(self, word: str, groups: tuple[str, ...],
+              check: Callable[[], bool]) -> tuple[Tiers, frozenset[str]]:
+        """Docs holding ``word`` in ``groups``, each at its best (group weight x quality).
 
-    def _body_docs(self, index: WordIndex, word: str, check: Callable[[], bool],
-                   matched: set[str]) -> set[int]:
-        """Docs whose body has ``word`` (3 letters or more): exact, prefix, stem or typo.
-
-        Body hits are a set built in C (``set.update``) and scored flat, so a common word
-        costs one pass over its postings, not a Python loop per article.
+        Cached: typing "north k" reuses "north".
         """
-        docs: set[int] = set()
-        if len(word) < 3:
-            return docs  # bodies index words of 3 letters or more
-        for candidate in self._candidates(index, "body", word, check):
-            matched.add(candidate)
-            docs.update(index.postings[candidate])
-        return docs
+        key = (word, groups)
+        cached = self._terms.get(key)
+        if cached is not None:
+            return cached
+        indexes = self.store.indexes()
+        scored: list[tuple[float, Iterable[int]]] = []
+        found: set[str] = set()
+        for group in groups:
+            if group == "body" and len(word) < 3:
+                continue  # bodies index words of 3 letters or more
+            index = indexes[group]
+            candidates = self._candidates(index, group, word, check)
+            found.update(candidates)
+            by_quality: dict[float, set[int]] = {}
+            for candidate, quality in candidates.items():
+                by_quality.setdefault(round(quality, 2), set()).update(index.postings[candidate])
+            scored += [(WEIGHTS[group] * q, docs) for q, docs in by_quality.items()]
+        tiers = Tiers.best_of(scored)
+        if self.store.holes:
+            tiers = tiers.without(set(self.store.holes))
+        if len(self._terms) > 256:
+            self._terms.clear()
+        self._terms[key] = (tiers, frozenset(found))
+        return self._terms[key]
 
     def _candidates(self, index: WordIndex, group: str, word: str,
                     check: Callable[[], bool]) -> dict[str, float]:
@@ -221,25 +204,27 @@ class Engine:
         self._words[key] = found
         return found
 
-    def _phrase(self, term: Term, check: Callable[[], bool]) -> Scores:
+    def _phrase(self, term: Term, check: Callable[[], bool]) -> Tiers:
         needle = " ".join(term.text.casefold().split())
-        out: Scores = {}
+        title: set[int] = set()
+        tags: set[int] = set()
+        meta: set[int] = set()
         for i, (d, article) in enumerate(zip(self.store.order, self.store.articles,
                                              strict=True)):
             if i % CHUNK == 0 and check():
                 raise Cancelled
             if term.field in (None, "title") and needle in article.title.casefold():
-                out[d] = WEIGHTS["title"]
+                title.add(d)
             elif term.field is None:
                 if any(needle in tag.casefold() for tag in article.tags):
-                    out[d] = WEIGHTS["tags"]
+                    tags.add(d)
                 elif needle in " ".join((article.source, article.section, article.dateline,
                                          article.caption)).casefold():
-                    out[d] = WEIGHTS["meta"]
+                    meta.add(d)
+        scored = [(WEIGHTS["title"], title), (WEIGHTS["tags"], tags), (WEIGHTS["meta"], meta)]
         if term.field is None:
-            for d in self._body_phrase(needle):
-                out.setdefault(d, WEIGHTS["body"])
-        return out
+            scored.append((WEIGHTS["body"], self._body_phrase(needle)))
+        return Tiers.best_of(scored)
 
     def _body_phrase(self, needle: str) -> set[int]:
         """Docs whose body holds every word of the phrase (bodies are not kept in memory)."""
@@ -256,16 +241,6 @@ class Engine:
 def _fuzzy_quality(ratio: float, cutoff: float) -> float:
     """A typo-tolerant match scores 0.55 at the cutoff up to 0.75 at a perfect ratio."""
     return 0.55 + 0.2 * (ratio - cutoff) / (100.0 - cutoff)
-
-
-def _intersect(parts: list[Scores]) -> Scores:
-    if not parts:
-        return {}
-    parts = sorted(parts, key=len)
-    out = dict(parts[0])
-    for other in parts[1:]:
-        out = {p: s + other[p] for p, s in out.items() if p in other}
-    return out
 
 
 def _facet_match(facet: Facet, text: str) -> dict[str, float]:

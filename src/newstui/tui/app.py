@@ -10,19 +10,25 @@ from functools import partial
 
 from textual import events, on, work
 from textual.app import App, ComposeResult
-from textual.binding import Binding
 from textual.containers import Container
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
+from newstui.keys import PALETTE, PANES, check_keymap
 from newstui.model.article import Article
+from newstui.model.config import Config
 from newstui.model.load import LoadResult, Unusable, load_paths, read_full
 from newstui.model.sanitize import clean_line
 from newstui.model.search import Cancelled, Engine, Result, spans
+from newstui.model.state import State
 from newstui.model.store import Store
 from newstui.resources import styles_dir
+from newstui.tui.bindings import bindings
 from newstui.tui.commands import NewsCommands
+from newstui.tui.reading import ReadingActions
 from newstui.tui.screens.help import HelpScreen, help_lines
+from newstui.tui.suggest import FieldSuggester
+from newstui.tui.themes import install_themes
 from newstui.tui.widgets.article_view import ArticleView
 from newstui.tui.widgets.filter_bar import FilterBar, QueryInput
 from newstui.tui.widgets.headline_list import HeadlineList
@@ -31,37 +37,29 @@ WIDE = 120
 SNAPSHOT_FIRST, SNAPSHOT_EVERY = 1000, 25_000
 
 
-class NewsApp(App[int]):
+class NewsApp(ReadingActions, App[int]):
     """The full-screen reader."""
 
     CSS_PATH = str(styles_dir() / "app.tcss")
     TITLE = "newstui"
     COMMANDS = App.COMMANDS | {NewsCommands}
-    BINDINGS = [
-        Binding("slash", "focus_filter", "Filter", id="app.filter"),
-        Binding("f", "toggle_full", "Full screen", id="app.fullscreen"),
-        Binding("o", "toggle_sort", "Sort", show=False, id="app.sort"),
-        Binding("L", "toggle_layout", "Layout", show=False, id="app.layout"),
-        Binding("tab", "cycle(1)", "Next pane", show=False, id="app.next_pane"),
-        Binding("shift+tab", "cycle(-1)", "Previous pane", show=False, id="app.previous_pane"),
-        Binding("escape", "back", "Back", show=False, id="app.back"),
-        Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.interrupt"),
-    ]
+    BINDINGS = bindings("app")
 
-    def __init__(self, paths: list[str], *, layout: str = "auto") -> None:
+    def __init__(self, paths: list[str], config: Config | None = None,
+                 state: State | None = None) -> None:
         super().__init__()
         self.paths = paths
-        self.layout_mode = layout
+        self.config = config or Config()
+        self.state = state or State(None)
+        self.layout_mode = self.config.layout
         self.store: Store | None = None
         self.engine: Engine | None = None
         self.loading = True
         self.query_text = ""
-        self.sort = "relevance"
+        self.sort = self.config.sort
         self.result: Result | None = None
         self._seq = 0
-        self.theme = "ansi-dark"
+        install_themes(self, self.config)
 
     def compose(self) -> ComposeResult:
         """Filter bar on top, the two panes, key hints at the bottom."""
@@ -87,10 +85,18 @@ class NewsApp(App[int]):
         return self.query_one(FilterBar)
 
     def on_mount(self) -> None:
-        """Start loading; the list has the focus from the start."""
+        """Apply settings, start loading; the list has the focus from the start."""
+        for problem in [*self.config.problems, *check_keymap(self.config.keymap)]:
+            self.notify(problem, title="config", severity="warning", timeout=10)
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        self.headlines.columns = self.config.columns
+        self.headlines.date_format = self.config.date_format
+        self.headlines.is_read, self.headlines.is_starred = self.is_read, self.is_starred
         self._apply_layout()
         self.headlines.focus()
         self.filter_bar.set_count(0, 0, "loading…")
+        self._report_state()
         self._load()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -103,6 +109,7 @@ class NewsApp(App[int]):
         side = self.layout_mode == "side" or (self.layout_mode == "auto" and width >= WIDE)
         panes.set_class(side, "side")
         panes.set_class(not side, "stacked")
+        self.headlines.styles.width = f"{self.config.list_width}%" if side else "100%"
 
     # -- loading -------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="load")
@@ -131,7 +138,9 @@ class NewsApp(App[int]):
 
     def _set_store(self, store: Store, final: bool) -> None:
         self.store, self.loading = store, not final
-        self.engine = Engine(store)
+        self.engine = Engine(store, self.state.keys)
+        if final:
+            self.filter_bar.input.suggester = FieldSuggester(store)
         if final and store.result.skipped:
             self.notify(f"{len(store.result.skipped)} files skipped: run 'newstui check' "
                         "for the reasons", severity="warning", timeout=6)
@@ -184,10 +193,16 @@ class NewsApp(App[int]):
         self.headlines.set_rows(self.store, result.docs, marker if self.query_text else None,
                                 keep=current.id if current else None, empty_message=empty)
         self.article_view.set_marks(result.words, result.phrases)
-        note = "loading…" if self.loading else ""
+        self._update_count()
+
+    def _update_count(self) -> None:
+        if self.store is None:
+            return
+        notes = ["loading…"] if self.loading else []
+        notes.append(f"{self.unread_count():,} unread")
         if self.query_text.strip():
-            note = " · ".join(x for x in (note, f"by {self.sort}") if x)
-        bar.set_count(len(result.docs), total, note)
+            notes.append(f"by {self.sort}")
+        self.filter_bar.set_count(len(self.headlines.rows), len(self.store), " · ".join(notes))
 
     def engine_search(self, text: str) -> Result:
         """Run a query synchronously (the command palette uses this for small answers)."""
@@ -219,10 +234,13 @@ class NewsApp(App[int]):
         current = self.headlines.current
         if current is not None and current.id == article.id:
             self.article_view.show(article, parsed, note)  # type: ignore[arg-type]
+            if self.config.mark_read == "select" or self.focused is self.article_view:
+                self.mark_read(article)
 
     @on(HeadlineList.Opened)
     def _opened(self, event: HeadlineList.Opened) -> None:
         self.article_view.focus()
+        self.mark_read(event.article)
 
     @on(ArticleView.Step)
     def _step(self, event: ArticleView.Step) -> None:
@@ -277,17 +295,10 @@ class NewsApp(App[int]):
         order[(index + direction) % len(order)].focus()
 
     def action_help(self) -> None:
-        """Show every binding by pane."""
-        panes = [("Anywhere", self.BINDINGS), ("Headline list", HeadlineList.BINDINGS),
-                 ("Article", ArticleView.BINDINGS), ("Filter bar", QueryInput.BINDINGS),
-                 ("Command palette", [Binding("ctrl+p", "command_palette",
-                                              "Open article, filter by tag, layout, quit")])]
-        self.push_screen(HelpScreen(help_lines(panes, self._keymap)))  # type: ignore[arg-type]
-
-    def filter_by_tag(self, tag: str) -> None:
-        """Replace the query with ``tag:"…"``."""
-        self.filter_bar.input.value = f'tag:"{tag}"'
-        self.headlines.focus()
+        """Show every binding by pane, with the keys in effect."""
+        panes = [(title, keys) for title, keys in PANES.values()]
+        panes.append(("Command palette", [PALETTE]))
+        self.push_screen(HelpScreen(help_lines(panes, self._keymap)))
 
     def open_article(self, article_id: str) -> None:
         """Select ``article_id`` in the list (clearing a filter that hides it) and read it."""
@@ -299,12 +310,15 @@ class NewsApp(App[int]):
             self._run_query()  # an empty query is applied at once, no worker
         rows = self.headlines.rows
         if doc in rows:
-            self.headlines.move_to(list(rows).index(doc))
+            self.headlines.move_to(rows.index(doc))
             self.article_view.focus()
 
 
-def run_app(paths: list[str], mouse: bool = True) -> int:
+def run_app(paths: list[str], config: Config, state: State, mouse: bool = True) -> int:
     """Run the reader on ``paths``; return the exit status."""
-    app = NewsApp(paths)
-    app.run(mouse=mouse)
+    app = NewsApp(paths, config, state)
+    try:
+        app.run(mouse=mouse and config.mouse)
+    finally:
+        state.close()
     return app.return_code or 0

@@ -11,6 +11,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from newstui.keys import Key
+
 QUERY_HELP = """\
 Query syntax
   words            all must match, fuzzily (typos ok: ukrane, putn); 1-2 letters = prefix
@@ -20,7 +22,8 @@ Query syntax
   tag:x  tag:"north korea"  source:x  section:x  title:x
   after:2023  before:2023-06  on:2023-09-13  after:7d (also 3w, 2m, 1y)
   is:unread  is:read  is:starred
-  o switches relevance / date order while a query is active."""
+  o switches relevance / date order while a query is active.
+  Remap keys by id in the config file: keymap: {list.down: "j,down,ctrl+n"}"""
 
 
 def key_names(keys: str) -> str:
@@ -28,7 +31,7 @@ def key_names(keys: str) -> str:
     names = {"down": "↓", "up": "↑", "left": "←", "right": "→", "pagedown": "PgDn",
              "pageup": "PgUp", "home": "Home", "end": "End", "enter": "Enter",
              "escape": "Esc", "space": "Space", "tab": "Tab", "shift+tab": "Shift+Tab",
-             "slash": "/", "question_mark": "?"}
+             "slash": "/", "question_mark": "?", "quotation_mark": '"'}
     out = []
     for key in keys.split(","):
         key = key.strip()
@@ -41,15 +44,15 @@ def key_names(keys: str) -> str:
     return " / ".join(out)
 
 
-def help_lines(panes: Iterable[tuple[str, Iterable[Binding]]],
+def help_lines(panes: Iterable[tuple[str, Iterable[Key]]],
                keymap: Mapping[str, str]) -> list[str]:
     """One line per binding, grouped by pane, with remapped keys from ``keymap``."""
     lines: list[str] = []
-    for pane, bindings in panes:
+    for pane, keys in panes:
         lines += ["", pane]
-        for binding in bindings:
-            keys = keymap.get(binding.id or "", binding.key)
-            lines.append(f"  {key_names(keys):<22} {binding.description}")
+        for key in keys:
+            shown = key_names(keymap.get(key.id, key.keys))
+            lines.append(f"  {shown:<22} {key.description}  [{key.id}]")
     return lines
 
 

@@ -13,7 +13,6 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -21,6 +20,7 @@ from textual.strip import Strip
 
 from newstui.model.article import Article, Parsed
 from newstui.model.search import spans
+from newstui.tui.bindings import bindings
 from newstui.tui.cells import shorten, wrap
 
 Line = list[tuple[str, str]]  # (text, component-class suffix) pieces of one screen line
@@ -31,18 +31,7 @@ _MARKED = frozenset({"title", "body", "caption"})
 class ArticleView(ScrollView, can_focus=True):
     """Shows one article; posts :class:`Step` for J/K."""
 
-    BINDINGS = [
-        Binding("j,down", "scroll_lines(1)", "Down", show=False, id="article.down"),
-        Binding("k,up", "scroll_lines(-1)", "Up", show=False, id="article.up"),
-        Binding("space,pagedown", "page(1)", "Page", id="article.page_down"),
-        Binding("b,pageup", "page(-1)", "Page up", show=False, id="article.page_up"),
-        Binding("g,home", "edge(0)", "Top", show=False, id="article.top"),
-        Binding("G,end", "edge(1)", "Bottom", show=False, id="article.bottom"),
-        Binding("J", "step(1)", "Next article", id="article.next"),
-        Binding("K", "step(-1)", "Prev article", id="article.previous"),
-        Binding("n", "hit(1)", "Next hit", show=False, id="article.next_hit"),
-        Binding("N", "hit(-1)", "Previous hit", show=False, id="article.previous_hit"),
-    ]
+    BINDINGS = bindings("article")
     COMPONENT_CLASSES = {
         "article-view--title", "article-view--meta", "article-view--caption",
         "article-view--body", "article-view--box", "article-view--box-heading",

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from newstui.tui.bindings import bindings
+
 
 class QueryInput(Input):
     """The query input; ``Esc`` clears it, a second ``Esc`` leaves it."""
 
-    BINDINGS = [
-        Binding("escape", "clear_or_leave", "Clear / back", id="filter.clear"),
-        Binding("enter", "leave", "To list", id="filter.submit"),
-        Binding("tab", "complete", "Complete", show=False, id="filter.complete"),
-    ]
+    BINDINGS = bindings("filter")
 
     class Leave(Message):
         """The user is done typing and wants the list back."""
@@ -36,11 +33,21 @@ class QueryInput(Input):
 
     def action_complete(self) -> None:
         """Accept the suggestion, if any; otherwise move focus on as Tab normally does."""
-        if self._suggestion and self._suggestion != self.value:
-            self.value = self._suggestion
-            self.cursor_position = len(self.value)
-        else:
+        if not self._accept_suggestion():
             self.screen.focus_next()
+
+    def action_cursor_right(self, select: bool = False) -> None:
+        """→ at the end accepts a suggestion (in its quoted form), else moves the cursor."""
+        if select or not self.cursor_at_end or not self._accept_suggestion():
+            super().action_cursor_right(select)
+
+    def _accept_suggestion(self) -> bool:
+        if not self._suggestion or self._suggestion == self.value:
+            return False
+        accepted = getattr(self.suggester, "accepted", None)
+        self.value = accepted(self._suggestion) if accepted else self._suggestion
+        self.cursor_position = len(self.value)
+        return True
 
 
 class FilterBar(Horizontal):

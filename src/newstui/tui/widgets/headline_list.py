@@ -7,12 +7,12 @@ of widgets, so 100k rows behave like 100.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -21,6 +21,7 @@ from textual.strip import Strip
 
 from newstui.model.article import Article
 from newstui.model.store import Store
+from newstui.tui.bindings import bindings
 from newstui.tui.cells import fit
 
 Marker = Callable[[str], list[tuple[int, int]]]
@@ -29,21 +30,15 @@ Marker = Callable[[str], list[tuple[int, int]]]
 class HeadlineList(ScrollView, can_focus=True):
     """Date, source, title and tags of each article in ``rows`` (doc numbers of a store)."""
 
-    BINDINGS = [
-        Binding("j,down", "cursor(1)", "Down", show=False, id="list.down"),
-        Binding("k,up", "cursor(-1)", "Up", show=False, id="list.up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="list.page_down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="list.page_up"),
-        Binding("g,home", "jump(0)", "First", show=False, id="list.first"),
-        Binding("G,end", "jump(-1)", "Last", show=False, id="list.last"),
-        Binding("enter", "open", "Open", id="list.open"),
-    ]
+    BINDINGS = bindings("list")
     COMPONENT_CLASSES = {
         "headline-list--cursor",
         "headline-list--date",
         "headline-list--source",
         "headline-list--tags",
         "headline-list--match",
+        "headline-list--unread",
+        "headline-list--flag",
     }
     DEFAULT_CSS = """
     HeadlineList { background: $background; overflow-x: hidden; scrollbar-gutter: stable;
@@ -54,6 +49,8 @@ class HeadlineList(ScrollView, can_focus=True):
     HeadlineList > .headline-list--source { color: $secondary; }
     HeadlineList > .headline-list--tags { color: $accent; }
     HeadlineList > .headline-list--match { text-style: bold underline; color: $warning; }
+    HeadlineList > .headline-list--unread { text-style: bold; }
+    HeadlineList > .headline-list--flag { color: $warning; }
     """
 
     class Highlighted(Message):
@@ -75,6 +72,10 @@ class HeadlineList(ScrollView, can_focus=True):
         self.store: Store | None = None
         self.rows: Sequence[int] = ()
         self.marker: Marker | None = None
+        self.columns: list[str] = ["date", "source", "title", "tags"]
+        self.date_format = "%Y-%m-%d"
+        self.is_read: Callable[[Article], bool] = lambda article: True
+        self.is_starred: Callable[[Article], bool] = lambda article: False
         self.empty_message = "Loading…"
         self.cursor = 0
         self._cache: LRUCache[tuple[int, int, bool], Strip] = LRUCache(1024)
@@ -177,38 +178,71 @@ class HeadlineList(ScrollView, can_focus=True):
             self._cache[key] = strip
         return strip.apply_offsets(0, index)
 
-    def _columns(self, width: int) -> tuple[int, int, int]:
-        """Widths of source, title and tags for a row ``width`` cells wide."""
-        source = 0 if width < 60 else min(18, max(8, width // 8))
-        tags = 0 if width < 100 else min(40, width // 4)
-        fixed = 2 + 10 + 2 + (source + 2 if source else 0) + (tags + 2 if tags else 0)
-        return source, max(10, width - fixed), tags
+    def _widths(self, width: int) -> dict[str, int]:
+        """Cell widths of the shown columns for a row ``width`` cells wide.
+
+        Title takes what is left; source and tags give way first on narrow screens.
+        """
+        shown = self.columns
+        widths = {"date": self._date_width if "date" in shown else 0,
+                  "source": min(18, max(8, width // 8)) if "source" in shown and width >= 60 else 0,
+                  "tags": min(40, width // 4) if "tags" in shown and width >= 100 else 0}
+        used = 2 + sum(w + 2 for w in widths.values() if w)
+        widths["title"] = max(10, width - used)
+        return widths
 
     def _render_row(self, index: int, width: int, selected: bool) -> Strip:
         assert self.store is not None
         article = self.store.docs[self.rows[index]]
+        assert article is not None
         base = self.rich_style
         if selected:
             base = base + self.get_component_rich_style("headline-list--cursor")
-        date_style = base + self.get_component_rich_style("headline-list--date", partial=True)
-        source_style = base + self.get_component_rich_style("headline-list--source", partial=True)
-        tag_style = base + self.get_component_rich_style("headline-list--tags", partial=True)
-        match_style = self.get_component_rich_style("headline-list--match", partial=True)
-        source_w, title_w, tags_w = self._columns(width)
+        unread = not self.is_read(article)
+        title_style = base + (self.get_component_rich_style("headline-list--unread",
+                                                             partial=True) if unread else Style())
+        match = self.get_component_rich_style("headline-list--match", partial=True)
         mark = self.marker or _no_marks
-        segments = [Segment("▌ " if selected else "  ", base),
-                    Segment(fit(article.iso_date or "", 10), date_style), Segment("  ", base)]
-        if source_w:
-            segments += [Segment(fit(article.source, source_w), source_style), Segment("  ", base)]
-        title = fit(article.title, title_w)
-        segments += _highlighted(title, mark(title), base, base + match_style)
-        if tags_w:
-            tags = " ".join(f"#{t}" for t in article.tags)
-            segments += [Segment("  ", base)]
-            tags = fit(tags, tags_w)
-            segments += _highlighted(tags, mark(tags), tag_style, tag_style + match_style)
-        strip = Strip(segments)
-        return strip.adjust_cell_length(width, base)
+        widths = self._widths(width)
+        flag = "★" if self.is_starred(article) else ("●" if unread else " ")
+        segments = [Segment("▌" if selected else " ", base),
+                    Segment(flag, base + self.get_component_rich_style(
+                        "headline-list--flag", partial=True))]
+        for column in self.columns:
+            size = widths.get(column, 0)
+            if not size:
+                continue
+            segments.append(Segment("  " if column != self.columns[0] else " ", base))
+            if column == "title":
+                title = fit(article.title, size)
+                segments += _highlighted(title, mark(title), title_style, title_style + match)
+            elif column == "tags":
+                style = base + self.get_component_rich_style("headline-list--tags", partial=True)
+                tags = fit(" ".join(f"#{t}" for t in article.tags), size)
+                segments += _highlighted(tags, mark(tags), style, style + match)
+            else:
+                text = self._date(article) if column == "date" else article.source
+                style = base + self.get_component_rich_style(f"headline-list--{column}",
+                                                             partial=True)
+                segments.append(Segment(fit(text, size), style))
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _date(self, article: Article) -> str:
+        if article.date is None:
+            return ""
+        try:
+            return article.date.strftime(self.date_format)
+        except ValueError:
+            return article.iso_date or ""
+
+    @property
+    def _date_width(self) -> int:
+        return len(dt.date(2023, 12, 31).strftime(self.date_format)) if self.date_format else 10
+
+    def clear_cache(self) -> None:
+        """Forget rendered rows (reading state or settings changed) and repaint."""
+        self._cache.clear()
+        self.refresh()
 
 
 def _no_marks(text: str) -> list[tuple[int, int]]:

@@ -1,0 +1,214 @@
+"""The YAML configuration: read with ``yaml.safe_load`` only, validated key by key.
+
+A problem (unknown key, wrong type, bad value) is reported with the file's line number and
+that key falls back to its default; newstui always starts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from platformdirs import user_config_dir
+
+LAYOUTS = ("auto", "side", "stacked")
+COLUMNS = ("date", "source", "title", "tags")
+SORTS = ("relevance", "date")
+MARK_READ = ("open", "select", "never")
+THEME_COLOURS = ("primary", "secondary", "accent", "foreground", "background", "surface",
+                 "panel", "warning", "error", "success")
+
+
+@dataclass
+class Config:
+    """Effective settings (defaults where the file says nothing or something invalid)."""
+
+    paths: list[str] = field(default_factory=list)
+    keymap: dict[str, str] = field(default_factory=dict)
+    theme: str = "ansi-dark"
+    themes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    layout: str = "auto"
+    list_width: int = 55
+    columns: list[str] = field(default_factory=lambda: list(COLUMNS))
+    sort: str = "relevance"
+    mark_read: str = "open"
+    mouse: bool = True
+    date_format: str = "%Y-%m-%d"
+    problems: list[str] = field(default_factory=list)
+    path: Path | None = None
+
+
+DOCS: dict[str, tuple[str, str]] = {
+    "paths": ("[]", "folders or files opened when none are given on the command line"),
+    "keymap": ("{}", "binding id -> keys, e.g. list.down: 'j,down,ctrl+n' (ids: see '?')"),
+    "theme": ("ansi-dark", "ansi-dark / ansi-light follow the terminal's 16 colours; "
+              "high-contrast; any Textual theme (nord, gruvbox, ...) or one under themes:"),
+    "themes": ("{}", "your own themes: name: {primary: '#88c0d0', background: '#2e3440', "
+               "dark: true, ...}"),
+    "layout": ("auto", "auto (side by side from 120 columns), side or stacked"),
+    "list_width": ("55", "width of the headline list in side-by-side layout, in percent"),
+    "columns": ("[date, source, title, tags]", "headline columns to show, in this order"),
+    "sort": ("relevance", "order of results while a query is active: relevance or date"),
+    "mark_read": ("open", "when an article counts as read: open (Enter, J/K), select "
+                  "(as soon as it is shown) or never"),
+    "mouse": ("true", "false leaves the mouse to the terminal, to select and copy text"),
+    "date_format": ("'%Y-%m-%d'", "strftime format of the date column (at most 16 cells)"),
+}
+
+
+def default_config_path() -> Path:
+    """``$NEWSTUI_CONFIG``, else ``$XDG_CONFIG_HOME/newstui/config.yaml``."""
+    if env := os.environ.get("NEWSTUI_CONFIG"):
+        return Path(env).expanduser()
+    return Path(user_config_dir("newstui", appauthor=False)) / "config.yaml"
+
+
+def default_text() -> str:
+    """A fully commented config file holding every default."""
+    lines = ["# newstui configuration (YAML). Every key is optional; these are the defaults.",
+             "# Check it with: newstui config check", ""]
+    for key, (value, doc) in DOCS.items():
+        lines += [f"# {doc}", f"{key}: {value}", ""]
+    return "\n".join(lines)
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read and validate the config at ``path`` (default location when None).
+
+    A missing file is not a problem: defaults apply.
+    """
+    path = path or default_config_path()
+    config = Config(path=path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return config
+    except (OSError, UnicodeDecodeError) as exc:
+        config.problems.append(f"{path}: cannot read: {exc}")
+        return config
+    return parse_config(text, config)
+
+
+def parse_config(text: str, config: Config | None = None) -> Config:
+    """Validate YAML ``text`` into ``config`` (a fresh one by default)."""
+    config = config or Config()
+    name = str(config.path or "config.yaml")
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        config.problems.append(f"{name}{where}: not valid YAML: {problem}; using defaults")
+        return config
+    if data is None:
+        return config
+    if not isinstance(data, dict) or root is None:
+        config.problems.append(f"{name}:1: the top level must be a mapping of settings")
+        return config
+    lines = {str(k.value): k.start_mark.line + 1 for k, _ in root.value}
+    for key, value in data.items():
+        where = f"{name}:{lines.get(str(key), 1)}"
+        check = _CHECKS.get(str(key))
+        if check is None:
+            known = ", ".join(DOCS)
+            config.problems.append(f"{where}: unknown key {key!r} (known: {known})")
+            continue
+        error = check(value)
+        if error:
+            config.problems.append(f"{where}: {key}: {error}; using the default")
+        else:
+            setattr(config, str(key), value)
+    return config
+
+
+def _str_list(value: object) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return "must be a list of strings"
+    return None
+
+
+def _keymap(value: object) -> str | None:
+    if not isinstance(value, dict):
+        return "must map binding ids to keys"
+    for k, v in value.items():
+        if not isinstance(k, str) or not isinstance(v, str) or not v.strip():
+            return f"entry {k!r} must be 'binding.id: keys'"
+    return None
+
+
+def _choice(options: tuple[str, ...]) -> Any:
+    def check(value: object) -> str | None:
+        return None if value in options else f"must be one of {', '.join(options)}"
+
+    return check
+
+
+def _theme_name(value: object) -> str | None:
+    return None if isinstance(value, str) and value.strip() else "must be a theme name"
+
+
+def _themes(value: object) -> str | None:
+    if not isinstance(value, dict):
+        return "must map theme names to colours"
+    for name, spec in value.items():
+        if not isinstance(spec, dict):
+            return f"theme {name!r} must be a mapping"
+        for key, colour in spec.items():
+            if key == "dark":
+                if not isinstance(colour, bool):
+                    return f"theme {name!r}: dark must be true or false"
+            elif key not in THEME_COLOURS:
+                return f"theme {name!r}: unknown colour {key!r} ({', '.join(THEME_COLOURS)})"
+            elif not isinstance(colour, str):
+                return f"theme {name!r}: {key} must be a colour such as '#88c0d0'"
+        if "primary" not in spec:
+            return f"theme {name!r} needs at least primary"
+    return None
+
+
+def _columns(value: object) -> str | None:
+    if _str_list(value) or not value or any(v not in COLUMNS for v in value):  # type: ignore[union-attr]
+        return f"must be a non-empty list drawn from {', '.join(COLUMNS)}"
+    if "title" not in value:  # type: ignore[operator]
+        return "must include title"
+    return None
+
+
+def _percent(value: object) -> str | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and 20 <= value <= 80
+    return None if ok else "must be a whole number from 20 to 80"
+
+
+def _bool(value: object) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false"
+
+
+def _date_format(value: object) -> str | None:
+    if not isinstance(value, str):
+        return "must be a strftime format such as '%d %b %Y'"
+    try:
+        sample = dt.date(2023, 12, 31).strftime(value)
+    except ValueError as exc:
+        return f"not a usable format: {exc}"
+    return None if 0 < len(sample) <= 16 else "must give 1 to 16 characters"
+
+
+_CHECKS = {
+    "paths": _str_list,
+    "keymap": _keymap,
+    "theme": _theme_name,
+    "themes": _themes,
+    "layout": _choice(LAYOUTS),
+    "list_width": _percent,
+    "columns": _columns,
+    "sort": _choice(SORTS),
+    "mark_read": _choice(MARK_READ),
+    "mouse": _bool,
+    "date_format": _date_format,
+}

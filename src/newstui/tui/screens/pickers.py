@@ -1,0 +1,127 @@
+"""Small dialogs: a fuzzy picker (tags, saved searches) and a one-line name prompt."""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz, process
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+SHOWN = 300  # a picker lists at most this many matches; typing narrows it
+
+
+class Picker(ModalScreen[str | None]):
+    """Choose one of ``items`` (label, value); typing filters them fuzzily."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="picker.close"),
+                Binding("down", "move(1)", show=False, id="picker.down"),
+                Binding("up", "move(-1)", show=False, id="picker.up")]
+    DEFAULT_CSS = """
+    Picker { align: center middle; }
+    Picker > Vertical { width: 70; max-width: 100%; height: 80%; border: round $primary;
+                        background: $surface; }
+    Picker Input { border: none; height: 1; padding: 0 1; }
+    Picker OptionList { height: 1fr; border: none; }
+    Picker #picker-title { padding: 0 1; color: $text-muted; }
+    """
+
+    def __init__(self, title: str, items: list[tuple[str, str]], empty: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.items = items
+        self.empty = empty
+
+    def compose(self) -> ComposeResult:
+        """Title, filter input, list of choices."""
+        with Vertical():
+            yield Static(Content(self.title_text), id="picker-title")
+            yield Input(placeholder="type to filter", id="picker-input")
+            yield OptionList(id="picker-options")
+
+    def on_mount(self) -> None:
+        """Show everything (most used first), with the cursor in the filter."""
+        field = self.query_one(Input)
+        field.cursor_blink = False
+        field.focus()
+        self._fill("")
+
+    def _fill(self, text: str) -> None:
+        options = self.query_one(OptionList)
+        options.clear_options()
+        if text.strip():
+            labels = [label for label, _ in self.items]
+            found = process.extract(text, labels, scorer=fuzz.WRatio, limit=SHOWN,
+                                    score_cutoff=50)
+            chosen = [self.items[i] for _, _, i in found]
+        else:
+            chosen = self.items[:SHOWN]
+        if not chosen:
+            options.add_option(Option(Content(self.empty or "Nothing matches"), disabled=True))
+            return
+        options.add_options(Option(Content(label), id=str(i))
+                            for i, (label, _) in enumerate(chosen))
+        self._shown = chosen
+        options.highlighted = 0
+
+    @on(Input.Changed, "#picker-input")
+    def _changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def action_move(self, delta: int) -> None:
+        """Move the highlight while typing."""
+        options = self.query_one(OptionList)
+        if options.option_count:
+            current = options.highlighted or 0
+            options.highlighted = max(0, min(options.option_count - 1, current + delta))
+
+    @on(Input.Submitted, "#picker-input")
+    def _submitted(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            self._choose(options.highlighted)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self._choose(event.option_index)
+
+    def _choose(self, index: int) -> None:
+        shown = getattr(self, "_shown", [])
+        if 0 <= index < len(shown):
+            self.dismiss(shown[index][1])
+
+
+class Prompt(ModalScreen[str | None]):
+    """Ask for one line of text (Enter accepts, Esc cancels)."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="prompt.cancel")]
+    DEFAULT_CSS = """
+    Prompt { align: center middle; }
+    Prompt > Vertical { width: 60; max-width: 100%; height: auto; border: round $primary;
+                        background: $surface; padding: 0 1; }
+    Prompt Input { border: none; height: 1; }
+    """
+
+    def __init__(self, question: str, value: str = "") -> None:
+        super().__init__()
+        self.question, self.value = question, value
+
+    def compose(self) -> ComposeResult:
+        """The question and the input."""
+        with Vertical():
+            yield Static(Content(self.question))
+            yield Input(value=self.value, id="prompt-input")
+
+    def on_mount(self) -> None:
+        """Cursor in the input, not blinking."""
+        field = self.query_one(Input)
+        field.cursor_blink = False
+        field.focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)

@@ -1,0 +1,65 @@
+"""The chunked, multi-process loader gives the same result as a single process."""
+
+from __future__ import annotations
+
+import concurrent.futures.process
+
+from newstui.model import load as load_module
+from newstui.model.load import CHUNK, PARALLEL_MIN, load_paths
+from newstui.model.store import Store
+
+
+def _corpus(tmp_path) -> None:
+    n = PARALLEL_MIN + 500
+    for i in range(n):
+        folder = tmp_path / f"{i // 1000:02d}"
+        folder.mkdir(exist_ok=True)
+        day = 1 + i % 28
+        (folder / f"a{i:05d}.txt").write_text(
+            f" date 2023-02-{day:02d}  Title number {i} : Src\n\nBody word{i % 97} text.\n\n"
+            f"#Tag{i % 7}\n")
+    (tmp_path / "00" / "empty.txt").write_text("")  # a skip: leaves a hole in doc numbers
+    (tmp_path / "03" / "dup.txt").write_text((tmp_path / "00" / "a00001.txt").read_text())
+
+
+def _summary(result):
+    store = Store.from_result(result)
+    return ([a.id for a in store.articles], sorted(result.skipped),
+            sorted(result.warnings), len(store), len(result.body_index))
+
+
+def test_parallel_equals_sequential(tmp_path) -> None:
+    _corpus(tmp_path)
+    one = load_paths([str(tmp_path)], workers=1)
+    two = load_paths([str(tmp_path)], workers=2)
+    assert _summary(one) == _summary(two)
+    assert len(Store.from_result(two)) == PARALLEL_MIN + 500
+    assert any("same content as" in w for _, w in two.warnings)
+    assert None in two.docs  # the duplicate's slot
+    # body postings point at the right articles in both
+    for result in (one, two):
+        store = Store.from_result(result)
+        docs = result.body_index.postings["word5"]
+        assert all("text" not in store.docs[d].title for d in docs)
+        assert {int(store.docs[d].title.split()[-1]) % 97 for d in docs} == {5}
+
+
+def test_falls_back_to_one_process_when_pool_breaks(tmp_path, monkeypatch) -> None:
+    _corpus(tmp_path)
+
+    class Broken:
+        def __init__(self, *args, **kwargs):
+            raise concurrent.futures.process.BrokenProcessPool("no processes here")
+
+    monkeypatch.setattr(load_module, "ProcessPoolExecutor", Broken)
+    result = load_paths([str(tmp_path)], workers=2)
+    assert len(Store.from_result(result)) == PARALLEL_MIN + 500
+
+
+def test_progress_and_cancel(tmp_path) -> None:
+    _corpus(tmp_path)
+    seen: list[int] = []
+    result = load_paths([str(tmp_path)], progress=lambda n, r: seen.append(n),
+                        cancelled=lambda: len(seen) >= 2, workers=1)
+    assert seen == [CHUNK, 2 * CHUNK]
+    assert len(result.articles) <= 2 * CHUNK

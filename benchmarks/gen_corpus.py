@@ -16,24 +16,180 @@ import itertools
 import random
 from pathlib import Path
 
-NEWS = ("north korea kim jong un russia putin ukraine arms deal talks sanctions president "
-        "minister government election vote economy market trade war peace summit border "
-        "missile nuclear energy oil gas climate flood storm court police protest health "
-        "vaccine hospital school university research space rocket china india japan europe "
-        "united states washington moscow seoul beijing delhi london paris berlin tokyo "
-        "the of and to in a on for with by at from that said has was were will would after "
-        "before over under new old first last year week month day people officials report "
-        "leader country state city region military army navy forces security council").split()
-TAGS = ["North Korea", "Russia", "Ukraine", "China", "India", "United States", "Europe",
-        "Elections", "Economy", "Climate", "Health", "Science", "Sport", "Technology",
-        "Kim Jong Un", "Vladimir Putin", "Energy", "Trade", "Courts", "Protests", "Space",
-        "Education", "Culture", "Business", "Weather", "Migration", "Defence", "Diplomacy",
-        "Crime", "Transport", "Agriculture", "Housing", "Banking", "Media", "Religion"]
+NEWS = [
+    "north",
+    "korea",
+    "kim",
+    "jong",
+    "un",
+    "russia",
+    "putin",
+    "ukraine",
+    "arms",
+    "deal",
+    "talks",
+    "sanctions",
+    "president",
+    "minister",
+    "government",
+    "election",
+    "vote",
+    "economy",
+    "market",
+    "trade",
+    "war",
+    "peace",
+    "summit",
+    "border",
+    "missile",
+    "nuclear",
+    "energy",
+    "oil",
+    "gas",
+    "climate",
+    "flood",
+    "storm",
+    "court",
+    "police",
+    "protest",
+    "health",
+    "vaccine",
+    "hospital",
+    "school",
+    "university",
+    "research",
+    "space",
+    "rocket",
+    "china",
+    "india",
+    "japan",
+    "europe",
+    "united",
+    "states",
+    "washington",
+    "moscow",
+    "seoul",
+    "beijing",
+    "delhi",
+    "london",
+    "paris",
+    "berlin",
+    "tokyo",
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "a",
+    "on",
+    "for",
+    "with",
+    "by",
+    "at",
+    "from",
+    "that",
+    "said",
+    "has",
+    "was",
+    "were",
+    "will",
+    "would",
+    "after",
+    "before",
+    "over",
+    "under",
+    "new",
+    "old",
+    "first",
+    "last",
+    "year",
+    "week",
+    "month",
+    "day",
+    "people",
+    "officials",
+    "report",
+    "leader",
+    "country",
+    "state",
+    "city",
+    "region",
+    "military",
+    "army",
+    "navy",
+    "forces",
+    "security",
+    "council",
+]
+TAGS = [
+    "North Korea",
+    "Russia",
+    "Ukraine",
+    "China",
+    "India",
+    "United States",
+    "Europe",
+    "Elections",
+    "Economy",
+    "Climate",
+    "Health",
+    "Science",
+    "Sport",
+    "Technology",
+    "Kim Jong Un",
+    "Vladimir Putin",
+    "Energy",
+    "Trade",
+    "Courts",
+    "Protests",
+    "Space",
+    "Education",
+    "Culture",
+    "Business",
+    "Weather",
+    "Migration",
+    "Defence",
+    "Diplomacy",
+    "Crime",
+    "Transport",
+    "Agriculture",
+    "Housing",
+    "Banking",
+    "Media",
+    "Religion",
+]
 SECTIONS = ["World", "Nation", "Business", "Sport", "Science", "Opinion", "Culture"]
-CITIES = ["Seoul", "Moscow", "Kyiv", "Beijing", "New Delhi", "Washington", "London", "Paris",
-          "Tokyo", "Berlin", "Nairobi", "Lima", "Sydney", "Ottawa", "Cairo"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
+CITIES = [
+    "Seoul",
+    "Moscow",
+    "Kyiv",
+    "Beijing",
+    "New Delhi",
+    "Washington",
+    "London",
+    "Paris",
+    "Tokyo",
+    "Berlin",
+    "Nairobi",
+    "Lima",
+    "Sydney",
+    "Ottawa",
+    "Cairo",
+]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def vocabulary(rng: random.Random, size: int = 30_000) -> list[str]:
@@ -53,21 +209,36 @@ def article(rng: random.Random, words: list[str], weights: list[float], i: int) 
     title_words = rng.choices(words[:400], cum_weights=weights[:400], k=rng.randint(5, 11))
     title = " ".join(title_words).capitalize()
     section = rng.choice(SECTIONS)
-    lines = [f" date {day.isoformat()}  {title} : {source}", "", f"  • {section}",
-             f"  • {title}", "", title, "", title, ""]
-    lines += [" ".join(rng.choices(words, cum_weights=weights, k=18)).capitalize() + ". Reuters",
-              "", "", "", ""]
+    lines = [
+        f" date {day.isoformat()}  {title} : {source}",
+        "",
+        f"  • {section}",
+        f"  • {title}",
+        "",
+        title,
+        "",
+        title,
+        "",
+    ]
+    lines += [
+        " ".join(rng.choices(words, cum_weights=weights, k=18)).capitalize() + ". Reuters",
+        "",
+        "",
+        "",
+        "",
+    ]
     lines += [f"{rng.choice(CITIES)}, {MONTHS[day.month - 1]} {day.day}", ""]
     total = rng.randint(300, 1500)
     paragraphs = rng.randint(4, 12)
-    for p in range(paragraphs):
+    for _ in range(paragraphs):
         k = total // paragraphs
         text = " ".join(rng.choices(words, cum_weights=weights, k=k))
         lines += [text.capitalize() + ".", ""]
     if rng.random() < 0.33:
         lines += ["Key points", ""]
-        lines += ["  • " + " ".join(rng.choices(words, cum_weights=weights, k=10)) + "."
-                  for _ in range(3)]
+        lines += [
+            "  • " + " ".join(rng.choices(words, cum_weights=weights, k=10)) + "." for _ in range(3)
+        ]
         lines += [""]
     tags = rng.sample(TAGS, rng.randint(3, 8))
     lines.append(" ".join(f"#{t}" for t in tags))

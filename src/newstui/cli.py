@@ -134,9 +134,14 @@ def default_paths(config: Config) -> list[str]:
     return list(config.paths) or [str(seeds_dir())]
 
 
-def load_store(paths: Sequence[str], config: Config | None = None) -> Store:
-    """Load ``paths`` (the config's or the bundled seeds when empty) into a store."""
-    return Store.from_result(load_paths(list(paths) or default_paths(config or Config())))
+def load_store(paths: Sequence[str], config: Config | None = None,
+               bodies: bool = False) -> Store:
+    """Load ``paths`` (the config's or the bundled seeds when empty) into a store.
+
+    Body words are indexed only when asked for (a query needs them; listing does not).
+    """
+    chosen = list(paths) or default_paths(config or Config())
+    return Store.from_result(load_paths(chosen, index_bodies=bodies))
 
 
 def _config(ns: argparse.Namespace) -> Config:
@@ -175,6 +180,10 @@ def launch(ns: argparse.Namespace) -> int:
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise CliError("the reader needs a terminal; for scripts use 'newstui list' or "
                        "'newstui show'")
+    # Textual paints at most 60 times a second by default, so a keystroke waited up to 17 ms
+    # for its frame. Small updates (two list rows) are cheap to send more often; an idle app
+    # still sends nothing. A user's own TEXTUAL_FPS wins.
+    os.environ.setdefault("TEXTUAL_FPS", "240")
     from newstui.tui.app import run_app
 
     config = _config(ns)
@@ -189,7 +198,7 @@ def _line(article: Article) -> str:
 def cmd_list(ns: argparse.Namespace) -> int:
     """``newstui list``."""
     config = _config(ns)
-    store = load_store(ns.paths, config)
+    store = load_store(ns.paths, config, bodies=bool(ns.query or ns.saved))
     articles = store.articles
     query = ns.query
     if ns.saved is not None or (query and "is:" in query):

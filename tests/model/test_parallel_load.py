@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import concurrent.futures.process
 
-from newstui.model import load as load_module
-from newstui.model.load import CHUNK, PARALLEL_MIN, load_paths
+from newstui.model import chunks as chunks_module
+from newstui.model.load import CHUNK, PARALLEL_MIN, index_bodies, load_paths
 from newstui.model.store import Store
 
 
@@ -51,7 +51,7 @@ def test_falls_back_to_one_process_when_pool_breaks(tmp_path, monkeypatch) -> No
         def __init__(self, *args, **kwargs):
             raise concurrent.futures.process.BrokenProcessPool("no processes here")
 
-    monkeypatch.setattr(load_module, "ProcessPoolExecutor", Broken)
+    monkeypatch.setattr(chunks_module, "ProcessPoolExecutor", Broken)
     result = load_paths([str(tmp_path)], workers=2)
     assert len(Store.from_result(result)) == PARALLEL_MIN + 500
 
@@ -63,3 +63,17 @@ def test_progress_and_cancel(tmp_path) -> None:
                         cancelled=lambda: len(seen) >= 2, workers=1)
     assert seen == [CHUNK, 2 * CHUNK]
     assert len(result.articles) <= 2 * CHUNK
+
+
+def test_second_pass_body_index_equals_first(tmp_path) -> None:
+    _corpus(tmp_path)
+    together = load_paths([str(tmp_path)], workers=2)
+    headers = load_paths([str(tmp_path)], index_bodies=False, workers=2)
+    assert len(headers.body_index) == 0
+    holes = {d for d, a in enumerate(together.docs) if a is None}  # the duplicate's slot
+
+    def real(index):
+        return {w: [d for d in docs if d not in holes] for w, docs in index.postings.items()}
+
+    for workers in (1, 2):
+        assert real(index_bodies(headers, workers=workers)) == real(together.body_index)

@@ -104,7 +104,7 @@ async def test_filter_bar_narrows_counts_and_escapes() -> None:
         shown = len(app.headlines.rows)
         assert 0 < shown < total
         count = str(app.query_one("#filter-count").render())
-        assert count.startswith(f"{shown} of {total}")
+        assert count.lstrip().startswith(f"{shown} of {total}")
         assert "penguin" in app.headlines.current.title.lower()
         await pilot.press("escape")
         await settle(app, pilot)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import bisect
 import re
 from array import array
-from collections.abc import Sequence
 
 WORD = re.compile(r"\w+(?:['’.-]\w+)*")
 PUNCT = "".join(chr(c) for c in range(33, 127) if not chr(c).isalnum()) + "“”‘’«»…—–•·¡¿"
@@ -54,22 +53,33 @@ class WordIndex:
         self._by_length: dict[int, list[str]] | None = None
 
     def add(self, doc: int, words: set[str]) -> None:
-        """Record that document ``doc`` contains ``words``."""
+        """Record that document ``doc`` contains ``words`` (docs must come in order)."""
         postings = self.postings
         for word in words:
             bucket = postings.get(word)
             if bucket is None:
-                postings[word] = array("I", (doc,))
+                # A list while building: cheaper to create than an array for each new word.
+                postings[word] = [doc]  # type: ignore[assignment]
             else:
                 bucket.append(doc)
         self._sorted = self._by_length = None
 
-    def remap(self, mapping: Sequence[int]) -> WordIndex:
-        """A copy whose document numbers are ``mapping[old]`` (load order -> store order)."""
-        out = WordIndex()
-        for word, docs in self.postings.items():
-            out.postings[word] = array("I", sorted(mapping[d] for d in docs))
-        return out
+    def compact(self) -> dict[str, array]:
+        """The postings as 4-byte arrays (half the memory of lists, fast to pickle)."""
+        self.postings = {w: d if isinstance(d, array) else array("I", d)
+                         for w, d in self.postings.items()}
+        return self.postings
+
+    def merge(self, postings: dict[str, array]) -> None:
+        """Append another chunk's postings (its docs all come after ours)."""
+        mine = self.postings
+        for word, docs in postings.items():
+            known = mine.get(word)
+            if known is None:
+                mine[word] = docs
+            else:
+                known.extend(docs)
+        self._sorted = self._by_length = None
 
     @property
     def vocabulary(self) -> list[str]:

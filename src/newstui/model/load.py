@@ -9,18 +9,15 @@ from __future__ import annotations
 import codecs
 import gc
 import hashlib
-import multiprocessing
 import os
-import threading
 from array import array
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newstui.model.article import Article, Parsed
+from newstui.model.chunks import run_chunks
 from newstui.model.index import WordIndex, index_words
 from newstui.model.parse import parse_text
 from newstui.model.sanitize import clean_line
@@ -157,36 +154,61 @@ def _load_chunk(paths: list[str], base: int, index_bodies: bool) -> _Chunk:
     chunk = _Chunk([], [], {})
     index = WordIndex()
     provisional: set[str] = set()
-    collecting = gc.isenabled()
-    gc.disable()  # only long-lived objects are made here: collections would find nothing
-    try:
-        _read_chunk(paths, base, index_bodies, chunk, index, provisional)
-    finally:
-        if collecting:
-            gc.enable()
-    chunk.postings = index.postings
+    with _no_gc():
+        for path in paths:
+            try:
+                parsed, data, text = read_file(path)
+            except Unusable as exc:
+                chunk.skipped.append((path, str(exc)))
+                continue
+            except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the load
+                chunk.skipped.append((path, f"could not parse: {type(exc).__name__}: {exc}"))
+                continue
+            doc = base + len(chunk.loaded)
+            digest = hashlib.blake2b(data, digest_size=12).hexdigest()
+            if index_bodies:
+                index.add(doc, body_words(text))
+            provisional.clear()  # ids are made unique by the parent, across chunks
+            chunk.loaded.append((doc, _article(parsed, path, digest, provisional),
+                                 parsed.warnings))
+    chunk.postings = index.compact()
     return chunk
 
 
-def _read_chunk(paths: list[str], base: int, index_bodies: bool, chunk: _Chunk,
-                index: WordIndex, provisional: set[str]) -> None:
-    for path in paths:
-        try:
-            parsed, data, text = read_file(path)
-        except Unusable as exc:
-            chunk.skipped.append((path, str(exc)))
-            continue
-        except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the whole load
-            chunk.skipped.append((path, f"could not parse: {exc.__class__.__name__}: {exc}"))
-            continue
-        doc = base + len(chunk.loaded)
-        digest = hashlib.blake2b(data, digest_size=12).hexdigest()
-        if index_bodies:
-            # The whole text, not just the body: cheaper than finding the body, and header
-            # words in the body index only repeat what the header indexes already find.
-            index.add(doc, index_words(text, min_length=3))
-        provisional.clear()  # ids are made unique by the parent, across chunks
-        chunk.loaded.append((doc, _article(parsed, path, digest, provisional), parsed.warnings))
+def body_words(text: str) -> set[str]:
+    """The words a body is indexed by.
+
+    The whole text, not just the body: cheaper than finding the body, and header words in
+    the body index only repeat what the header indexes already find.
+    """
+    return index_words(text, min_length=3)
+
+
+def _index_chunk(pairs: list[tuple[int, str]]) -> dict[str, array]:
+    """Body postings for (doc, path) pairs: the second loading pass."""
+    index = WordIndex()
+    with _no_gc():
+        for doc, path in pairs:
+            try:
+                with open(path, "rb") as handle:
+                    text, _ = decode(handle.read())
+            except (OSError, Unusable):
+                continue  # it was readable a moment ago; its headers stay searchable
+            index.add(doc, body_words(text))
+    return index.compact()
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    # Loading makes only long-lived objects: cyclic collections would find nothing to free
+    # and cost a third of the time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def load_paths(
@@ -201,55 +223,47 @@ def load_paths(
     Files are read in chunks of 1,000, by ``workers`` processes (default: one per core) when
     there are more than 4,000 files. After each chunk ``progress`` gets the number of files
     read and the result so far, and ``cancelled`` may stop the load. With ``index_bodies`` the
-    body words are indexed for search while the text is at hand; bodies are not kept.
+    body words are indexed for search while the text is at hand; bodies are not kept (the
+    app instead loads headers first and calls :func:`index_bodies` after).
     """
     result = LoadResult()
     files = list(iter_files(paths, result.skipped))
-    chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
-    workers = workers or os.cpu_count() or 1
+    jobs = [(files[i : i + CHUNK], i, index_bodies) for i in range(0, len(files), CHUNK)]
     merger = _Merger(result)
-    if len(files) < PARALLEL_MIN or workers < 2:
-        for k, chunk in enumerate(chunks):
-            merger.add(_load_chunk(chunk, k * CHUNK, index_bodies))
-            if progress is not None:
-                progress(min(len(files), (k + 1) * CHUNK), result)
-            if cancelled is not None and cancelled():
-                break
-        return result
-    try:
-        _load_parallel(chunks, len(files), workers, index_bodies, merger, progress, cancelled)
-    except (BrokenProcessPool, OSError, RuntimeError):
-        # No worker processes here (a sandbox, an unguarded main module...): read the
-        # chunks that are still missing in this process instead.
-        for k in range(merger.chunks, len(chunks)):
-            merger.add(_load_chunk(chunks[k], k * CHUNK, index_bodies))
+
+    def merged(chunk: _Chunk) -> None:
+        merger.add(chunk)
+        if progress is not None:
+            progress(min(len(files), merger.chunks * CHUNK), result)
+
+    run_chunks(_load_chunk, jobs, merged, _workers(len(files), workers), cancelled)
     return result
 
 
-def _load_parallel(chunks: list[list[str]], total: int, workers: int, index_bodies: bool,
-                   merger: _Merger, progress: Callable[[int, LoadResult], None] | None,
-                   cancelled: Callable[[], bool] | None) -> None:
-    # fork is cheapest, but only safe with one thread: in the app the loader is a thread,
-    # so it uses spawn (which needs an ``if __name__ == "__main__"`` guard in scripts).
-    method = "fork" if threading.active_count() == 1 else "spawn"
-    context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        # A bounded window of chunks in flight: finished chunks waiting to be merged would
-        # otherwise pile up in memory (1.3 GB at 100k articles when all were submitted).
-        window = 2 * workers
-        pending: deque[Future[_Chunk]] = deque()
-        submitted = merger.chunks
-        while merger.chunks < len(chunks):
-            while submitted < len(chunks) and submitted - merger.chunks < window:
-                pending.append(pool.submit(_load_chunk, chunks[submitted], submitted * CHUNK,
-                                           index_bodies))
-                submitted += 1
-            merger.add(pending.popleft().result())
-            if progress is not None:
-                progress(min(total, merger.chunks * CHUNK), merger.result)
-            if cancelled is not None and cancelled():
-                pool.shutdown(cancel_futures=True)
-                return
+def index_bodies(result: LoadResult, progress: Callable[[int], None] | None = None,
+                 cancelled: Callable[[], bool] | None = None,
+                 workers: int | None = None) -> WordIndex:
+    """Index the body words of every loaded article (re-reading the files)."""
+    pairs = [(d, a.path) for d, a in enumerate(result.docs) if a is not None]
+    jobs = [(pairs[i : i + CHUNK],) for i in range(0, len(pairs), CHUNK)]
+    index = WordIndex()
+    seen = 0
+
+    def merged(postings: dict[str, array]) -> None:
+        nonlocal seen
+        index.merge(postings)
+        seen += CHUNK
+        if progress is not None:
+            progress(min(seen, len(pairs)))
+
+    run_chunks(_index_chunk, jobs, merged, _workers(len(pairs), workers), cancelled)
+    return index
+
+
+def _workers(files: int, workers: int | None) -> int:
+    if files < PARALLEL_MIN:
+        return 1
+    return workers or os.cpu_count() or 1
 
 
 class _Merger:
@@ -280,13 +294,7 @@ class _Merger:
             if article_id != article.id:
                 article = replace(article, id=article_id)
             result.docs.append(article)
-        postings = result.body_index.postings
-        for word, docs in chunk.postings.items():
-            known = postings.get(word)
-            if known is None:
-                postings[word] = docs
-            else:
-                known.extend(docs)
+        result.body_index.merge(chunk.postings)
 
 
 def _unique_id(path: str, ids: set[str]) -> str:

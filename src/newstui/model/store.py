@@ -114,6 +114,15 @@ class Store:
                     title.add(d, index_words(a.title))
                     tags.add(d, index_words(" ".join(a.tags)))
                     meta.add(d, index_words(f"{a.source} {a.section} {a.dateline} {a.caption}"))
+                for index in (title, tags, meta):
+                    index.compact()
                 self._indexes = {"title": title, "tags": tags, "meta": meta,
                                  "body": self.result.body_index}
             return self._indexes
+
+    def attach_body_index(self, index: WordIndex) -> None:
+        """Use ``index`` (from :func:`newstui.model.load.index_bodies`) for body words."""
+        with self._lock:
+            self.result.body_index = index
+            if self._indexes is not None:
+                self._indexes["body"] = index

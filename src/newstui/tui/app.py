@@ -11,13 +11,14 @@ from functools import partial
 from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.containers import Container
+from textual.timer import Timer
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from newstui.keys import PALETTE, PANES, check_keymap
 from newstui.model.article import Article
 from newstui.model.config import Config
-from newstui.model.load import LoadResult, Unusable, load_paths, read_full
+from newstui.model.load import LoadResult, Unusable, index_bodies, load_paths, read_full
 from newstui.model.sanitize import clean_line
 from newstui.model.search import Cancelled, Engine, Result, spans
 from newstui.model.state import State
@@ -34,6 +35,7 @@ from newstui.tui.widgets.filter_bar import FilterBar, QueryInput
 from newstui.tui.widgets.headline_list import HeadlineList
 
 WIDE = 120
+FOLLOW_DELAY = 0.06  # seconds the list cursor rests before the article pane follows it
 SNAPSHOT_FIRST, SNAPSHOT_EVERY = 1000, 25_000
 
 
@@ -54,11 +56,14 @@ class NewsApp(ReadingActions, App[int]):
         self.layout_mode = self.config.layout
         self.store: Store | None = None
         self.engine: Engine | None = None
-        self.loading = True
+        self.loading = True  # until headers and body words are all in
+        self.indexing = ""
         self.query_text = ""
         self.sort = self.config.sort
         self.result: Result | None = None
         self._seq = 0
+        self._follow: Timer | None = None
+        self._unread: int | None = None
         install_themes(self, self.config)
 
     def compose(self) -> ComposeResult:
@@ -126,18 +131,41 @@ class NewsApp(ReadingActions, App[int]):
                 shown = n
                 self.call_from_thread(self._set_store, Store(result.docs[:n]), False)
 
-        result = load_paths(self.paths, progress=progress, cancelled=lambda: worker.is_cancelled)
+        stop = lambda: worker.is_cancelled  # noqa: E731
+        result = load_paths(self.paths, progress=progress, cancelled=stop, index_bodies=False)
         store = Store.from_result(result)
         store.indexes()  # build the header indexes here, not on the first keystroke
+        if worker.is_cancelled:
+            return
+        self.call_from_thread(self._set_store, store, True)
+        # Second pass: body words, while the user already reads and filters by headers.
+        total = len(store)
+        body = index_bodies(result, progress=lambda n: self.call_from_thread(
+            self._indexing, n, total), cancelled=stop)
         if not worker.is_cancelled:
-            self.call_from_thread(self._set_store, store, True)
+            store.attach_body_index(body)
+            self.call_from_thread(self._bodies_ready, store)
+
+    def _indexing(self, done: int, total: int) -> None:
+        self.indexing = f"indexing bodies {100 * done // max(1, total)}%"
+        self._update_count()
+
+    def _bodies_ready(self, store: Store) -> None:
+        if store is not self.store:
+            return
+        self.loading, self.indexing = False, ""
+        self.engine = Engine(store, self.state.keys)  # fresh: its caches knew no bodies
+        self._run_query()
 
     def _progress(self, files: int) -> None:
         self.filter_bar.set_count(len(self.headlines.rows), len(self.store or ()),
                                   f"loading… {files:,} files read")
 
     def _set_store(self, store: Store, final: bool) -> None:
-        self.store, self.loading = store, not final
+        """Show ``store``: a partial snapshot, or (``final``) every header, bodies to come."""
+        self.store, self._unread = store, None
+        if final:
+            self.indexing = "indexing bodies…"
         self.engine = Engine(store, self.state.keys)
         if final:
             self.filter_bar.input.suggester = FieldSuggester(store)
@@ -186,7 +214,7 @@ class NewsApp(ReadingActions, App[int]):
         total = len(self.store)
         if total == 0:
             where = ", ".join(clean_line(p) for p in self.paths)
-            empty = "Loading…" if self.loading else f"No articles in {where}"
+            empty = "Loading…" if self.loading and not self.indexing else f"No articles in {where}"
         else:
             empty = f"Nothing matches “{clean_line(self.query_text)}”, Esc to clear"
         marker = partial(spans, words=result.words, phrases=result.phrases)
@@ -198,7 +226,7 @@ class NewsApp(ReadingActions, App[int]):
     def _update_count(self) -> None:
         if self.store is None:
             return
-        notes = ["loading…"] if self.loading else []
+        notes = [self.indexing or "loading…"] if self.loading else []
         notes.append(f"{self.unread_count():,} unread")
         if self.query_text.strip():
             notes.append(f"by {self.sort}")
@@ -215,10 +243,19 @@ class NewsApp(ReadingActions, App[int]):
     # -- the article pane ----------------------------------------------------------------------
     @on(HeadlineList.Highlighted)
     def _highlighted(self, event: HeadlineList.Highlighted) -> None:
-        if event.article is None:
+        if self._follow is not None:
+            self._follow.stop()
+            self._follow = None
+        article = event.article
+        if article is None:
             self.article_view.show(None, None, "No article selected.")
-        elif self.article_view.article is None or event.article.id != self.article_view.article.id:
-            self._read(event.article)
+        elif self.article_view.article is None or article.id != self.article_view.article.id:
+            if self.focused is self.article_view or self.article_view.article is None:
+                self._read(article)  # reading (J/K) or the first article: at once
+            else:
+                # While the cursor runs down the list, the article follows once it rests,
+                # so each step repaints two rows, not a whole article.
+                self._follow = self.set_timer(FOLLOW_DELAY, lambda: self._read(article))
 
     @work(thread=True, exclusive=True, group="article")
     def _read(self, article: Article) -> None:

@@ -30,14 +30,23 @@ class ReadingActions(_Base):
         return article.digest in self.state.starred
 
     def mark_read(self, article: Article | None) -> None:
-        """Mark ``article`` read (when the setting allows) and repaint its row."""
+        """Mark ``article`` read (when the setting allows) and repaint its row only."""
         if article is None or self.config.mark_read == "never" or self.is_read(article):
             return
         self.state.set_read([article.digest])
-        self._state_changed()
+        if self._unread is not None:
+            self._unread -= 1
+        self.headlines.refresh_article(article)
+        self._report_state()
+        self._update_count()
 
-    def _state_changed(self) -> None:
-        self.headlines.clear_cache()
+    def _state_changed(self, article: Article | None = None) -> None:
+        """Repaint what a state change touched: one row, or (``None``) the whole list."""
+        self._unread = None
+        if article is None:
+            self.headlines.clear_cache()
+        else:
+            self.headlines.refresh_article(article)
         self._report_state()
         self._update_count()
 
@@ -46,25 +55,28 @@ class ReadingActions(_Base):
             self.notify(self.state.problems.pop(0), severity="warning", timeout=8)
 
     def unread_count(self) -> int:
-        """Unread articles in the store (cheap: a count of read keys present)."""
+        """Unread articles in the store; counted again only after a state or store change."""
         if self.store is None:
             return 0
-        read = self.state.keys("read")
-        return len(self.store) - sum(1 for a in self.store.articles if a.digest in read)
+        if self._unread is None:
+            read = self.state.keys("read")
+            self._unread = len(self.store) - sum(1 for a in self.store.articles
+                                                 if a.digest in read)
+        return self._unread
 
     def action_toggle_read(self) -> None:
         """Flip the read mark of the selected article."""
         if (article := self.headlines.current) is not None:
             now = self.state.toggle_read(article.digest)
             self.notify("Marked read" if now else "Marked unread", timeout=1.5)
-            self._state_changed()
+            self._state_changed(article)
 
     def action_toggle_star(self) -> None:
         """Star or unstar the selected article."""
         if (article := self.headlines.current) is not None:
             now = self.state.toggle_star(article.digest)
             self.notify("Starred" if now else "Star removed", timeout=1.5)
-            self._state_changed()
+            self._state_changed(article)
 
     def action_mark_all_read(self) -> None:
         """Mark every article in the list as read."""

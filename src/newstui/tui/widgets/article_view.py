@@ -22,6 +22,7 @@ from newstui.model.article import Article, Parsed
 from newstui.model.search import spans
 from newstui.tui.bindings import bindings
 from newstui.tui.cells import shorten, wrap
+from newstui.tui.widgets.virtual import set_virtual_size
 
 Line = list[tuple[str, str]]  # (text, component-class suffix) pieces of one screen line
 CHUNK_LINES = 400
@@ -134,7 +135,7 @@ class ArticleView(ScrollView, can_focus=True):
                 break
         else:
             self._pending = None
-        self.virtual_size = Size(self._width, len(self._lines) + (1 if self._pending else 0))
+        set_virtual_size(self, Size(self._width, len(self._lines) + (1 if self._pending else 0)))
         self.refresh()
 
     def _drain(self) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from newstui.tui.bindings import bindings
@@ -50,6 +52,30 @@ class QueryInput(Input):
         return True
 
 
+class Note(Widget):
+    """One line of plain text that repaints without a layout pass when its width is unchanged.
+
+    ``Static.update`` always re-lays out the screen; the count changes on every keystroke.
+    """
+
+    DEFAULT_CSS = "Note { width: auto; height: 1; }"
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self.text = ""
+
+    def render(self) -> Content:
+        """The text, never markup."""
+        return Content(self.text)
+
+    def set(self, text: str) -> None:
+        """Show ``text``."""
+        if text != self.text:
+            relayout = cell_len(text) != cell_len(self.text)
+            self.text = text
+            self.refresh(layout=relayout)
+
+
 class FilterBar(Horizontal):
     """Posts :class:`Changed` with the query text as the user types."""
 
@@ -75,8 +101,8 @@ class FilterBar(Horizontal):
         yield Static(Content("/ filter"), id="filter-label")
         yield QueryInput(placeholder='words, "phrase", tag:x, source:x, after:2023, -word, a or b',
                          id="filter-input", select_on_focus=False)
-        yield Static(Content(""), id="filter-message")
-        yield Static(Content(""), id="filter-count")
+        yield Note(id="filter-message")
+        yield Note(id="filter-count")
 
     def on_mount(self) -> None:
         """No blinking cursor: each blink is a redraw sent over SSH."""
@@ -94,9 +120,11 @@ class FilterBar(Horizontal):
 
     def set_count(self, shown: int, total: int, note: str = "") -> None:
         """Show ``shown of total`` (plus a short note such as ``loading``)."""
-        text = f"{shown:,} of {total:,}" + (f" · {note}" if note else "")
-        self.query_one("#filter-count", Static).update(Content(text))
+        total_text = f"{total:,}"
+        # The shown count is padded to the total's width so the note keeps its width.
+        text = f"{shown:>{len(total_text)},} of {total_text}" + (f" · {note}" if note else "")
+        self.query_one("#filter-count", Note).set(text)
 
     def set_message(self, message: str) -> None:
         """Show an inline error or hint (empty to clear)."""
-        self.query_one("#filter-message", Static).update(Content(message))
+        self.query_one("#filter-message", Note).set(message)

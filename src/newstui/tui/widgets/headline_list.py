@@ -23,6 +23,7 @@ from newstui.model.article import Article
 from newstui.model.store import Store
 from newstui.tui.bindings import bindings
 from newstui.tui.cells import fit
+from newstui.tui.widgets.virtual import set_virtual_size
 
 Marker = Callable[[str], list[tuple[int, int]]]
 
@@ -93,7 +94,7 @@ class HeadlineList(ScrollView, can_focus=True):
         cursor = 0
         if keep is not None and (doc := store.doc_of.get(keep)) is not None:
             cursor = _find(rows, doc)
-        self.virtual_size = Size(self.size.width, len(rows))
+        set_virtual_size(self, Size(self.size.width, len(rows)))
         self.cursor = -1
         self.move_to(cursor, force=True)
         self.refresh()
@@ -156,7 +157,7 @@ class HeadlineList(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         """Columns depend on the width: drop cached rows, keep the cursor visible."""
         self._cache.clear()
-        self.virtual_size = Size(event.size.width, len(self.rows))
+        set_virtual_size(self, Size(event.size.width, len(self.rows)))
         self.call_after_refresh(self.move_to, self.cursor, True)
 
     # -- rendering -----------------------------------------------------------------------------
@@ -238,6 +239,20 @@ class HeadlineList(ScrollView, can_focus=True):
     @property
     def _date_width(self) -> int:
         return len(dt.date(2023, 12, 31).strftime(self.date_format)) if self.date_format else 10
+
+    def refresh_article(self, article: Article) -> None:
+        """Repaint ``article``'s row if it is the one under the cursor or on screen."""
+        if self.store is None or (doc := self.store.doc_of.get(article.id)) is None:
+            return
+        top = int(self.scroll_y)
+        visible = range(top, min(len(self.rows), top + self.size.height))
+        index = self.cursor if self.current is article else next(
+            (i for i in visible if self.rows[i] == doc), -1)
+        if index >= 0:
+            width = self.scrollable_content_region.width
+            self._cache.discard((index, width, True))
+            self._cache.discard((index, width, False))
+            self.refresh_lines(index, 1)
 
     def clear_cache(self) -> None:
         """Forget rendered rows (reading state or settings changed) and repaint."""

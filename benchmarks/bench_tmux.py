@@ -1,0 +1,157 @@
+"""Drive the real newstui in tmux and time what a user sees.
+
+Usage: python benchmarks/bench_tmux.py [--corpus DIR ...] [--steps 40]
+
+For each corpus (default: the bundled seeds): time from launch to the first headlines on
+screen, then keystroke-to-screen latency for moving down the list (j), for the next article
+while reading (J), and for typing a filter query. Latency is measured by polling
+``tmux capture-pane`` until the screen shows the change; one poll costs ~2 ms, which bounds
+the resolution. Prints a Markdown table with min / median / p95 / max in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe  # noqa: E402
+
+from newstui.model.load import load_paths  # noqa: E402
+from newstui.model.search import Engine  # noqa: E402
+from newstui.model.store import Store  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+NEWSTUI = str(Path(sys.executable).with_name("newstui"))
+
+
+class Screen:
+    """A private tmux server running one newstui."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.socket = f"bench-{uuid.uuid4().hex[:6]}"
+        self.size = (width, height)
+
+    def tmux(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True,
+                              text=True).stdout
+
+    def start(self, command: str) -> float:
+        env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+        env |= {"TERM": "xterm-256color", "LANG": "C.UTF-8"}
+        start = time.perf_counter()
+        subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", "new-session", "-d",
+                        "-x", str(self.size[0]), "-y", str(self.size[1]), command],
+                       env=env, check=True)
+        return start
+
+    def capture(self) -> str:
+        return self.tmux("capture-pane", "-p")
+
+    def wait(self, test: Callable[[str], bool], timeout: float = 120) -> float:
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if test(self.capture()):
+                return time.perf_counter()
+        raise TimeoutError("screen did not change")
+
+    def key(self, key: str, literal: bool = False) -> float:
+        t = time.perf_counter()
+        self.tmux("send-keys", *(["-l"] if literal else []), key)
+        return t
+
+    def close(self) -> None:
+        self.tmux("kill-server")
+
+
+def cursor_row(screen: str) -> str:
+    return next((line for line in screen.splitlines() if line.startswith("▌")), "")
+
+
+def article_title(screen: str) -> str:
+    lines = screen.splitlines()
+    return lines[1][lines[1].find("▕"):] if len(lines) > 1 else ""
+
+
+def stats(values: list[float]) -> tuple[float, float, float, float]:
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+    return min(ordered), statistics.median(ordered), p95, max(ordered)
+
+
+def bench(corpus: str, steps: int) -> list[tuple[str, list[float]]]:
+    rows: list[tuple[str, list[float]]] = []
+    launches = []
+    for _ in range(3):
+        screen = Screen(200, 50)
+        start = screen.start(f"{NEWSTUI} --state /tmp/bench-state-{uuid.uuid4().hex}.db "
+                             f"{corpus}")
+        launches.append((screen.wait(lambda s: "▌" in s) - start) * 1000)
+        screen.close()
+    rows.append(("launch to first headlines", launches))
+    screen = Screen(200, 50)
+    screen.start(f"{NEWSTUI} --state /tmp/bench-state-{uuid.uuid4().hex}.db {corpus}")
+    screen.wait(lambda s: "▌" in s and "loading" not in s)
+    time.sleep(0.5)
+    moves = []
+    for _ in range(steps):
+        before = cursor_row(screen.capture())
+        t = screen.key("j")
+        moves.append((screen.wait(lambda s, b=before: cursor_row(s) not in ("", b)) - t) * 1000)
+    rows.append(("list: j (cursor moves, article follows)", moves))
+    screen.key("Enter")
+    time.sleep(0.3)
+    nexts = []
+    for _ in range(steps):
+        before = article_title(screen.capture())
+        t = screen.key("J")
+        nexts.append((screen.wait(lambda s, b=before: article_title(s) != b) - t) * 1000)
+    rows.append(("article: J (next article on screen)", nexts))
+    screen.key("Escape")
+    time.sleep(0.4)
+    screen.key("/")
+    time.sleep(0.2)
+    # The expected count of each prefix, from the same engine, tells when the list is done.
+    store = Store.from_result(load_paths([corpus]))
+    engine = Engine(store)
+    typing = []
+    query = ""
+    for char in "north korea":
+        query += char
+        expected = f"{len(engine.search(query).docs):,} of {len(store):,}"
+        t = screen.key(char, literal=True)
+        if char == " ":
+            time.sleep(0.2)  # a trailing space changes nothing on screen: not timed
+            continue
+        typing.append((screen.wait(lambda s, q=query, e=expected: q in s.splitlines()[0]
+                                   and e in s.splitlines()[0]) - t) * 1000)
+    rows.append(("filter: keystroke to updated list and count", typing))
+    screen.close()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", action="append", default=[])
+    parser.add_argument("--steps", type=int, default=40)
+    args = parser.parse_args()
+    corpora = args.corpus or [str(ROOT / "seeds")]
+    print(f"Machine: {describe()}\n")
+    print("| corpus | measure | n | min ms | median ms | p95 ms | max ms |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for corpus in corpora:
+        for name, values in bench(corpus, args.steps):
+            lo, med, p95, hi = stats(values)
+            print(f"| {Path(corpus).name} | {name} | {len(values)} | {lo:.0f} | {med:.0f} | "
+                  f"{p95:.0f} | {hi:.0f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

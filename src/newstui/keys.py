@@ -23,7 +23,9 @@ class Key:
 
 PANES: dict[str, tuple[str, list[Key]]] = {
     "app": ("Anywhere", [
-        Key("app.filter", "slash", "focus_filter", "Filter", show=True),
+        # priority: handled as the key arrives, so text typed right after it (or pasted)
+        # lands in the filter instead of racing to the list.
+        Key("app.filter", "slash", "focus_filter", "Filter", show=True, priority=True),
         Key("app.fullscreen", "f", "toggle_full", "Full-screen article", show=True),
         Key("app.sort", "o", "toggle_sort", "Sort by relevance / date"),
         Key("app.layout", "L", "toggle_layout", "Side by side / stacked"),

@@ -33,6 +33,11 @@ def need(tool: str) -> str:
     return found
 
 
+def cursor_line(screen: str) -> str:
+    """The headline row holding the cursor mark ("" while none is drawn)."""
+    return next((line for line in screen.splitlines() if line.startswith("▌")), "")
+
+
 class Tmux:
     """One tmux server on a private socket, running one command in a window."""
 
@@ -49,6 +54,9 @@ class Tmux:
 
     def start(self, command: str, width: int, height: int, env: dict[str, str]) -> None:
         """Start ``command`` in a ``width`` x ``height`` window; its exit status is recorded."""
+        # Never the user's own config and reading state: each test gets fresh ones.
+        env = {"NEWSTUI_STATE": str(self.tmp / "state.db"),
+               "NEWSTUI_CONFIG": str(self.tmp / "config.yaml"), **env}
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
         script = f"{exports} {command}; echo $? > {shlex.quote(str(self.status))}; sleep 30"
         # Textual takes COLUMNS/LINES as a fixed size, and pytest's process has them set.

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEEDS
-from tests.e2e.conftest import NEWSTUI, Tmux, need
+from tests.e2e.conftest import NEWSTUI, Tmux, cursor_line, need
 
 
 def free_port() -> int:
@@ -72,14 +72,15 @@ Subsystem sftp internal-sftp
 
 def test_over_ssh_with_vt100(tmux: Tmux, sshd) -> None:
     port, key = sshd
-    remote = f"env TERM=vt100 LANG=C.UTF-8 {NEWSTUI} {SEEDS}"
+    # ssh forwards no environment: the remote side gets its own fresh state and config.
+    remote = (f"env TERM=vt100 LANG=C.UTF-8 NEWSTUI_STATE={key.parent / 'state.db'} "
+              f"NEWSTUI_CONFIG={key.parent / 'config.yaml'} {NEWSTUI} {SEEDS}")
     command = (f"ssh -tt -i {key} -p {port} -o StrictHostKeyChecking=no "
                f"-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR 127.0.0.1 '{remote}'")
     tmux.start(command, 80, 24, {"TERM": "xterm-256color"})
-    screen = tmux.wait_for("of 294", timeout=30)
-    assert "Kim in Russia" in screen
+    tmux.wait_until(lambda s: "Kim in Russia" in cursor_line(s), timeout=30)
     tmux.keys("j", "j")
-    tmux.wait_until(lambda s: "Chilean" in next(x for x in s.splitlines() if x.startswith("▌")))
+    tmux.wait_until(lambda s: "Chilean" in cursor_line(s))
     tmux.keys("/")
     tmux.keys("ukrane")
     tmux.wait_for("by relevance")

@@ -6,20 +6,14 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import SEEDS
-from tests.e2e.conftest import NEWSTUI, Tmux
+from tests.e2e.conftest import NEWSTUI, Tmux, cursor_line
 
 ENV = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
 
 
-def cursor_line(screen: str) -> str:
-    """The headline row holding the cursor mark."""
-    return next(line for line in screen.splitlines() if line.startswith("▌"))
-
-
 def test_start_navigate_filter_open_resize_quit(tmux: Tmux) -> None:
     tmux.start(f"{NEWSTUI} {SEEDS}", 80, 24, {**ENV, "TERM": "xterm-256color"})
-    screen = tmux.wait_for("of 294")
-    assert "Kim in Russia" in cursor_line(screen)
+    tmux.wait_until(lambda s: "Kim in Russia" in cursor_line(s))
     tmux.keys("j")
     screen = tmux.wait_until(lambda s: "Jon Huber" in cursor_line(s))
     tmux.keys("/")
@@ -42,8 +36,7 @@ def test_start_navigate_filter_open_resize_quit(tmux: Tmux) -> None:
 @pytest.mark.parametrize("term", ["vt100", "xterm", "screen-256color", "linux"])
 def test_odd_terminals_and_no_color(tmux: Tmux, term: str) -> None:
     tmux.start(f"{NEWSTUI} {SEEDS}", 80, 24, {**ENV, "TERM": term, "NO_COLOR": "1"})
-    screen = tmux.wait_for("of 294")
-    assert "Kim in Russia" in cursor_line(screen)
+    tmux.wait_until(lambda s: "Kim in Russia" in cursor_line(s))
     tmux.keys("G")
     tmux.wait_until(lambda s: "Kim" not in cursor_line(s))
     tmux.keys("q")
@@ -52,7 +45,7 @@ def test_odd_terminals_and_no_color(tmux: Tmux, term: str) -> None:
 
 def test_ctrl_c_quits_cleanly(tmux: Tmux) -> None:
     tmux.start(f"{NEWSTUI} {SEEDS}", 100, 30, {**ENV, "TERM": "xterm-256color"})
-    tmux.wait_for("of 294")
+    tmux.wait_until(lambda s: "Kim in Russia" in cursor_line(s))
     tmux.keys("C-c")
     assert tmux.exit_status() == 0
 

@@ -251,3 +251,13 @@ async def test_big_article_opens_without_stalling(write, tmp_path) -> None:
         await pilot.press("k", "enter", "G")
         assert not view.wrapping and view.line_count > 4200 * 10
         assert view.scroll_y > 4200 * 10 - 50
+
+
+async def test_slash_is_text_inside_inputs() -> None:
+    app = seeds_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("slash", "a", "slash", "b")
+        assert app.filter_bar.input.value == "a/b"
+        await pilot.press("escape", "escape", "t", "slash")
+        assert app.screen.query_one("#picker-input").value == "/"

@@ -11,8 +11,10 @@ from functools import partial
 from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.containers import Container
+from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Footer
+from textual.widget import Widget
+from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from newstui.keys import PALETTE, PANES, check_keymap
@@ -276,7 +278,7 @@ class NewsApp(ReadingActions, App[int]):
 
     @on(HeadlineList.Opened)
     def _opened(self, event: HeadlineList.Opened) -> None:
-        self.article_view.focus()
+        self.focus_now(self.article_view)
         self.mark_read(event.article)
 
     @on(ArticleView.Step)
@@ -285,12 +287,23 @@ class NewsApp(ReadingActions, App[int]):
 
     @on(QueryInput.Leave)
     def _leave_filter(self) -> None:
-        self.headlines.focus()
+        self.focus_now(self.headlines)
 
     # -- actions -------------------------------------------------------------------------------
+    def focus_now(self, widget: Widget) -> None:
+        """Focus ``widget`` before the next key is handled.
+
+        ``Widget.focus`` is deferred, so keys typed in one burst after ``/`` (or a paste)
+        would still reach the list.
+        """
+        self.screen.set_focus(widget)
+
     def action_focus_filter(self) -> None:
-        """Put the cursor in the filter bar."""
-        self.filter_bar.input.focus()
+        """Put the cursor in the filter bar (in the filter itself, type the key's text)."""
+        if isinstance(self.focused, Input):
+            self.focused.insert_text_at_cursor("/")  # in any input, "/" is just text
+        elif not isinstance(self.screen, ModalScreen):
+            self.focus_now(self.filter_bar.input)
 
     def action_clear_filter(self) -> None:
         """Empty the query."""
@@ -301,7 +314,7 @@ class NewsApp(ReadingActions, App[int]):
         if self.screen.has_class("full-article"):
             self.screen.remove_class("full-article")
         elif self.focused is self.article_view:
-            self.headlines.focus()
+            self.focus_now(self.headlines)
         elif self.filter_bar.input.value:
             self.action_clear_filter()
 
@@ -309,7 +322,7 @@ class NewsApp(ReadingActions, App[int]):
         """Give the article the whole screen, or give the list back."""
         full = not self.screen.has_class("full-article")
         self.screen.set_class(full, "full-article")
-        (self.article_view if full else self.headlines).focus()
+        self.focus_now(self.article_view if full else self.headlines)
 
     def action_toggle_layout(self) -> None:
         """Switch between side by side and stacked."""
@@ -329,7 +342,7 @@ class NewsApp(ReadingActions, App[int]):
         if self.screen.has_class("full-article"):
             order = [self.filter_bar.input, self.article_view]
         index = order.index(self.focused) if self.focused in order else 0
-        order[(index + direction) % len(order)].focus()
+        self.focus_now(order[(index + direction) % len(order)])
 
     def action_help(self) -> None:
         """Show every binding by pane, with the keys in effect."""
@@ -348,7 +361,7 @@ class NewsApp(ReadingActions, App[int]):
         rows = self.headlines.rows
         if doc in rows:
             self.headlines.move_to(rows.index(doc))
-            self.article_view.focus()
+            self.focus_now(self.article_view)
 
 
 def run_app(paths: list[str], config: Config, state: State, mouse: bool = True) -> int:

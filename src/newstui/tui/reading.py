@@ -135,7 +135,7 @@ class ReadingActions(_Base):
         """Put ``query`` in the filter bar (it runs at once) and go to the list."""
         if query is not None:
             self.filter_bar.input.value = query
-            self.headlines.focus()
+            self.focus_now(self.headlines)
 
     def filter_by_tag(self, tag: str) -> None:
         """Replace the query with ``tag:"…"``."""

@@ -98,7 +98,7 @@ def bench(corpus: str, steps: int) -> list[tuple[str, list[float]]]:
     rows.append(("launch to first headlines", launches))
     screen = Screen(200, 50)
     screen.start(f"{NEWSTUI} --state /tmp/bench-state-{uuid.uuid4().hex}.db {corpus}")
-    screen.wait(lambda s: "▌" in s and "loading" not in s)
+    screen.wait(lambda s: "▌" in s and "loading" not in s and "indexing" not in s, timeout=600)
     time.sleep(0.5)
     moves = []
     for _ in range(steps):

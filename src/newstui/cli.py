@@ -11,13 +11,12 @@ import json
 import os
 import shutil
 import sys
-import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
 from newstui import __version__
 from newstui.keys import check_keymap
-from newstui.model.article import Article, Parsed
+from newstui.model.article import Article
 from newstui.model.config import Config, default_config_path, default_text, load_config
 from newstui.model.load import Unusable, load_paths
 from newstui.model.sanitize import clean_line
@@ -25,6 +24,7 @@ from newstui.model.search import Engine
 from newstui.model.state import State, default_state_path
 from newstui.model.store import Store
 from newstui.resources import seeds_dir
+from newstui.show import full_json, render_text
 
 COMMANDS = ("list", "show", "check", "tags", "config")
 PROG = "newstui"
@@ -226,39 +226,6 @@ def cmd_list(ns: argparse.Namespace) -> int:
             out.write(_line(article) + "\n")
     out.flush()
     return 0
-
-
-def full_json(article: Article, parsed: Parsed) -> dict[str, object]:
-    """The ``show --json`` record: the list record plus body and highlights."""
-    record = article.to_json()
-    record["body"] = list(parsed.body)
-    record["highlights"] = [{"heading": h.heading, "items": list(h.items)}
-                            for h in parsed.highlights]
-    return record
-
-
-def render_text(article: Article, parsed: Parsed, width: int = 78) -> str:
-    """The article as plain, wrapped, readable text."""
-    wrap = textwrap.TextWrapper(width=width, break_long_words=True, break_on_hyphens=False)
-    out = [wrap.fill(article.title), "=" * min(width, max(len(article.title), 10))]
-    meta = " · ".join(x for x in (article.iso_date or "date unknown", article.source,
-                                  article.section, article.dateline) if x)
-    out.append(wrap.fill(meta))
-    if article.caption:
-        out += ["", textwrap.fill(f"[Picture] {article.caption}", width, initial_indent="  ",
-                                  subsequent_indent="  ")]
-    for paragraph in parsed.body:
-        out.append("")
-        out.extend(wrap.fill(line) for line in paragraph.split("\n"))
-    for box in parsed.highlights:
-        out += ["", box.heading or "Highlights"]
-        out.extend(textwrap.fill(item, width, initial_indent="  • ", subsequent_indent="    ")
-                   for item in box.items)
-    if article.tags:
-        out += ["", wrap.fill("Tags: " + "  ".join(f"#{t}" for t in article.tags))]
-    if article.url:
-        out += ["", f"Source: {article.url}"]
-    return "\n".join(out) + "\n"
 
 
 def cmd_show(ns: argparse.Namespace) -> int:

@@ -3,6 +3,8 @@ quit with status 0, in several terminal types."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.conftest import SEEDS
@@ -59,3 +61,20 @@ def test_hostile_file_names_and_text(tmux: Tmux, write, tmp_path) -> None:
     assert tmux.run("display-message", "-p", "#{pane_title}").strip() != "pwned"
     tmux.keys("q")
     assert tmux.exit_status() == 0
+
+
+def test_idle_sends_nothing(tmux: Tmux, tmp_path) -> None:
+    """No blinking cursor, no timers: once settled, newstui writes no bytes to the terminal."""
+    record = tmp_path / "typescript"
+    # `script` records everything newstui writes to its terminal.
+    tmux.start(f"script -q -f -c '{NEWSTUI} {SEEDS}' {record}", 100, 30,
+               {**ENV, "TERM": "xterm-256color"})
+    tmux.wait_until(lambda s: "Kim in Russia" in cursor_line(s) and "unread" in s
+                    and "indexing" not in s)
+    tmux.keys("/")
+    tmux.keys("korea")  # the filter has focus: its cursor would blink if it could
+    tmux.wait_for("by relevance")
+    time.sleep(1.0)
+    before = record.stat().st_size
+    time.sleep(3.0)
+    assert record.stat().st_size == before

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import concurrent.futures.process
-
 from newstui.model import chunks as chunks_module
 from newstui.model.load import CHUNK, PARALLEL_MIN, index_bodies, load_paths
 from newstui.model.store import Store
@@ -49,7 +47,7 @@ def test_falls_back_to_one_process_when_pool_breaks(tmp_path, monkeypatch) -> No
 
     class Broken:
         def __init__(self, *args, **kwargs):
-            raise concurrent.futures.process.BrokenProcessPool("no processes here")
+            raise ValueError("bad value(s) in fds_to_keep")  # what a replaced stderr gives
 
     monkeypatch.setattr(chunks_module, "ProcessPoolExecutor", Broken)
     result = load_paths([str(tmp_path)], workers=2)
@@ -77,3 +75,36 @@ def test_second_pass_body_index_equals_first(tmp_path) -> None:
 
     for workers in (1, 2):
         assert real(index_bodies(headers, workers=workers)) == real(together.body_index)
+
+
+def test_pool_dying_midway_resumes_in_process(tmp_path, monkeypatch) -> None:
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    _corpus(tmp_path)
+
+    class HalfBroken:
+        def __init__(self, *args, **kwargs):
+            self.calls = 0
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def submit(self, fn, *args):
+            self.calls += 1
+            future: Future = Future()
+            if self.calls >= 3:
+                future.set_exception(BrokenProcessPool("a worker died"))
+            else:
+                future.set_result(fn(*args))
+            return future
+
+        def shutdown(self, **kwargs):
+            pass
+
+    monkeypatch.setattr(chunks_module, "ProcessPoolExecutor", HalfBroken)
+    resumed = load_paths([str(tmp_path)], workers=2)
+    assert _summary(resumed) == _summary(load_paths([str(tmp_path)], workers=1))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
 from rich.cells import cell_len
 
 from newstui.model.load import read_full
@@ -261,3 +264,31 @@ async def test_slash_is_text_inside_inputs() -> None:
         assert app.filter_bar.input.value == "a/b"
         await pilot.press("escape", "escape", "t", "slash")
         assert app.screen.query_one("#picker-input").value == "/"
+
+
+@pytest.mark.parametrize("query", ["ukrane", "kim jong", "tag:russia", "covid -trump",
+                                   "after:2020-06 or penguin"])
+async def test_app_list_equals_cli_list(query, capsys) -> None:
+    from newstui.cli import main
+
+    assert main(["list", str(SEEDS), "--query", query, "--json"]) == 0
+    cli_ids = [json.loads(line)["id"] for line in capsys.readouterr().out.splitlines()]
+    app = seeds_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        app.filter_bar.input.value = query
+        await settle(app, pilot)
+        app_ids = [app.store.docs[d].id for d in app.headlines.rows]
+    assert app_ids == cli_ids and cli_ids
+
+
+async def test_article_follows_the_filtered_cursor() -> None:
+    app = seeds_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("j", "slash", *"penguin")
+        await settle(app, pilot)
+        await pilot.pause(0.2)  # the follow delay
+        await settle(app, pilot)
+        assert app.article_view.article.id == app.headlines.current.id
+        assert "penguin" in app.article_view.article.title.lower()

@@ -117,3 +117,20 @@ async def test_tag_completion_in_filter_bar() -> None:
         await pilot.pause(0.2)
         await pilot.press("tab")
         assert app.filter_bar.input.value == 'tag:"North Korea"'
+
+
+async def test_palette_lists_saved_searches(tmp_path) -> None:
+    state = State(tmp_path / "s.db")
+    state.save_search("korea", 'tag:"north korea"')
+    app = NewsApp([str(SEEDS)], state=state)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        from newstui.tui.commands import NewsCommands
+
+        provider = NewsCommands(app.screen)
+        hits = [hit async for hit in provider.search("korea")]
+        saved = [h for h in hits if h.text.startswith("Saved search: korea")]
+        assert saved
+        saved[0].command()
+        await settle(app, pilot)
+        assert app.filter_bar.input.value == 'tag:"north korea"'

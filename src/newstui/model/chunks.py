@@ -1,7 +1,8 @@
 """Run a function over chunks of work, in worker processes when it pays, results in order.
 
 Used for loading headers and for indexing bodies. Worker processes are an optimisation only:
-if they cannot start (a sandbox, an unguarded main module), the rest runs in this process.
+if they cannot start or die (a sandbox, an unguarded main module, a replaced stderr), the
+rest runs in this process.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import threading
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -33,11 +33,8 @@ def run_chunks(func: Callable[..., T], jobs: Sequence[tuple[Any, ...]],
             return
         except _Resume as exc:
             done = exc.done  # finish in this process from the first missing job
-        except (BrokenProcessPool, OSError, RuntimeError):
-            done = 0  # the pool could not even start
     for job in jobs[done:]:
         on_result(func(*job))
-        done += 1
         if cancelled is not None and cancelled():
             return
 
@@ -49,27 +46,32 @@ def _parallel(func: Callable[..., T], jobs: Sequence[tuple[Any, ...]],
     # so it uses spawn (which needs an ``if __name__ == "__main__"`` guard in scripts).
     method = "fork" if threading.active_count() == 1 else "spawn"
     done = 0
-    with ProcessPoolExecutor(max_workers=workers,
-                             mp_context=multiprocessing.get_context(method)) as pool:
+    try:
+        pool = ProcessPoolExecutor(max_workers=workers,
+                                   mp_context=multiprocessing.get_context(method))
+    except Exception as exc:  # noqa: BLE001 - processes are only an optimisation
+        raise _Resume(0) from exc
+    with pool:
         pending: deque[Future[T]] = deque()
         submitted = 0
-        try:
-            while done < len(jobs):
+        while done < len(jobs):
+            try:
                 while submitted < len(jobs) and submitted - done < 2 * workers:
                     pending.append(pool.submit(func, *jobs[submitted]))
                     submitted += 1
-                on_result(pending.popleft().result())
-                done += 1
-                if cancelled is not None and cancelled():
-                    break
-        except (BrokenProcessPool, OSError, RuntimeError):
-            raise _Resume(done) from None
-        finally:
-            pool.shutdown(cancel_futures=True)
+                result = pending.popleft().result()
+            except Exception as exc:  # noqa: BLE001 - e.g. BrokenProcessPool, spawn errors
+                pool.shutdown(cancel_futures=True)
+                raise _Resume(done) from exc
+            on_result(result)  # outside the try: a bug in merging must not be retried
+            done += 1
+            if cancelled is not None and cancelled():
+                pool.shutdown(cancel_futures=True)
+                return
 
 
-class _Resume(BrokenProcessPool):
-    """The pool broke after ``done`` jobs had been handed over."""
+class _Resume(Exception):
+    """The pool broke (or never started) after ``done`` jobs had been handed over."""
 
     def __init__(self, done: int) -> None:
         super().__init__(f"worker processes failed after {done} chunks")

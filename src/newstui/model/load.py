@@ -84,19 +84,23 @@ def _nonempty(text: str) -> str:
     return text
 
 
+def read_bytes(path: str) -> bytes:
+    """A file's bytes; :class:`Unusable` if it cannot be read or is too large."""
+    try:
+        if os.stat(path).st_size > MAX_BYTES:
+            raise Unusable(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise Unusable(exc.strerror or exc.__class__.__name__) from exc
+
+
 def read_file(path: str) -> tuple[Parsed, bytes, str]:
     """Read, decode and parse one file; return the article, the raw bytes and the text.
 
     Raises :class:`Unusable` with a one-line reason when the file cannot be used.
     """
-    try:
-        size = os.stat(path).st_size
-        if size > MAX_BYTES:
-            raise Unusable(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        raise Unusable(exc.strerror or exc.__class__.__name__) from exc
+    data = read_bytes(path)
     text, warning = decode(data)
     parsed = parse_text(text, os.path.basename(path))
     if warning:
@@ -190,9 +194,8 @@ def _index_chunk(pairs: list[tuple[int, str]]) -> dict[str, array]:
     with _no_gc():
         for doc, path in pairs:
             try:
-                with open(path, "rb") as handle:
-                    text, _ = decode(handle.read())
-            except (OSError, Unusable):
+                text, _ = decode(read_bytes(path))
+            except Unusable:
                 continue  # it was readable a moment ago; its headers stay searchable
             index.add(doc, body_words(text))
     return index.compact()

@@ -12,33 +12,18 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
-import yaml
-
 from newstui.model.article import Highlight, Parsed
+from newstui.model.dates import MONTHS, date_from_line, parse_date
+from newstui.model.frontmatter import read_front_matter
 from newstui.model.sanitize import clean_line, clean_text, is_clean, squash
 
 SEED_HEADER = re.compile(r"^\s*date\s+(\S+)\s+(.*?)\s*$")
 _BULLET = re.compile(r"^\s*[•·▪‣◦*-]\s+")
 _LIST_LINE = re.compile(r"^\s*(?:[•·▪‣◦*+-]|\d{1,3}[.)])\s+")
 _TAG_LINE = re.compile(r"^#[^\s#]")
-_MONTHS = (
-    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-)
-_MONTH_NUM = {
-    m[:3]: i
-    for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
-    )
-}
 # "Seoul/Moscow, September 12", "NEW DELHI, Sept. 3", "Monday, March 15, 2021".
 _DATELINE = re.compile(
-    rf"^[^.!?:;\"“”]{{1,60}},\s*(?:{_MONTHS})\.?\s+\d{{1,2}}(?:,?\s+\d{{4}})?$", re.IGNORECASE
-)
-_DATE_LINE_PATTERNS = (
-    re.compile(r"^(?:\w+,\s*)?(?P<m>[a-z]+)\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})$", re.I),
-    re.compile(r"^(?:\w+,\s*)?(?P<d>\d{1,2})\s+(?P<m>[a-z]+)\.?,?\s+(?P<y>\d{4})$", re.I),
-    re.compile(r"^(?P<y>\d{4})-(?P<mn>\d{2})-(?P<d>\d{2})$"),
+    rf"^[^.!?:;\"“”]{{1,60}},\s*(?:{MONTHS})\.?\s+\d{{1,2}}(?:,?\s+\d{{4}})?$", re.IGNORECASE
 )
 _ISO_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _URL_LINE = re.compile(r"^(?:Source|URL|Link):\s*(https?://\S+)$", re.IGNORECASE)
@@ -102,39 +87,13 @@ def parse_text(text: str, name: str = "") -> Parsed:
     Never raises on any input: problems are reported in ``Parsed.warnings``.
     """
     text = clean_text(text)
-    if text.startswith("---\n"):
-        parsed = _parse_front_matter(text, name)
-        if parsed is not None:
-            return parsed
+    if text.startswith("---\n") and (front := read_front_matter(text)) is not None:
+        fields, body, warnings = front
+        return _parse_plain(body, name, warnings, **fields)
     first = text.split("\n", 1)[0]
     if SEED_HEADER.match(first):
         return _parse_seed(text)
     return _parse_plain(text, name, [])
-
-
-def parse_date(value: str) -> dt.date | None:
-    """Read ``YYYY-MM-DD`` strictly; raise ValueError for an impossible date."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError(value)
-    return dt.date.fromisoformat(value)
-
-
-def date_from_line(line: str) -> dt.date | None:
-    """Read a line that is only a date ("Monday, March 15, 2021", "2021-03-15"), else None."""
-    line = line.strip().rstrip(".")
-    for pattern in _DATE_LINE_PATTERNS:
-        m = pattern.match(line)
-        if not m:
-            continue
-        groups = m.groupdict()
-        month = int(groups["mn"]) if groups.get("mn") else _MONTH_NUM.get(groups["m"][:3].lower())
-        if month is None:
-            return None
-        try:
-            return dt.date(int(groups["y"]), month, int(groups["d"]))
-        except ValueError:
-            return None
-    return None
 
 
 def _is_dateline(block: Block) -> bool:
@@ -309,77 +268,3 @@ def _parse_plain(text: str, name: str, warnings: list[str], **fields: object) ->
     return _finish(
         blocks, title=title or "(untitled)", layout=layout, warnings=warnings, date=date, **fields
     )  # type: ignore[arg-type]
-
-
-def _split_front_matter(text: str) -> tuple[str, str] | None:
-    end = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.MULTILINE)
-    if end is None:
-        return None
-    return text[4 : 4 + end.start()], text[4 + end.end() :]
-
-
-def _as_tags(value: object) -> list[str]:
-    if isinstance(value, str):
-        parts = value.split("#") if "#" in value else value.split(",")
-        return [p for p in parts if p.strip()]
-    if isinstance(value, list | tuple):
-        return [str(v) for v in value if v is not None and not isinstance(v, dict | list)]
-    return []
-
-
-def _parse_front_matter(text: str, name: str) -> Parsed | None:
-    split = _split_front_matter(text)
-    if split is None:
-        return None
-    head, rest = split
-    warnings: list[str] = []
-    try:
-        meta = yaml.safe_load(head)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 2})" if mark is not None else ""
-        warnings.append(f"front matter is not valid YAML{where}: read as plain text")
-        return _parse_plain(text, name, warnings)
-    if meta is None:
-        meta = {}
-    if not isinstance(meta, dict):
-        warnings.append("front matter is not a mapping: read as plain text")
-        return _parse_plain(text, name, warnings)
-    meta = {str(k).lower(): v for k, v in meta.items()}
-    date: dt.date | None = None
-    raw = meta.get("date")
-    if isinstance(raw, dt.datetime):
-        date = raw.date()
-    elif isinstance(raw, dt.date):
-        date = raw
-    elif raw is not None:
-        text_date = str(raw).strip()
-        try:
-            date = parse_date(text_date[:10])
-        except ValueError:
-            date = date_from_line(text_date)
-            if date is None:
-                warnings.append(f"impossible date {text_date!r}: date unknown")
-
-    def field_(key: str, *alts: str) -> str:
-        for k in (key, *alts):
-            v = meta.get(k)
-            if v is not None and not isinstance(v, dict | list):
-                return clean_line(str(v))
-        return ""
-
-    tags = _as_tags(meta.get("tags", meta.get("keywords", meta.get("categories"))))
-    return _parse_plain(
-        rest,
-        name,
-        warnings,
-        title=field_("title", "headline"),
-        date=date,
-        source=field_("source", "publisher", "site"),
-        section=field_("section", "category"),
-        caption=field_("caption"),
-        dateline=field_("dateline"),
-        url=field_("url", "link"),
-        tags=tags,
-        layout="front-matter",
-    )

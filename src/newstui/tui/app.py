@@ -11,6 +11,7 @@ from functools import partial
 from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.containers import Container
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widget import Widget
@@ -20,7 +21,7 @@ from textual.worker import get_current_worker
 from newstui.keys import PALETTE, PANES, check_keymap
 from newstui.model.article import Article
 from newstui.model.config import Config
-from newstui.model.load import LoadResult, Unusable, index_bodies, load_paths, read_full
+from newstui.model.load import Unusable, read_full
 from newstui.model.sanitize import clean_line
 from newstui.model.search import Cancelled, Engine, Result, spans
 from newstui.model.state import State
@@ -28,9 +29,9 @@ from newstui.model.store import Store
 from newstui.resources import styles_dir
 from newstui.tui.bindings import bindings
 from newstui.tui.commands import NewsCommands
+from newstui.tui.loading import Loading
 from newstui.tui.reading import ReadingActions
 from newstui.tui.screens.help import HelpScreen, help_lines
-from newstui.tui.suggest import FieldSuggester
 from newstui.tui.themes import install_themes
 from newstui.tui.widgets.article_view import ArticleView
 from newstui.tui.widgets.filter_bar import FilterBar, QueryInput
@@ -38,10 +39,9 @@ from newstui.tui.widgets.headline_list import HeadlineList
 
 WIDE = 120
 FOLLOW_DELAY = 0.06  # seconds the list cursor rests before the article pane follows it
-SNAPSHOT_FIRST, SNAPSHOT_EVERY = 1000, 25_000
 
 
-class NewsApp(ReadingActions, App[int]):
+class NewsApp(Loading, ReadingActions, App[int]):
     """The full-screen reader."""
 
     CSS_PATH = str(styles_dir() / "app.tcss")
@@ -66,6 +66,7 @@ class NewsApp(ReadingActions, App[int]):
         self._seq = 0
         self._follow: Timer | None = None
         self._unread: int | None = None
+        self._keep = True
         install_themes(self, self.config)
 
     def compose(self) -> ComposeResult:
@@ -119,72 +120,18 @@ class NewsApp(ReadingActions, App[int]):
         self.headlines.styles.width = f"{self.config.list_width}%" if side else "100%"
 
     # -- loading -------------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="load")
-    def _load(self) -> None:
-        worker = get_current_worker()
-        shown = 0
-
-        def progress(count: int, result: LoadResult) -> None:
-            nonlocal shown
-            self.call_from_thread(self._progress, count)
-            n = len(result.docs)
-            if (not shown and n >= SNAPSHOT_FIRST) or n - shown >= SNAPSHOT_EVERY:
-                # Show what has loaded so far; bodies become searchable when loading ends.
-                shown = n
-                self.call_from_thread(self._set_store, Store(result.docs[:n]), False)
-
-        stop = lambda: worker.is_cancelled  # noqa: E731
-        result = load_paths(self.paths, progress=progress, cancelled=stop, index_bodies=False)
-        store = Store.from_result(result)
-        store.indexes()  # build the header indexes here, not on the first keystroke
-        if worker.is_cancelled:
-            return
-        self.call_from_thread(self._set_store, store, True)
-        # Second pass: body words, while the user already reads and filters by headers.
-        total = len(store)
-        body = index_bodies(result, progress=lambda n: self.call_from_thread(
-            self._indexing, n, total), cancelled=stop)
-        if not worker.is_cancelled:
-            store.attach_body_index(body)
-            self.call_from_thread(self._bodies_ready, store)
-
-    def _indexing(self, done: int, total: int) -> None:
-        self.indexing = f"indexing bodies {100 * done // max(1, total)}%"
-        self._update_count()
-
-    def _bodies_ready(self, store: Store) -> None:
-        if store is not self.store:
-            return
-        self.loading, self.indexing = False, ""
-        self.engine = Engine(store, self.state.keys)  # fresh: its caches knew no bodies
-        self._run_query()
-
-    def _progress(self, files: int) -> None:
-        self.filter_bar.set_count(len(self.headlines.rows), len(self.store or ()),
-                                  f"loading… {files:,} files read")
-
-    def _set_store(self, store: Store, final: bool) -> None:
-        """Show ``store``: a partial snapshot, or (``final``) every header, bodies to come."""
-        self.store, self._unread = store, None
-        if final:
-            self.indexing = "indexing bodies…"
-        self.engine = Engine(store, self.state.keys)
-        if final:
-            self.filter_bar.input.suggester = FieldSuggester(store)
-        if final and store.result.skipped:
-            self.notify(f"{len(store.result.skipped)} files skipped: run 'newstui check' "
-                        "for the reasons", severity="warning", timeout=6)
-        self._run_query()
-
-    # -- filtering -----------------------------------------------------------------------------
     @on(FilterBar.Changed)
     def _query_changed(self, event: FilterBar.Changed) -> None:
         self.query_text = event.text
-        self._run_query()
+        # Clearing the filter keeps the article you were on (cheap: a plain list then).
+        self._run_query(keep=not event.text.strip())
 
-    def _run_query(self) -> None:
+    def _run_query(self, keep: bool = True) -> None:
+        """Filter again; ``keep`` holds the cursor on its article (a new query starts at the
+        best match instead, and finding the old article in 100k rows is not free)."""
         if self.store is None or self.engine is None:
             return
+        self._keep = keep
         self._seq += 1
         if not self.query_text.strip():
             # No query: the date order is already known, no worker needed.
@@ -212,7 +159,7 @@ class NewsApp(ReadingActions, App[int]):
             return
         bar.set_message("")
         self.result = result
-        current = self.headlines.current
+        current = self.headlines.current if self._keep else None
         total = len(self.store)
         if total == 0:
             where = ", ".join(clean_line(p) for p in self.paths)
@@ -257,7 +204,17 @@ class NewsApp(ReadingActions, App[int]):
             else:
                 # While the cursor runs down the list, the article follows once it rests,
                 # so each step repaints two rows, not a whole article.
-                self._follow = self.set_timer(FOLLOW_DELAY, lambda: self._read(article))
+                self._follow = self.set_timer(FOLLOW_DELAY, self._follow_cursor)
+
+    def _follow_cursor(self) -> None:
+        """Show the article under the cursor if the pane shows another one."""
+        self._follow = None
+        try:
+            article, shown = self.headlines.current, self.article_view.article
+        except NoMatches:
+            return  # the app is closing
+        if article is not None and (shown is None or shown.id != article.id):
+            self._read(article)
 
     @work(thread=True, exclusive=True, group="article")
     def _read(self, article: Article) -> None:
@@ -278,6 +235,9 @@ class NewsApp(ReadingActions, App[int]):
 
     @on(HeadlineList.Opened)
     def _opened(self, event: HeadlineList.Opened) -> None:
+        if self._follow is not None:
+            self._follow.stop()
+        self._follow_cursor()  # Enter never waits for the follow delay
         self.focus_now(self.article_view)
         self.mark_read(event.article)
 
@@ -364,8 +324,23 @@ class NewsApp(ReadingActions, App[int]):
             self.focus_now(self.article_view)
 
 
+def prepare_workers() -> None:
+    """Start multiprocessing's resource tracker while stderr is still the terminal.
+
+    Started later, from inside the app, it passes ``sys.stderr.fileno()``, which is -1 once
+    Textual has replaced stderr, and spawning the loader's worker processes fails.
+    """
+    try:
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+    except Exception:  # noqa: BLE001, S110 - without it the loader uses one process
+        pass
+
+
 def run_app(paths: list[str], config: Config, state: State, mouse: bool = True) -> int:
     """Run the reader on ``paths``; return the exit status."""
+    prepare_workers()
     app = NewsApp(paths, config, state)
     try:
         app.run(mouse=mouse and config.mouse)

@@ -16,7 +16,7 @@ LIMIT = 20
 
 
 class NewsCommands(Provider):
-    """Articles (by title), tags, and the app's own actions."""
+    """Articles (by title), tags, saved searches, and the app's own actions."""
 
     @property
     def news(self) -> NewsApp:
@@ -34,10 +34,13 @@ class NewsCommands(Provider):
         ]
 
     async def discover(self) -> Hits:
-        """The app commands, shown before anything is typed."""
+        """The app commands and saved searches, shown before anything is typed."""
         for label, action in self._actions():
             yield DiscoveryHit(Content(label), partial(self.news.run_action, action),
                                text=label)
+        for name, saved in self.news.state.saved.items():
+            label = f"Saved search: {name} ({saved})"
+            yield DiscoveryHit(Content(label), partial(self.news.apply_query, saved), text=label)
 
     async def search(self, query: str) -> Hits:
         """Commands, then tags, then articles matching ``query``."""
@@ -46,6 +49,12 @@ class NewsCommands(Provider):
             score = matcher.match(label)
             if score > 0:
                 yield Hit(score, Content(label), partial(self.news.run_action, action),
+                          text=label)
+        for name, saved in self.news.state.saved.items():
+            label = f"Saved search: {name} ({saved})"
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, Content(label), partial(self.news.apply_query, saved),
                           text=label)
         store = self.news.store
         if store is None or not query.strip():

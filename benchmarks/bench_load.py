@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import describe  # noqa: E402
 
 PROBES = {
-    "cat (find | xargs cat)": None,
+    "cat (find + xargs cat)": None,
     "python read bytes": """
 import os, sys
 n = b = 0

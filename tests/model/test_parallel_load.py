@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from newstui.model import chunks as chunks_module
+import concurrent.futures
+
 from newstui.model.load import CHUNK, PARALLEL_MIN, index_bodies, load_paths
 from newstui.model.store import Store
 
@@ -49,7 +50,7 @@ def test_falls_back_to_one_process_when_pool_breaks(tmp_path, monkeypatch) -> No
         def __init__(self, *args, **kwargs):
             raise ValueError("bad value(s) in fds_to_keep")  # what a replaced stderr gives
 
-    monkeypatch.setattr(chunks_module, "ProcessPoolExecutor", Broken)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Broken)
     result = load_paths([str(tmp_path)], workers=2)
     assert len(Store.from_result(result)) == PARALLEL_MIN + 500
 
@@ -105,6 +106,6 @@ def test_pool_dying_midway_resumes_in_process(tmp_path, monkeypatch) -> None:
         def shutdown(self, **kwargs):
             pass
 
-    monkeypatch.setattr(chunks_module, "ProcessPoolExecutor", HalfBroken)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", HalfBroken)
     resumed = load_paths([str(tmp_path)], workers=2)
     assert _summary(resumed) == _summary(load_paths([str(tmp_path)], workers=1))

@@ -7,12 +7,13 @@ rest runs in this process.
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 
@@ -44,6 +45,9 @@ def _parallel(func: Callable[..., T], jobs: Sequence[tuple[Any, ...]],
               cancelled: Callable[[], bool] | None) -> None:
     # fork is cheapest, but only safe with one thread: in the app the loader is a thread,
     # so it uses spawn (which needs an ``if __name__ == "__main__"`` guard in scripts).
+    import multiprocessing  # imported here: small folders (and launch) never need them
+    from concurrent.futures import ProcessPoolExecutor
+
     method = "fork" if threading.active_count() == 1 else "spawn"
     done = 0
     try:

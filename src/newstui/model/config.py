@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from platformdirs import user_config_dir
 
 LAYOUTS = ("auto", "side", "stacked")
@@ -95,6 +94,8 @@ def load_config(path: Path | None = None) -> Config:
 
 def parse_config(text: str, config: Config | None = None) -> Config:
     """Validate YAML ``text`` into ``config`` (a fresh one by default)."""
+    import yaml  # imported here: most launches have no config file or front matter
+
     config = config or Config()
     name = str(config.path or "config.yaml")
     try:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import yaml
-
 from newstui.model.dates import date_from_line, parse_date
 from newstui.model.sanitize import clean_line
 
@@ -19,6 +17,8 @@ def read_front_matter(text: str) -> tuple[dict[str, object], str, list[str]] | N
     When the block is not usable YAML, the fields are empty and the whole text is returned
     (to be read as plain text) with a warning saying why.
     """
+    import yaml  # imported here: most launches have no config file or front matter
+
     end = _END.search(text, 4)
     if end is None:
         return None

@@ -12,8 +12,6 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
-
 from newstui.model.index import WORD, WordIndex, tokens
 from newstui.model.query import And, DateRange, Node, Not, Or, Query, State, Term, parse
 from newstui.model.store import Facet, Store
@@ -182,6 +180,8 @@ class Engine:
         cached = self._words.get(key)
         if cached is not None:
             return cached
+        from rapidfuzz import fuzz, process  # imported on the first query, not at launch
+
         found: dict[str, float] = {}
         for candidate in index.with_prefix(word, limit=200 if group == "body" else 5000):
             found[candidate] = EXACT if candidate == word else PREFIX
@@ -274,6 +274,8 @@ def _word_quality(word: str, candidate: str) -> float:
     if candidate.startswith(word):
         return PREFIX
     if len(word) >= 3 and abs(len(word) - len(candidate)) <= 2:
+        from rapidfuzz import fuzz
+
         ratio = fuzz.ratio(word, candidate)
         if ratio >= FUZZY_CUTOFF:
             return _fuzzy_quality(ratio, FUZZY_CUTOFF)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz, process
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
@@ -59,6 +58,8 @@ class NewsCommands(Provider):
         store = self.news.store
         if store is None or not query.strip():
             return
+        from rapidfuzz import fuzz, process  # on first use, not at launch
+
         tags = [tag for tag, _ in store.tags.most_common()]
         for tag, score, _ in process.extract(query, tags, scorer=fuzz.WRatio, limit=LIMIT // 2,
                                              score_cutoff=60):

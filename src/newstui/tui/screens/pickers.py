@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz, process
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -54,6 +53,8 @@ class Picker(ModalScreen[str | None]):
         options = self.query_one(OptionList)
         options.clear_options()
         if text.strip():
+            from rapidfuzz import fuzz, process  # on first use, not at launch
+
             labels = [label for label, _ in self.items]
             found = process.extract(text, labels, scorer=fuzz.WRatio, limit=SHOWN,
                                     score_cutoff=50)

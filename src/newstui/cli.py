@@ -58,7 +58,7 @@ def _paths_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths", nargs="*", metavar="PATH",
         help="article files or folders (searched recursively for .txt and .md); "
-             "default: the bundled seeds",
+             "default: the config's paths, else the bundled seeds",
     )
 
 

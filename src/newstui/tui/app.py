@@ -119,7 +119,7 @@ class NewsApp(Loading, ReadingActions, App[int]):
         panes.set_class(not side, "stacked")
         self.headlines.styles.width = f"{self.config.list_width}%" if side else "100%"
 
-    # -- loading -------------------------------------------------------------------------------
+    # -- filtering -----------------------------------------------------------------------------
     @on(FilterBar.Changed)
     def _query_changed(self, event: FilterBar.Changed) -> None:
         self.query_text = event.text

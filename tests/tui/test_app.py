@@ -292,3 +292,16 @@ async def test_article_follows_the_filtered_cursor() -> None:
         await settle(app, pilot)
         assert app.article_view.article.id == app.headlines.current.id
         assert "penguin" in app.article_view.article.title.lower()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 50)])
+async def test_long_titles_end_in_an_ellipsis_inside_the_row(size) -> None:
+    app = seeds_app()
+    async with app.run_test(size=size) as pilot:
+        await ready(app, pilot)
+        width = app.headlines.scrollable_content_region.width
+        rows = [row_text(app, y) for y in range(5)]
+        assert all(cell_len(r) == width for r in rows)
+        kim = next(r for r in rows if "Kim in Russia" in r)
+        title = "Kim in Russia amid warnings by US against arms sale deal"
+        assert title in kim or "…" in kim.split("Kim in Russia", 1)[1]

@@ -188,7 +188,10 @@ class HeadlineList(ScrollView, can_focus=True):
         widths = {"date": self._date_width if "date" in shown else 0,
                   "source": min(18, max(8, width // 8)) if "source" in shown and width >= 60 else 0,
                   "tags": min(40, width // 4) if "tags" in shown and width >= 100 else 0}
-        used = 2 + sum(w + 2 for w in widths.values() if w)
+        shown_columns = [c for c in shown if c == "title" or widths.get(c)]
+        # The gutter (cursor mark and flag), one space before the first column, two between.
+        separators = 1 + 2 * (len(shown_columns) - 1)
+        used = 2 + separators + sum(widths.values())
         widths["title"] = max(10, width - used)
         return widths
 

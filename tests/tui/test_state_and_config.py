@@ -134,3 +134,7 @@ async def test_palette_lists_saved_searches(tmp_path) -> None:
         saved[0].command()
         await settle(app, pilot)
         assert app.filter_bar.input.value == 'tag:"north korea"'
+        delete = [h for h in hits if h.text == "Delete saved search: korea"]
+        delete[0].command()
+        assert app.state.saved == {}
+        assert State(tmp_path / "s.db").saved == {}

@@ -50,11 +50,13 @@ class NewsCommands(Provider):
                 yield Hit(score, Content(label), partial(self.news.run_action, action),
                           text=label)
         for name, saved in self.news.state.saved.items():
-            label = f"Saved search: {name} ({saved})"
-            score = matcher.match(label)
-            if score > 0:
-                yield Hit(score, Content(label), partial(self.news.apply_query, saved),
-                          text=label)
+            for label, command in ((f"Saved search: {name} ({saved})",
+                                    partial(self.news.apply_query, saved)),
+                                   (f"Delete saved search: {name}",
+                                    partial(self.news.delete_saved, name))):
+                score = matcher.match(label)
+                if score > 0:
+                    yield Hit(score, Content(label), command, text=label)
         store = self.news.store
         if store is None or not query.strip():
             return

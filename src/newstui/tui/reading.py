@@ -115,6 +115,12 @@ class ReadingActions(_Base):
 
         self.push_screen(Prompt(f"Save “{query}” as:"), save)
 
+    def delete_saved(self, name: str) -> None:
+        """Forget the saved search ``name``."""
+        self.state.delete_search(name)
+        self._report_state()
+        self.notify(f"Deleted saved search “{name}”", timeout=2)
+
     def action_pick_saved(self) -> None:
         """Choose a saved search to apply."""
         items = [(f"{name}  —  {query}", query) for name, query in self.state.saved.items()]

@@ -305,3 +305,14 @@ async def test_long_titles_end_in_an_ellipsis_inside_the_row(size) -> None:
         kim = next(r for r in rows if "Kim in Russia" in r)
         title = "Kim in Russia amid warnings by US against arms sale deal"
         assert title in kim or "…" in kim.split("Kim in Russia", 1)[1]
+
+
+async def test_one_giant_paragraph_is_wrapped_lazily(write, tmp_path) -> None:
+    write("one.txt", " date 2024-01-01  One giant paragraph : S\n\n" + "word " * 1_300_000 + "\n")
+    assert (tmp_path / "one.txt").stat().st_size > 6_000_000
+    app = NewsApp([str(tmp_path)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot, timeout=30)
+        view = app.article_view
+        view.show(view.article, read_full(view.article))
+        assert view.wrapping and view.line_count < 1000

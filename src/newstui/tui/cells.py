@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from rich.cells import cell_len, chop_cells, set_cell_size
 
 
@@ -19,26 +21,40 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(shorten(text, width), max(0, width))
 
 
-def wrap(text: str, width: int) -> list[str]:
-    """Greedy word wrap by cells; words longer than the line are split."""
+_SLICE = 4096
+
+
+def wrap(text: str, width: int) -> Iterator[str]:
+    """Greedy word wrap by cells, line by line; words longer than the line are split.
+
+    A generator, so a caller that needs one screen of a 6 MB paragraph stops after it.
+    """
     width = max(1, width)
-    lines: list[str] = []
     current, used = "", 0
-    for word in text.split(" "):
-        size = cell_len(word)
+    start = 0
+    length = len(text)
+    while start <= length:
+        end = text.find(" ", start)
+        if end < 0:
+            end = length
+        word = text[start:end]
+        start = end + 1
+        size = cell_len(word) if len(word) <= _SLICE else width + 1
         if size > width:
             if current:
-                lines.append(current)
-            *full, current = chop_cells(word, width) or [""]
-            lines.extend(full)
+                yield current
+            # A huge unbroken "word" (a 6 MB line of base64, say) is cut a slice at a time.
+            for at in range(0, max(1, len(word)), _SLICE):
+                *full, current = chop_cells(word[at : at + _SLICE], width) or [""]
+                yield from full
+                if at + _SLICE < len(word):
+                    yield current
             used = cell_len(current)
-            continue
-        if not current:
+        elif not current:
             current, used = word, size
         elif used + 1 + size <= width:
             current, used = f"{current} {word}", used + 1 + size
         else:
-            lines.append(current)
+            yield current
             current, used = word, size
-    lines.append(current)
-    return lines
+    yield current

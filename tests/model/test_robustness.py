@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -187,3 +188,27 @@ def test_any_bytes_load_or_skip(tmp_path_factory, data: bytes) -> None:
     (folder / "x.txt").write_bytes(data)
     result = load_paths([str(folder)])
     assert len(result.articles) + len(result.skipped) == 1
+
+
+def test_unpadded_date_reads(write, tmp_path) -> None:
+    write("d.txt", " date 2023-9-5  Short date : S\n\nBody.\n")
+    [article] = _load(tmp_path).articles
+    assert article.date == dt.date(2023, 9, 5)
+
+
+def test_unreadable_folder_is_reported(write, tmp_path, monkeypatch) -> None:
+    write("ok/a.txt", SEED_TEXT)
+    (tmp_path / "locked").mkdir()
+    real_scandir = os.scandir
+
+    def scandir(path):
+        # Tests run as root, where chmod 000 does not stop a read: fake the refusal.
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = _load(tmp_path)
+    assert [a.title for a in result.articles] == ["Title here"]
+    assert result.skipped == [(str(tmp_path / "locked"),
+                               "folder not readable: Permission denied")]

@@ -22,11 +22,12 @@ _DATE_LINE_PATTERNS = (
 )
 
 
-def parse_date(value: str) -> dt.date | None:
-    """Read ``YYYY-MM-DD`` strictly; raise ValueError for an impossible date."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+def parse_date(value: str) -> dt.date:
+    """Read ``YYYY-MM-DD`` (``2023-9-5`` too); raise ValueError for anything else."""
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value)
+    if m is None:
         raise ValueError(value)
-    return dt.date.fromisoformat(value)
+    return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
 
 
 def date_from_line(line: str) -> dt.date | None:

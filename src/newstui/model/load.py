@@ -123,7 +123,7 @@ def iter_files(paths: Iterable[str], skipped: list[tuple[str, str]]) -> Iterator
     for raw in paths:
         path = os.path.normpath(os.path.expanduser(raw))
         if os.path.isdir(path):
-            yield from _walk(path)
+            yield from _walk(path, skipped)
         elif os.path.isfile(path):
             yield path
         elif os.path.lexists(path):
@@ -132,8 +132,11 @@ def iter_files(paths: Iterable[str], skipped: list[tuple[str, str]]) -> Iterator
             skipped.append((path, "no such file or folder"))
 
 
-def _walk(top: str) -> Iterator[str]:
-    for root, dirs, files in os.walk(top):
+def _walk(top: str, skipped: list[tuple[str, str]]) -> Iterator[str]:
+    def unreadable(error: OSError) -> None:
+        skipped.append((str(error.filename), f"folder not readable: {error.strerror}"))
+
+    for root, dirs, files in os.walk(top, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if not name.startswith(".") and os.path.splitext(name)[1].lower() in EXTENSIONS:

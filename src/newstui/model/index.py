@@ -28,6 +28,12 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+def word_parts(word: str) -> list[str]:
+    """The parts of a compound word: ``kim's`` -> ``kim``, ``s``; ``covid-19`` -> ``covid``,
+    ``19``. Indexing and highlighting split words the same way."""
+    return [part for part in _NON_WORD.split(word) if part]
+
+
 def index_words(text: str, min_length: int = 1) -> set[str]:
     """The words to index for ``text``: its tokens, and the parts of compound ones.
 
@@ -37,7 +43,7 @@ def index_words(text: str, min_length: int = 1) -> set[str]:
     """
     words = {raw.strip(PUNCT) for raw in set(text.casefold().split())}
     for word in [w for w in words if not w.isalnum()]:
-        words.update(_NON_WORD.split(word))
+        words.update(word_parts(word))
     if min_length > 1:
         return {w for w in words if len(w) >= min_length}
     words.discard("")

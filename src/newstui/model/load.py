@@ -160,7 +160,6 @@ def _load_chunk(paths: list[str], base: int, index_bodies: bool) -> _Chunk:
     """Read one chunk of files (in a worker process, or in-process for small loads)."""
     chunk = _Chunk([], [], {})
     index = WordIndex()
-    provisional: set[str] = set()
     with _no_gc():
         for path in paths:
             try:
@@ -175,9 +174,8 @@ def _load_chunk(paths: list[str], base: int, index_bodies: bool) -> _Chunk:
             digest = hashlib.blake2b(data, digest_size=12).hexdigest()
             if index_bodies:
                 index.add(doc, body_words(text))
-            provisional.clear()  # ids are made unique by the parent, across chunks
-            chunk.loaded.append((doc, _article(parsed, path, digest, provisional),
-                                 parsed.warnings))
+            # The id is the file's stem here; the parent makes it unique across chunks.
+            chunk.loaded.append((doc, _article(parsed, path, digest), parsed.warnings))
     chunk.postings = index.compact()
     return chunk
 
@@ -296,15 +294,19 @@ class _Merger:
                 continue
             self.digests[article.digest] = article.path
             result.warnings.extend((article.path, w) for w in warnings)
-            article_id = _unique_id(article.path, self.ids)
+            article_id = _unique(article.id, self.ids)
             if article_id != article.id:
                 article = replace(article, id=article_id)
             result.docs.append(article)
         result.body_index.merge(chunk.postings)
 
 
-def _unique_id(path: str, ids: set[str]) -> str:
-    stem = clean_line(Path(path).stem).replace(" ", "-") or "article"
+def _stem_id(path: str) -> str:
+    return clean_line(Path(path).stem).replace(" ", "-") or "article"
+
+
+def _unique(stem: str, ids: set[str]) -> str:
+    """``stem``, or ``stem-2``, ``stem-3``… whichever is not taken yet (then taken)."""
     candidate, n = stem, 1
     while candidate in ids:
         n += 1
@@ -313,9 +315,9 @@ def _unique_id(path: str, ids: set[str]) -> str:
     return candidate
 
 
-def _article(parsed: Parsed, path: str, digest: str, ids: set[str]) -> Article:
+def _article(parsed: Parsed, path: str, digest: str) -> Article:
     return Article(
-        id=_unique_id(path, ids),
+        id=_stem_id(path),
         path=path,
         title=parsed.title,
         date=parsed.date,

@@ -8,11 +8,10 @@ Long steps check ``cancelled`` so a worker can drop a stale query between keystr
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from newstui.model.index import WORD, WordIndex, tokens
+from newstui.model.index import WORD, WordIndex, tokens, word_parts
 from newstui.model.query import And, DateRange, Node, Not, Or, Query, State, Term, parse
 from newstui.model.store import Facet, Store
 from newstui.model.tiers import Rows, Tiers
@@ -290,7 +289,7 @@ def spans(text: str, words: frozenset[str], phrases: tuple[str, ...] = ()) -> li
         if len(folded) == len(text):
             for m in WORD.finditer(folded):
                 token = m.group(0)
-                if token in words or any(part in words for part in _parts(token)):
+                if token in words or any(part in words for part in word_parts(token)):
                     out.append((m.start(), m.end()))
     if phrases:
         low = text.casefold()
@@ -302,6 +301,3 @@ def spans(text: str, words: frozenset[str], phrases: tuple[str, ...] = ()) -> li
                 start = low.find(needle, start + len(needle))
     return sorted(out)
 
-
-def _parts(token: str) -> list[str]:
-    return [p for p in re.split(r"['’.-]", token) if p]

@@ -84,15 +84,6 @@ class Rows(Sequence[int]):
         self._parts = [_Part(docs, order, rank) for _, docs in tiers.tiers]
         self._length = sum(len(p.docs) for p in self._parts)
 
-    @classmethod
-    def of(cls, docs: list[int]) -> Rows:
-        """Rows that are exactly ``docs`` in this order."""
-        rows = cls(Tiers(), [], [])
-        part = _Part(set(docs), [], [])
-        part.listed, part.sorted = list(docs), True
-        rows._parts, rows._length = [part], len(docs)
-        return rows
-
     def __len__(self) -> int:
         return self._length
 

@@ -245,7 +245,8 @@ class ArticleView(ScrollView, can_focus=True):
         if self.scrollable_content_region.width != self._width:
             fraction = self.scroll_y / max(1, len(self._lines))
             self._relayout()
-            self._drain() if fraction > 0 else None
+            if fraction > 0:
+                self._drain()  # the old position is somewhere down the article
             self.scroll_to(y=int(fraction * len(self._lines)), animate=False, immediate=True)
 
     def on_mount(self) -> None:

@@ -34,17 +34,18 @@ print(n, b)
 import sys
 from newstui.model.load import load_paths
 from newstui.model.store import Store
-r = load_paths([sys.argv[1]], index_bodies=False)
+r = load_paths([sys.argv[1]])
 s = Store.from_result(r)
 print(len(s), 0)
 """,
     "newstui load + store + indexes": """
 import sys
-from newstui.model.load import load_paths
+from newstui.model.load import index_bodies, load_paths
 from newstui.model.store import Store
 r = load_paths([sys.argv[1]])
 s = Store.from_result(r)
 s.indexes()
+s.attach_body_index(index_bodies(s.docs))
 print(len(s), 0)
 """,
 }

@@ -18,7 +18,7 @@ from newstui import __version__
 from newstui.keys import check_keymap
 from newstui.model.article import Article
 from newstui.model.config import Config, default_config_path, default_text, load_config
-from newstui.model.load import Unusable, load_paths
+from newstui.model.load import Unusable
 from newstui.model.sanitize import clean_line
 from newstui.model.search import Engine
 from newstui.model.state import State, default_state_path
@@ -141,7 +141,7 @@ def load_store(paths: Sequence[str], config: Config | None = None,
     Body words are indexed only when asked for (a query needs them; listing does not).
     """
     chosen = list(paths) or default_paths(config or Config())
-    return Store.from_result(load_paths(chosen, index_bodies=bodies))
+    return Store.load(chosen, bodies)
 
 
 def _config(ns: argparse.Namespace) -> Config:
@@ -215,7 +215,7 @@ def cmd_list(ns: argparse.Namespace) -> int:
         result = engine.search(query, ns.sort or config.sort)
         if result.error:
             raise CliError(f"bad query: {result.error}")
-        articles = [store.docs[d] for d in result.docs]  # type: ignore[misc]
+        articles = [store.docs[d] for d in result.docs]
     if ns.limit is not None:
         articles = articles[: ns.limit]
     out = sys.stdout

@@ -7,7 +7,6 @@ import json
 import pytest
 
 from newstui.cli import main
-from newstui.model.load import load_paths
 from newstui.model.search import Cancelled, Engine, spans
 from newstui.model.store import Store
 
@@ -31,7 +30,7 @@ CORPUS = {
 def engine(write, tmp_path) -> Engine:
     for name, text in CORPUS.items():
         write(name, text)
-    return Engine(Store.from_result(load_paths([str(tmp_path)])))
+    return Engine(Store.load([str(tmp_path)]))
 
 
 def ids(engine: Engine, query: str, sort: str = "relevance") -> list[str]:

@@ -18,10 +18,32 @@ def test_newest_first_and_indexes(write, tmp_path) -> None:
     store = Store.from_result(load_paths([str(tmp_path)]))
     assert [a.title for a in store.articles] == ["New", "Old", "Undated headline"]
     assert store.tags.most_common() == [("x", 2), ("Y", 1)]
-    assert store.tags.docs["x"] == [1, 0]  # doc numbers (load order), newest first
+    assert store.tags.docs["x"] == [0, 1]  # articles are numbered newest first
     assert dict(store.sources.most_common()) == {"S": 1, "Other": 1}
     assert store.find("b") is store.articles[0]
     assert store.full(store.articles[1]).body == ("Body of Old.",)
+
+
+def test_date_ranges_are_number_ranges(write, tmp_path) -> None:
+    import datetime as dt
+
+    from newstui.model import bitset
+
+    for i, day in enumerate(["2023-01-05", "2023-01-03", "2023-01-03", "2022-12-31"]):
+        write(f"{i}.txt", _art(day, f"T{i}", "#t"))
+    write("u.txt", "Undated\n\nbody\n")
+    store = Store.from_result(load_paths([str(tmp_path)]))
+    day = dt.date.fromisoformat
+
+    def titles(start: str | None, end: str | None) -> list[str]:
+        found = store.between(start and day(start), end and day(end))
+        return sorted(store.docs[d].title for d in bitset.members(found))
+
+    assert titles("2023-01-03", "2023-01-03") == ["T1", "T2"]
+    assert titles("2023-01-01", None) == ["T0", "T1", "T2"]
+    assert titles(None, "2023-01-02") == ["T3"]
+    assert titles(None, None) == ["T0", "T1", "T2", "T3"]  # undated articles have no date
+    assert titles("2024-01-01", None) == [] and titles("2023-01-04", "2023-01-03") == []
 
 
 def test_bundled_corpus_is_real_and_clean() -> None:

@@ -1,35 +1,59 @@
-"""Scored tiers and lazily ordered rows."""
+"""Bit sets, scored tiers and lazily listed rows."""
 
 from __future__ import annotations
 
-import pytest
+import random
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newstui.model import bitset
 from newstui.model.tiers import Rows, Tiers
 
-# ten docs; newest first order is 9, 8, ..., 0 (rank[d] = 9 - d)
-ORDER = list(range(9, -1, -1))
-RANK = [9 - d for d in range(10)]
+
+def bits(*docs: int) -> int:
+    return bitset.from_docs((docs,), 64)
+
+
+@given(st.lists(st.lists(st.integers(0, 299), max_size=40), max_size=5))
+def test_from_docs_and_members_agree_with_sets(groups: list[list[int]]) -> None:
+    value = bitset.from_docs(groups, 300)
+    expected = sorted(set().union(*groups)) if groups else []
+    assert bitset.members(value) == expected
+    assert bitset.count(value) == len(expected)
+    for doc in range(300):
+        assert bitset.contains(value, doc) == (doc in expected)
+    if expected:
+        assert bitset.position(value, expected[-1]) == len(expected) - 1
+
+
+def test_span_and_full() -> None:
+    assert bitset.members(bitset.span(3, 7)) == [3, 4, 5, 6]
+    assert bitset.span(5, 5) == bitset.span(6, 2) == 0
+    assert bitset.members(bitset.full(4)) == [0, 1, 2, 3]
 
 
 def test_best_of_keeps_each_docs_best_score() -> None:
-    tiers = Tiers.best_of([(1.0, {1, 2, 3}), (3.0, {2}), (2.0, [3, 4])])
-    assert tiers.tiers == [(3.0, {2}), (2.0, {3, 4}), (1.0, {1})]
+    tiers = Tiers.best_of([(1.0, bits(1, 2, 3)), (3.0, bits(2)), (2.0, bits(3, 4))])
+    assert tiers.tiers == [(3.0, bits(2)), (2.0, bits(3, 4)), (1.0, bits(1))]
     assert tiers.score(3) == 2.0 and tiers.score(7) is None
 
 
 def test_and_adds_scores_or_adds_where_both() -> None:
-    a = Tiers([(3.0, {1, 2}), (1.0, {3, 4})])
-    b = Tiers([(1.0, {2, 3, 5})])
-    assert (a & b).tiers == [(4.0, {2}), (2.0, {3})]
-    assert (a | b).tiers == [(4.0, {2}), (3.0, {1}), (2.0, {3}), (1.0, {4, 5})]
-    assert a.without({1, 4}).tiers == [(3.0, {2}), (1.0, {3})]
+    a = Tiers([(3.0, bits(1, 2)), (1.0, bits(3, 4))])
+    b = Tiers([(1.0, bits(2, 3, 5))])
+    assert (a & b).tiers == [(4.0, bits(2)), (2.0, bits(3))]
+    assert (a | b).tiers == [(4.0, bits(2)), (3.0, bits(1)), (2.0, bits(3)),
+                             (1.0, bits(4, 5))]
+    assert a.without(bits(1, 4)).tiers == [(3.0, bits(2)), (1.0, bits(3))]
 
 
-def test_rows_best_tier_first_newest_first_within() -> None:
-    rows = Rows(Tiers([(1.0, {1, 5, 7}), (2.0, {2, 3})]), ORDER, RANK)
-    assert list(rows) == [3, 2, 7, 5, 1]
-    assert len(rows) == 5 and rows[0] == 3 and rows[-1] == 1 and rows[1:3] == [2, 7]
-    assert 7 in rows and 4 not in rows
+def test_rows_best_tier_first_lowest_number_first_within() -> None:
+    rows = Rows(Tiers([(1.0, bits(1, 5, 7)), (2.0, bits(2, 3))]))
+    assert list(rows) == [2, 3, 1, 5, 7]
+    assert len(rows) == 5 and rows[0] == 2 and rows[-1] == 7 and rows[1:3] == [3, 1]
+    assert 7 in rows and 4 not in rows and "x" not in rows
     assert rows.index(5) == 3
     with pytest.raises(ValueError):
         rows.index(4)
@@ -37,12 +61,26 @@ def test_rows_best_tier_first_newest_first_within() -> None:
         rows[5]
 
 
-def test_large_tier_is_walked_lazily() -> None:
+def test_large_tier_is_listed_lazily() -> None:
     n = 100_000
-    order = list(range(n))
-    rows = Rows(Tiers([(1.0, set(range(0, n, 2)))]), order, order)
+    rows = Rows(Tiers([(1.0, bitset.from_docs((range(0, n, 2),), n))]))
     assert rows[0] == 0 and rows[3] == 6
-    part = rows._parts[0]
-    assert part.cursor < n  # only a block of the order was walked for the first rows
+    assert len(rows._listers[0].found) < 1000  # only the first rows were listed
     assert rows.index(n - 2) == n // 2 - 1
     assert rows == list(range(0, n, 2))
+
+
+def test_rows_match_a_plain_sort() -> None:
+    rng = random.Random(3)
+    n = 5000
+    sets = [set(rng.sample(range(n), rng.randint(0, 900))) for _ in range(4)]
+    tiers = Tiers.best_of((float(i), bitset.from_docs((sorted(s),), n))
+                          for i, s in enumerate(sets))
+    best: dict[int, int] = {}
+    for i, s in enumerate(sets):
+        for d in s:
+            best[d] = i
+    expected = sorted(best, key=lambda d: (-best[d], d))
+    rows = Rows(tiers)
+    assert list(rows) == expected
+    assert [rows[i] for i in range(0, len(expected), 97)] == expected[::97]

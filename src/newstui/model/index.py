@@ -9,6 +9,9 @@ from __future__ import annotations
 import bisect
 import re
 from array import array
+from collections.abc import Iterable
+
+from newstui.model import bitset
 
 WORD = re.compile(r"\w+(?:['’.-]\w+)*")
 PUNCT = "".join(chr(c) for c in range(33, 127) if not chr(c).isalnum()) + "“”‘’«»…—–•·¡¿"
@@ -50,11 +53,20 @@ def index_words(text: str, min_length: int = 1) -> set[str]:
     return words
 
 
+DENSE = 32  # a word in 1/32 of the articles or more is kept as a bit set: no bigger than
+# its array of 4-byte numbers, and a query never has to build it.
+
+
 class WordIndex:
-    """Postings for one field group, with a sorted vocabulary for prefix and length lookups."""
+    """Postings for one field group, with a sorted vocabulary for prefix and length lookups.
+
+    While it is built, a word's postings are an array of article numbers; :meth:`finish`
+    turns the words found in many articles into bit sets (see :mod:`newstui.model.bitset`).
+    """
 
     def __init__(self) -> None:
-        self.postings: dict[str, array] = {}
+        self.postings: dict[str, array | int] = {}
+        self.size = 0  # the number of articles, once finished
         self._sorted: list[str] | None = None
         self._by_length: dict[int, list[str]] | None = None
 
@@ -72,9 +84,9 @@ class WordIndex:
 
     def compact(self) -> dict[str, array]:
         """The postings as 4-byte arrays (half the memory of lists, fast to pickle)."""
-        self.postings = {w: d if isinstance(d, array) else array("I", d)
+        self.postings = {w: d if isinstance(d, array | int) else array("I", d)
                          for w, d in self.postings.items()}
-        return self.postings
+        return self.postings  # type: ignore[return-value]
 
     def merge(self, postings: dict[str, array]) -> None:
         """Append another chunk's postings (its docs all come after ours)."""
@@ -84,8 +96,30 @@ class WordIndex:
             if known is None:
                 mine[word] = docs
             else:
-                known.extend(docs)
+                known.extend(docs)  # type: ignore[union-attr]
         self._sorted = self._by_length = None
+
+    def finish(self, size: int) -> None:
+        """Say the index is complete for ``size`` articles; keep frequent words as bit sets."""
+        self.size = size
+        threshold = max(64, size // DENSE)
+        postings = self.postings
+        for word, docs in postings.items():
+            if not isinstance(docs, int) and len(docs) >= threshold:
+                postings[word] = bitset.from_docs((docs,), size)
+
+    def docs(self, words: Iterable[str]) -> int:
+        """The articles holding any of ``words``, as a bit set."""
+        dense = 0
+        sparse: list[array] = []
+        postings = self.postings
+        for word in words:
+            docs = postings.get(word)
+            if isinstance(docs, int):
+                dense |= docs
+            elif docs:
+                sparse.append(docs)
+        return dense | bitset.from_docs(sparse, self.size) if sparse else dense
 
     @property
     def vocabulary(self) -> list[str]:

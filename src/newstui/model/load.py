@@ -11,7 +11,7 @@ import gc
 import hashlib
 import os
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -35,21 +35,16 @@ class Unusable(Exception):
 
 @dataclass
 class LoadResult:
-    """What a load produced, and everything that went wrong.
+    """What a load produced (articles in load order), and everything that went wrong."""
 
-    ``docs`` is indexed by doc number (the numbers the body index uses); a skipped or
-    duplicate file may leave a hole (None) there. ``articles`` lists the loaded ones.
-    """
-
-    docs: list[Article | None] = field(default_factory=list)
+    docs: list[Article] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
-    body_index: WordIndex = field(default_factory=WordIndex)
 
     @property
     def articles(self) -> list[Article]:
         """The loaded articles, in load order."""
-        return [a for a in self.docs if a is not None]
+        return self.docs
 
 
 def decode(data: bytes) -> tuple[str, str | None]:
@@ -149,17 +144,15 @@ PARALLEL_MIN = 4000
 
 @dataclass
 class _Chunk:
-    """What a worker read from one chunk of files; docs are numbered ``base + i``."""
+    """What a worker read from one chunk of files."""
 
-    loaded: list[tuple[int, Article, tuple[str, ...]]]
+    loaded: list[tuple[Article, tuple[str, ...]]]
     skipped: list[tuple[str, str]]
-    postings: dict[str, array]
 
 
-def _load_chunk(paths: list[str], base: int, index_bodies: bool) -> _Chunk:
+def _load_chunk(paths: list[str]) -> _Chunk:
     """Read one chunk of files (in a worker process, or in-process for small loads)."""
-    chunk = _Chunk([], [], {})
-    index = WordIndex()
+    chunk = _Chunk([], [])
     with _no_gc():
         for path in paths:
             try:
@@ -170,13 +163,9 @@ def _load_chunk(paths: list[str], base: int, index_bodies: bool) -> _Chunk:
             except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the load
                 chunk.skipped.append((path, f"could not parse: {type(exc).__name__}: {exc}"))
                 continue
-            doc = base + len(chunk.loaded)
             digest = hashlib.blake2b(data, digest_size=12).hexdigest()
-            if index_bodies:
-                index.add(doc, body_words(text))
             # The id is the file's stem here; the parent makes it unique across chunks.
-            chunk.loaded.append((doc, _article(parsed, path, digest), parsed.warnings))
-    chunk.postings = index.compact()
+            chunk.loaded.append((_article(parsed, path, digest), parsed.warnings))
     return chunk
 
 
@@ -219,20 +208,18 @@ def load_paths(
     paths: Iterable[str],
     progress: Callable[[int, LoadResult], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
-    index_bodies: bool = True,
     workers: int | None = None,
 ) -> LoadResult:
-    """Load every article under ``paths``.
+    """Load the headers of every article under ``paths`` (bodies are re-read on demand).
 
     Files are read in chunks of 1,000, by ``workers`` processes (default: one per core) when
     there are more than 4,000 files. After each chunk ``progress`` gets the number of files
-    read and the result so far, and ``cancelled`` may stop the load. With ``index_bodies`` the
-    body words are indexed for search while the text is at hand; bodies are not kept (the
-    app instead loads headers first and calls :func:`index_bodies` after).
+    read and the result so far, and ``cancelled`` may stop the load. Body words are indexed
+    afterwards by :func:`index_bodies`, in the store's numbering.
     """
     result = LoadResult()
     files = list(iter_files(paths, result.skipped))
-    jobs = [(files[i : i + CHUNK], i, index_bodies) for i in range(0, len(files), CHUNK)]
+    jobs = [(files[i : i + CHUNK],) for i in range(0, len(files), CHUNK)]
     merger = _Merger(result)
 
     def merged(chunk: _Chunk) -> None:
@@ -244,11 +231,12 @@ def load_paths(
     return result
 
 
-def index_bodies(result: LoadResult, progress: Callable[[int], None] | None = None,
+def index_bodies(articles: Sequence[Article], progress: Callable[[int], None] | None = None,
                  cancelled: Callable[[], bool] | None = None,
                  workers: int | None = None) -> WordIndex:
-    """Index the body words of every loaded article (re-reading the files)."""
-    pairs = [(d, a.path) for d, a in enumerate(result.docs) if a is not None]
+    """Index the body words of ``articles`` (re-reading the files); article ``d`` of the
+    sequence is doc ``d`` in the index."""
+    pairs = [(d, a.path) for d, a in enumerate(articles)]
     jobs = [(pairs[i : i + CHUNK],) for i in range(0, len(pairs), CHUNK)]
     index = WordIndex()
     seen = 0
@@ -284,13 +272,10 @@ class _Merger:
         self.chunks += 1
         result = self.result
         result.skipped.extend(chunk.skipped)
-        for doc, article, warnings in chunk.loaded:
-            while len(result.docs) < doc:
-                result.docs.append(None)  # the end of an earlier chunk that had skips
+        for article, warnings in chunk.loaded:
             first = self.digests.get(article.digest)
             if first is not None:
                 result.warnings.append((article.path, f"same content as {first}: loaded once"))
-                result.docs.append(None)
                 continue
             self.digests[article.digest] = article.path
             result.warnings.extend((article.path, w) for w in warnings)
@@ -298,7 +283,6 @@ class _Merger:
             if article_id != article.id:
                 article = replace(article, id=article_id)
             result.docs.append(article)
-        result.body_index.merge(chunk.postings)
 
 
 def _stem_id(path: str) -> str:

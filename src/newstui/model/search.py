@@ -8,9 +8,10 @@ Long steps check ``cancelled`` so a worker can drop a stale query between keystr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from newstui.model import bitset
 from newstui.model.index import WORD, WordIndex, tokens, word_parts
 from newstui.model.query import And, DateRange, Node, Not, Or, Query, State, Term, parse
 from newstui.model.store import Facet, Store
@@ -49,7 +50,7 @@ class Engine:
     def __init__(self, store: Store, state: StateLookup | None = None) -> None:
         self.store = store
         self.state = state
-        self.everything = frozenset(store.order)
+        self.everything = bitset.full(len(store))
         self._words: dict[str, dict[str, float]] = {}
         self._terms: dict[tuple[str, tuple[str, ...]], tuple[Tiers, frozenset[str]]] = {}
 
@@ -70,7 +71,7 @@ class Engine:
         phrases: list[str] = []
         tiers = self._eval(query.node, check, matched, phrases)
         ranked = Tiers([(0.0, tiers.docs())]) if sort == "date" else tiers
-        docs = Rows(ranked, self.store.order, self.store.rank)
+        docs = Rows(ranked)
         return Result(query, docs, tiers, frozenset(matched), tuple(phrases))
 
     # -- evaluation ----------------------------------------------------------------------------
@@ -80,7 +81,7 @@ class Engine:
             raise Cancelled
         if isinstance(node, And):
             result: Tiers | None = None
-            excluded: set[int] = set()
+            excluded = 0
             for child in node.children:
                 if isinstance(child, Not):
                     excluded |= self._eval(child.child, check, set(), []).docs()
@@ -97,7 +98,7 @@ class Engine:
             return out
         if isinstance(node, Not):
             excluded = self._eval(node.child, check, set(), []).docs()
-            return Tiers([(0.0, self.everything - excluded)])
+            return Tiers([(0.0, self.everything & ~excluded)])
         if isinstance(node, DateRange):
             return self._dates(node)
         if isinstance(node, State):
@@ -107,16 +108,12 @@ class Engine:
     def _state(self, value: str) -> Tiers:
         """Docs that are read, unread or starred, by their content digest."""
         keys = self.state("starred" if value == "starred" else "read") if self.state else set()
-        docs, want = self.store.docs, value != "unread"
-        chosen = {d for d in self.store.order if (docs[d].digest in keys) == want}  # type: ignore[union-attr]
-        return Tiers([(0.0, chosen)])
+        want = value != "unread"
+        chosen = [d for d, a in enumerate(self.store.docs) if (a.digest in keys) == want]
+        return Tiers([(0.0, bitset.from_docs((chosen,), len(self.store)))])
 
     def _dates(self, node: DateRange) -> Tiers:
-        chosen: set[int] = set()
-        for day, docs in self.store.dates.items():
-            if (node.start is None or day >= node.start) and (node.end is None or day <= node.end):
-                chosen.update(docs)
-        return Tiers([(0.0, chosen)])
+        return Tiers([(0.0, self.store.between(node.start, node.end))])
 
     def _term(self, term: Term, check: Callable[[], bool], matched: set[str],
               phrases: list[str]) -> Tiers:
@@ -125,9 +122,13 @@ class Engine:
                      "section": self.store.sections}[term.field]
             weight = WEIGHTS["tags" if term.field == "tag" else "meta"]
             found = _facet_match(facet, term.text)
-            for key in found:
+            by_quality: dict[float, list[list[int]]] = {}
+            for key, quality in found.items():
                 matched.update(tokens(key))
-            return Tiers.best_of((weight * q, facet.docs[key]) for key, q in found.items())
+                by_quality.setdefault(quality, []).append(facet.docs[key])
+            n = len(self.store)
+            return Tiers.best_of((weight * q, bitset.from_docs(lists, n))
+                                 for q, lists in by_quality.items())
         if term.phrase:
             phrases.append(term.text)
             return self._phrase(term, check)
@@ -153,7 +154,7 @@ class Engine:
         if cached is not None:
             return cached
         indexes = self.store.indexes()
-        scored: list[tuple[float, Iterable[int]]] = []
+        scored: list[tuple[float, int]] = []
         found: set[str] = set()
         for group in groups:
             if group == "body" and len(word) < 3:
@@ -161,13 +162,11 @@ class Engine:
             index = indexes[group]
             candidates = self._candidates(index, group, word, check)
             found.update(candidates)
-            by_quality: dict[float, set[int]] = {}
+            by_quality: dict[float, list[str]] = {}
             for candidate, quality in candidates.items():
-                by_quality.setdefault(round(quality, 2), set()).update(index.postings[candidate])
-            scored += [(WEIGHTS[group] * q, docs) for q, docs in by_quality.items()]
+                by_quality.setdefault(round(quality, 2), []).append(candidate)
+            scored += [(WEIGHTS[group] * q, index.docs(words)) for q, words in by_quality.items()]
         tiers = Tiers.best_of(scored)
-        if self.store.holes:
-            tiers = tiers.without(set(self.store.holes))
         if len(self._terms) > 256:
             self._terms.clear()
         self._terms[key] = (tiers, frozenset(found))
@@ -205,36 +204,37 @@ class Engine:
 
     def _phrase(self, term: Term, check: Callable[[], bool]) -> Tiers:
         needle = " ".join(term.text.casefold().split())
-        title: set[int] = set()
-        tags: set[int] = set()
-        meta: set[int] = set()
-        for i, (d, article) in enumerate(zip(self.store.order, self.store.articles,
-                                             strict=True)):
-            if i % CHUNK == 0 and check():
+        title: list[int] = []
+        tags: list[int] = []
+        meta: list[int] = []
+        for d, article in enumerate(self.store.docs):
+            if d % CHUNK == 0 and check():
                 raise Cancelled
             if term.field in (None, "title") and needle in article.title.casefold():
-                title.add(d)
+                title.append(d)
             elif term.field is None:
                 if any(needle in tag.casefold() for tag in article.tags):
-                    tags.add(d)
+                    tags.append(d)
                 elif needle in " ".join((article.source, article.section, article.dateline,
                                          article.caption)).casefold():
-                    meta.add(d)
-        scored = [(WEIGHTS["title"], title), (WEIGHTS["tags"], tags), (WEIGHTS["meta"], meta)]
+                    meta.append(d)
+        n = len(self.store)
+        scored = [(WEIGHTS[group], bitset.from_docs((docs,), n))
+                  for group, docs in (("title", title), ("tags", tags), ("meta", meta))]
         if term.field is None:
             scored.append((WEIGHTS["body"], self._body_phrase(needle)))
         return Tiers.best_of(scored)
 
-    def _body_phrase(self, needle: str) -> set[int]:
+    def _body_phrase(self, needle: str) -> int:
         """Docs whose body holds every word of the phrase (bodies are not kept in memory)."""
         body = self.store.indexes()["body"]
-        docs: set[int] | None = None
+        docs: int | None = None
         for w in tokens(needle):
-            found = set(body.postings.get(w, ()))
+            found = body.docs((w,))
             docs = found if docs is None else docs & found
             if not docs:
-                return set()
-        return (docs or set()) - self.store.holes
+                return 0
+        return docs or 0
 
 
 def _fuzzy_quality(ratio: float, cutoff: float) -> float:

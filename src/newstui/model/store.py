@@ -1,22 +1,22 @@
 """The in-memory store: articles with indexes for tags, sources, sections, dates and words.
 
-Articles are numbered by load order ("docs"): the body index is built while loading, so it
-refers to those numbers. A skipped or duplicate file may leave a hole (None) in ``docs``.
-``order`` lists the real docs newest first and ``rank`` maps a doc to its place in that
-order, which is how every list is sorted by date.
+Articles are numbered newest first: article 0 is the newest, and every set of articles the
+search engine makes (a bit set, see :mod:`newstui.model.bitset`) lists in date order by
+itself. The body word index is built after the store, in the store's numbering.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import threading
-from array import array
 from collections import Counter
 from collections.abc import Iterable
 
+from newstui.model import bitset
 from newstui.model.article import Article, Parsed
 from newstui.model.index import WordIndex, index_words
-from newstui.model.load import LoadResult, read_full
+from newstui.model.load import LoadResult, index_bodies, load_paths, read_full
 
 
 def _newest_first(article: Article) -> tuple[bool, int, str, str]:
@@ -56,38 +56,54 @@ class Facet:
 
 
 class Store:
-    """All loaded articles, addressable by id, doc number, or newest-first position."""
+    """All loaded articles, addressable by id or by number (newest first)."""
 
-    def __init__(self, docs: Iterable[Article | None], result: LoadResult | None = None) -> None:
-        self.docs: list[Article | None] = list(docs)
-        self.result = result or LoadResult(docs=self.docs)
-        valid = [d for d, a in enumerate(self.docs) if a is not None]
-        self.holes = frozenset(d for d, a in enumerate(self.docs) if a is None)
-        self.order: list[int] = sorted(valid, key=lambda d: _newest_first(self.docs[d]))
-        self.rank = array("I", [len(self.docs)]) * len(self.docs)
-        for r, d in enumerate(self.order):
-            self.rank[d] = r
-        self.articles: list[Article] = [self.docs[d] for d in self.order]  # type: ignore[misc]
-        self.doc_of: dict[str, int] = {self.docs[d].id: d for d in valid}  # type: ignore[union-attr]
+    def __init__(self, articles: Iterable[Article | None],
+                 result: LoadResult | None = None) -> None:
+        self.docs: list[Article] = sorted((a for a in articles if a is not None),
+                                          key=_newest_first)
+        self.articles = self.docs  # the same list: article number == position, newest first
+        self.result = result or LoadResult(docs=list(self.docs))
+        self.doc_of: dict[str, int] = {a.id: d for d, a in enumerate(self.docs)}
         self.tags, self.sources, self.sections = Facet(), Facet(), Facet()
-        self.dates: dict[dt.date, list[int]] = {}
-        for d, article in zip(self.order, self.articles, strict=True):
+        for d, article in enumerate(self.docs):
             for tag in article.tags:
                 self.tags.add(tag, d)
             self.sources.add(article.source, d)
             self.sections.add(article.section, d)
-            if article.date:
-                self.dates.setdefault(article.date, []).append(d)
+        # -ordinal per article, ascending (undated last): a date range is a range of numbers.
+        self._days = [-a.date.toordinal() if a.date else 1 for a in self.docs]
         self._indexes: dict[str, WordIndex] | None = None
+        self._body = WordIndex()
         self._lock = threading.Lock()
 
     @classmethod
     def from_result(cls, result: LoadResult) -> Store:
-        """Build a store from a :class:`LoadResult`, keeping its report and body index."""
+        """Build a store from a :class:`LoadResult`, keeping its report."""
         return cls(result.docs, result)
 
+    @classmethod
+    def load(cls, paths: Iterable[str], bodies: bool = True) -> Store:
+        """Load ``paths`` into a store (headers, then, with ``bodies``, the body words)."""
+        store = cls.from_result(load_paths(paths))
+        if bodies:
+            store.attach_body_index(index_bodies(store.docs))
+        return store
+
     def __len__(self) -> int:
-        return len(self.order)
+        return len(self.docs)
+
+    @property
+    def order(self) -> range:
+        """Article numbers, newest first (which is simply 0 .. n-1)."""
+        return range(len(self.docs))
+
+    def between(self, start: dt.date | None, end: dt.date | None) -> int:
+        """The articles dated from ``start`` to ``end`` (inclusive; None is open), as a bit set."""
+        low = 0 if end is None else bisect.bisect_left(self._days, -end.toordinal())
+        high = (bisect.bisect_left(self._days, 1) if start is None
+                else bisect.bisect_right(self._days, -start.toordinal()))
+        return bitset.span(low, high)
 
     def get(self, article_id: str) -> Article | None:
         """The article with ``article_id``, or None."""
@@ -110,19 +126,25 @@ class Store:
         with self._lock:
             if self._indexes is None:
                 title, tags, meta = WordIndex(), WordIndex(), WordIndex()
-                for d, a in zip(self.order, self.articles, strict=True):
+                for d, a in enumerate(self.docs):
                     title.add(d, index_words(a.title))
                     tags.add(d, index_words(" ".join(a.tags)))
                     meta.add(d, index_words(f"{a.source} {a.section} {a.dateline} {a.caption}"))
                 for index in (title, tags, meta):
                     index.compact()
-                self._indexes = {"title": title, "tags": tags, "meta": meta,
-                                 "body": self.result.body_index}
+                    index.finish(len(self.docs))
+                self._indexes = {"title": title, "tags": tags, "meta": meta, "body": self._body}
             return self._indexes
 
     def attach_body_index(self, index: WordIndex) -> None:
         """Use ``index`` (from :func:`newstui.model.load.index_bodies`) for body words."""
+        index.finish(len(self.docs))
         with self._lock:
-            self.result.body_index = index
+            self._body = index
             if self._indexes is not None:
                 self._indexes["body"] = index
+
+    @property
+    def has_bodies(self) -> bool:
+        """Whether body words are indexed."""
+        return len(self._body) > 0 or not self.docs

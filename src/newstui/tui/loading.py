@@ -46,7 +46,7 @@ class Loading(_Base):
                 self.call_from_thread(self._set_store, Store(result.docs[:n]), False)
 
         stop = lambda: worker.is_cancelled  # noqa: E731
-        result = load_paths(self.paths, progress=progress, cancelled=stop, index_bodies=False)
+        result = load_paths(self.paths, progress=progress, cancelled=stop)
         store = Store.from_result(result)
         store.indexes()  # build the header indexes here, not on the first keystroke
         if worker.is_cancelled:
@@ -54,7 +54,7 @@ class Loading(_Base):
         self.call_from_thread(self._set_store, store, True)
         # Second pass: body words, while the user already reads and filters by headers.
         total = len(store)
-        body = index_bodies(result, progress=lambda n: self.call_from_thread(
+        body = index_bodies(store.docs, progress=lambda n: self.call_from_thread(
             self._indexing, n, total), cancelled=stop)
         if not worker.is_cancelled:
             store.attach_body_index(body)

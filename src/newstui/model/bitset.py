@@ -1,0 +1,102 @@
+"""Sets of articles as Python ints: bit ``d`` is set when article ``d`` is in the set.
+
+The store numbers articles newest first, so the set bits of a set, lowest first, are its
+articles in date order. AND, OR and AND NOT of two sets are single int operations that run
+in C over ``n / 64`` machine words: ~1 µs at 100k articles and ~10 µs at 1M, where the same
+operations on Python ``set`` objects cost milliseconds. Counting is ``int.bit_count``.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import deque
+from collections.abc import Iterable, Sequence
+from itertools import repeat
+
+EMPTY = 0
+_ONE = ord("1")
+
+
+def full(n: int) -> int:
+    """The set of articles ``0 .. n-1``."""
+    return (1 << n) - 1
+
+
+def span(low: int, high: int) -> int:
+    """The set of articles ``low .. high-1`` (empty when ``high <= low``)."""
+    if high <= low:
+        return EMPTY
+    return ((1 << (high - low)) - 1) << low
+
+
+def from_docs(groups: Iterable[Sequence[int] | array], n: int) -> int:
+    """The union of some lists of article numbers (each below ``n``) as one set.
+
+    The numbers are scattered into a buffer of ASCII digits by ``map`` (a loop in C,
+    ~40 ns a number) and the buffer is read as a base-2 int, which CPython does in linear
+    time: far cheaper than OR-ing ``1 << d`` for each number.
+    """
+    digits: bytearray | None = None
+    for docs in groups:
+        if not docs:
+            continue
+        if digits is None:
+            digits = bytearray(b"0") * n
+        deque(map(digits.__setitem__, docs, repeat(_ONE)), maxlen=0)
+    if digits is None:
+        return EMPTY
+    digits.reverse()  # the first digit of a base-2 string is the highest bit
+    return int(digits, 2)
+
+
+def count(bits: int) -> int:
+    """How many articles are in the set."""
+    return bits.bit_count()
+
+
+def contains(bits: int, doc: int) -> bool:
+    """Whether article ``doc`` is in the set."""
+    return doc >= 0 and (bits >> doc) & 1 == 1
+
+
+def members(bits: int) -> list[int]:
+    """The articles in the set, lowest number (newest) first."""
+    lister = Lister(bits)
+    lister.extend(count(bits))
+    return lister.found
+
+
+def position(bits: int, doc: int) -> int:
+    """How many members of the set come before ``doc``."""
+    return (bits & ((1 << doc) - 1)).bit_count() if doc > 0 else 0
+
+
+class Lister:
+    """Lists a set's members in order, only as far as asked: the first screen of a 100k-row
+    result costs one conversion to a digit string and a ``str.rfind`` per row."""
+
+    __slots__ = ("digits", "found", "_pos")
+
+    def __init__(self, bits: int) -> None:
+        # Bit d is digits[len - 1 - d]: walking the string from its end lists the lowest first.
+        self.digits = format(bits, "b") if bits else ""
+        self.found: list[int] = []
+        self._pos = len(self.digits)
+
+    def extend(self, n: int) -> None:
+        """Make ``found`` hold the first ``n`` members (all of them if there are fewer)."""
+        found, digits = self.found, self.digits
+        last, pos = len(digits) - 1, self._pos
+        while len(found) < n and pos > 0:
+            pos = digits.rfind("1", 0, pos)
+            if pos < 0:
+                pos = 0
+                break
+            found.append(last - pos)
+        self._pos = pos
+
+    def get(self, index: int) -> int:
+        """The member at ``index`` (IndexError past the end)."""
+        if index >= len(self.found):
+            self.extend(index + 256)  # a few rows ahead: a list is read by the screenful
+        return self.found[index]

@@ -24,7 +24,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import describe  # noqa: E402
 
-from newstui.model.load import load_paths  # noqa: E402
 from newstui.model.search import Engine  # noqa: E402
 from newstui.model.store import Store  # noqa: E402
 
@@ -119,7 +118,7 @@ def bench(corpus: str, steps: int) -> list[tuple[str, list[float]]]:
     screen.key("/")
     time.sleep(0.2)
     # The expected count of each prefix, from the same engine, tells when the list is done.
-    store = Store.from_result(load_paths([corpus]))
+    store = Store.load([corpus])  # bodies indexed, as in the app once loading is done
     engine = Engine(store)
     typing = []
     query = ""

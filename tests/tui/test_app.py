@@ -316,3 +316,38 @@ async def test_one_giant_paragraph_is_wrapped_lazily(write, tmp_path) -> None:
         view = app.article_view
         view.show(view.article, read_full(view.article))
         assert view.wrapping and view.line_count < 1000
+
+
+async def test_cursor_row_shows_whether_the_list_has_focus() -> None:
+    app = seeds_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        app.theme = "textual-dark"  # the ANSI theme cannot dim the unfocused cursor
+        await settle(app, pilot)
+
+        def cursor_background() -> object:
+            strip = app.headlines.render_line(0)
+            return next(iter(strip)).style
+
+        focused = cursor_background()
+        await pilot.press("tab")  # to the article pane
+        await settle(app, pilot)
+        assert app.focused is app.article_view
+        assert cursor_background() != focused  # not a stale cached row
+        await pilot.press("shift+tab")
+        await settle(app, pilot)
+        assert cursor_background() == focused
+
+
+async def test_long_query_scrolls_inside_the_filter_bar() -> None:
+    app = seeds_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("slash")
+        query = "zzz " * 40
+        await pilot.press(*["space" if c == " " else c for c in query])
+        await settle(app, pilot)
+        field = app.filter_bar.input
+        assert field.value == query
+        assert field.scroll_x > 0  # the cursor end of a long query stays in view
+        assert field.virtual_size.width > field.size.width

@@ -54,6 +54,15 @@ class Engine:
         self._words: dict[str, dict[str, float]] = {}
         self._terms: dict[tuple[str, tuple[str, ...]], tuple[Tiers, frozenset[str]]] = {}
 
+    def warm(self) -> None:
+        """Do the one-off work of a first query now (in a worker, before the user types):
+        build the header indexes and their sorted vocabularies, import rapidfuzz."""
+        import rapidfuzz.process  # noqa: F401 - ~20 ms the first keystroke would pay
+
+        for index in self.store.indexes().values():
+            index.of_length(1, 1)
+            index.with_prefix("", limit=1)
+
     def search(self, text: str | Query, sort: str = "relevance",
                cancelled: Callable[[], bool] | None = None) -> Result:
         """Evaluate ``text`` (or a parsed query) and return ranked docs.

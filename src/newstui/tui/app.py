@@ -6,6 +6,7 @@ back with ``call_from_thread`` and stale ones (an older query, another article) 
 
 from __future__ import annotations
 
+import sys
 from functools import partial
 
 from textual import events, on, work
@@ -169,7 +170,11 @@ class NewsApp(Loading, ReadingActions, App[int]):
         marker = partial(spans, words=result.words, phrases=result.phrases)
         self.headlines.set_rows(self.store, result.docs, marker if self.query_text else None,
                                 keep=current.id if current else None, empty_message=empty)
-        self.article_view.set_marks(result.words, result.phrases)
+        top, shown = self.headlines.current, self.article_view.article
+        # When the list's cursor is on another article, that one replaces the pane soon with
+        # these marks: repainting the old article for them would only delay the list.
+        stays = top is not None and shown is not None and top.id == shown.id
+        self.article_view.set_marks(result.words, result.phrases, repaint=stays)
         self._update_count()
 
     def _update_count(self) -> None:
@@ -341,6 +346,10 @@ def prepare_workers() -> None:
 def run_app(paths: list[str], config: Config, state: State, mouse: bool = True) -> int:
     """Run the reader on ``paths``; return the exit status."""
     prepare_workers()
+    # Loading and searching run in threads beside the UI: a thread that wants the GIL waits
+    # up to the switch interval (5 ms by default) for the one that holds it, and a keystroke
+    # may meet that wait twice. 1 ms keeps hand-overs below what anyone could see.
+    sys.setswitchinterval(0.001)
     app = NewsApp(paths, config, state)
     try:
         app.run(mouse=mouse and config.mouse)

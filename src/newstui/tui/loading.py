@@ -48,7 +48,7 @@ class Loading(_Base):
         stop = lambda: worker.is_cancelled  # noqa: E731
         result = load_paths(self.paths, progress=progress, cancelled=stop)
         store = Store.from_result(result)
-        store.indexes()  # build the header indexes here, not on the first keystroke
+        Engine(store).warm()  # here, not on the first keystroke
         if worker.is_cancelled:
             return
         self.call_from_thread(self._set_store, store, True)
@@ -58,6 +58,7 @@ class Loading(_Base):
             self._indexing, n, total), cancelled=stop)
         if not worker.is_cancelled:
             store.attach_body_index(body)
+            Engine(store).warm()
             self.call_from_thread(self._bodies_ready, store)
 
     def _indexing(self, done: int, total: int) -> None:

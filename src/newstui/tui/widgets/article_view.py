@@ -79,11 +79,17 @@ class ArticleView(ScrollView, can_focus=True):
         if not same:
             self.scroll_to(y=0, animate=False, immediate=True)
 
-    def set_marks(self, words: frozenset[str], phrases: tuple[str, ...]) -> None:
-        """Highlight these matched words and phrases (from the current query)."""
+    def set_marks(self, words: frozenset[str], phrases: tuple[str, ...],
+                  repaint: bool = True) -> None:
+        """Highlight these matched words and phrases (from the current query).
+
+        Without ``repaint`` they apply from the next article shown: the app passes that
+        when another article is about to replace this one, sparing a repaint per keystroke.
+        """
         if (words, phrases) != (self._words, self._phrases):
             self._words, self._phrases = words, phrases
-            self.refresh()
+            if repaint:
+                self.refresh()
 
     def hit_lines(self) -> list[int]:
         """Indexes of the wrapped lines that contain a highlighted match."""

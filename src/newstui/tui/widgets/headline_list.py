@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from functools import partial
+from typing import NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
@@ -26,6 +28,17 @@ from newstui.tui.cells import fit
 from newstui.tui.widgets.virtual import set_virtual_size
 
 Marker = Callable[[str], list[tuple[int, int]]]
+
+
+class _RowStyles(NamedTuple):
+    base: Style
+    flag: Style
+    date: Style
+    source: Style
+    tags: Style
+    tags_match: Style
+    title: Style
+    title_match: Style
 
 
 class HeadlineList(ScrollView, can_focus=True):
@@ -69,6 +82,9 @@ class HeadlineList(ScrollView, can_focus=True):
             super().__init__()
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        # Before Widget.__init__, which may already report a style update.
+        self._cache: LRUCache[tuple[int, int, bool], Strip] = LRUCache(1024)
+        self._style_cache: dict[tuple[bool, bool, bool], _RowStyles] = {}
         super().__init__(id=id)
         self.store: Store | None = None
         self.rows: Sequence[int] = ()
@@ -79,7 +95,6 @@ class HeadlineList(ScrollView, can_focus=True):
         self.is_starred: Callable[[Article], bool] = lambda article: False
         self.empty_message = "Loading…"
         self.cursor = 0
-        self._cache: LRUCache[tuple[int, int, bool], Strip] = LRUCache(1024)
 
     # -- data in -----------------------------------------------------------------------------
     def set_rows(self, store: Store, rows: Sequence[int], marker: Marker | None = None,
@@ -175,9 +190,11 @@ class HeadlineList(ScrollView, can_focus=True):
         key = (index, width, selected)
         strip = self._cache.get(key)
         if strip is None:
+            # No Strip.apply_offsets: clicks are mapped from the scroll position (on_click),
+            # and the offsets cost as much as rendering the row.
             strip = self._render_row(index, width, selected)
             self._cache[key] = strip
-        return strip.apply_offsets(0, index)
+        return strip
 
     def _widths(self, width: int) -> dict[str, int]:
         """Cell widths of the shown columns for a row ``width`` cells wide.
@@ -195,41 +212,56 @@ class HeadlineList(ScrollView, can_focus=True):
         widths["title"] = max(10, width - used)
         return widths
 
+    def _styles(self, selected: bool, unread: bool) -> _RowStyles:
+        """The styles of one kind of row, resolved once (until the CSS or focus changes)."""
+        key = (selected, unread, self.has_focus)
+        styles = self._style_cache.get(key)
+        if styles is None:
+            part = partial(self.get_component_rich_style, partial=True)
+            base = self.rich_style
+            if selected:
+                base = base + self.get_component_rich_style("headline-list--cursor")
+            title = base + (part("headline-list--unread") if unread else Style())
+            tags = base + part("headline-list--tags")
+            match = part("headline-list--match")
+            styles = self._style_cache[key] = _RowStyles(
+                base, base + part("headline-list--flag"), base + part("headline-list--date"),
+                base + part("headline-list--source"), tags, tags + match, title, title + match)
+        return styles
+
+    def notify_style_update(self) -> None:
+        """The CSS changed (theme, focus): resolve row styles again and re-render rows."""
+        super().notify_style_update()
+        self._style_cache.clear()
+        self._cache.clear()
+
     def _render_row(self, index: int, width: int, selected: bool) -> Strip:
         assert self.store is not None
         article = self.store.docs[self.rows[index]]
-        assert article is not None
-        base = self.rich_style
-        if selected:
-            base = base + self.get_component_rich_style("headline-list--cursor")
         unread = not self.is_read(article)
-        title_style = base + (self.get_component_rich_style("headline-list--unread",
-                                                             partial=True) if unread else Style())
-        match = self.get_component_rich_style("headline-list--match", partial=True)
+        styles = self._styles(selected, unread)
         mark = self.marker or _no_marks
         widths = self._widths(width)
         flag = "★" if self.is_starred(article) else ("●" if unread else " ")
-        segments = [Segment("▌" if selected else " ", base),
-                    Segment(flag, base + self.get_component_rich_style(
-                        "headline-list--flag", partial=True))]
+        segments = [Segment("▌" if selected else " ", styles.base), Segment(flag, styles.flag)]
+        first = True
         for column in self.columns:
             size = widths.get(column, 0)
             if not size:
                 continue
-            segments.append(Segment("  " if column != self.columns[0] else " ", base))
+            segments.append(Segment(" " if first else "  ", styles.base))
+            first = False
             if column == "title":
                 title = fit(article.title, size)
-                segments += _highlighted(title, mark(title), title_style, title_style + match)
+                segments += _highlighted(title, mark(title), styles.title, styles.title_match)
             elif column == "tags":
-                style = base + self.get_component_rich_style("headline-list--tags", partial=True)
                 tags = fit(" ".join(f"#{t}" for t in article.tags), size)
-                segments += _highlighted(tags, mark(tags), style, style + match)
+                segments += _highlighted(tags, mark(tags), styles.tags, styles.tags_match)
+            elif column == "date":
+                segments.append(Segment(fit(self._date(article), size), styles.date))
             else:
-                text = self._date(article) if column == "date" else article.source
-                style = base + self.get_component_rich_style(f"headline-list--{column}",
-                                                             partial=True)
-                segments.append(Segment(fit(text, size), style))
-        return Strip(segments).adjust_cell_length(width, base)
+                segments.append(Segment(fit(article.source, size), styles.source))
+        return Strip(segments).adjust_cell_length(width, styles.base)
 
     def _date(self, article: Article) -> str:
         if article.date is None:

@@ -85,10 +85,10 @@ def stats(values: list[float]) -> tuple[float, float, float, float]:
     return min(ordered), statistics.median(ordered), p95, max(ordered)
 
 
-def bench(corpus: str, steps: int) -> list[tuple[str, list[float]]]:
+def bench(corpus: str, steps: int, launches_n: int = 5) -> list[tuple[str, list[float]]]:
     rows: list[tuple[str, list[float]]] = []
     launches = []
-    for _ in range(3):
+    for _ in range(launches_n):
         screen = Screen(200, 50)
         start = screen.start(f"{NEWSTUI} --state /tmp/bench-state-{uuid.uuid4().hex}.db "
                              f"{corpus}")

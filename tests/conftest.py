@@ -26,3 +26,12 @@ def write(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return _write
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory,
+                  monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own header cache folder: never the user's, never shared."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("NEWSTUI_CACHE", str(folder))
+    return folder

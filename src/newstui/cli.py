@@ -17,8 +17,9 @@ from pathlib import Path
 from newstui import __version__
 from newstui.keys import check_keymap
 from newstui.model.article import Article
+from newstui.model.cache import HeaderCache
 from newstui.model.config import Config, default_config_path, default_text, load_config
-from newstui.model.load import Unusable
+from newstui.model.files import Unusable
 from newstui.model.sanitize import clean_line
 from newstui.model.search import Engine
 from newstui.model.state import State, default_state_path
@@ -141,7 +142,7 @@ def load_store(paths: Sequence[str], config: Config | None = None,
     Body words are indexed only when asked for (a query needs them; listing does not).
     """
     chosen = list(paths) or default_paths(config or Config())
-    return Store.load(chosen, bodies)
+    return Store.load(chosen, bodies, HeaderCache.for_paths(chosen))
 
 
 def _config(ns: argparse.Namespace) -> Config:

@@ -56,7 +56,8 @@ class Tmux:
         """Start ``command`` in a ``width`` x ``height`` window; its exit status is recorded."""
         # Never the user's own config and reading state: each test gets fresh ones.
         env = {"NEWSTUI_STATE": str(self.tmp / "state.db"),
-               "NEWSTUI_CONFIG": str(self.tmp / "config.yaml"), **env}
+               "NEWSTUI_CONFIG": str(self.tmp / "config.yaml"),
+               "NEWSTUI_CACHE": str(self.tmp / "cache"), **env}
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
         script = f"{exports} {command}; echo $? > {shlex.quote(str(self.status))}; sleep 30"
         # Textual takes COLUMNS/LINES as a fixed size, and pytest's process has them set.

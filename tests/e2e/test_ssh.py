@@ -74,7 +74,8 @@ def test_over_ssh_with_vt100(tmux: Tmux, sshd) -> None:
     port, key = sshd
     # ssh forwards no environment: the remote side gets its own fresh state and config.
     remote = (f"env TERM=vt100 LANG=C.UTF-8 NEWSTUI_STATE={key.parent / 'state.db'} "
-              f"NEWSTUI_CONFIG={key.parent / 'config.yaml'} {NEWSTUI} {SEEDS}")
+              f"NEWSTUI_CONFIG={key.parent / 'config.yaml'} NEWSTUI_CACHE={key.parent / 'cache'} "
+              f"{NEWSTUI} {SEEDS}")
     command = (f"ssh -tt -i {key} -p {port} -o StrictHostKeyChecking=no "
                f"-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR 127.0.0.1 '{remote}'")
     tmux.start(command, 80, 24, {"TERM": "xterm-256color"})

@@ -98,7 +98,7 @@ def test_unreadable_file_is_skipped(write, tmp_path, monkeypatch) -> None:
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr("newstui.model.load.open", fake_open, raising=False)
+    monkeypatch.setattr("newstui.model.files.open", fake_open, raising=False)
     result = _load(tmp_path)
     assert [a.title for a in result.articles] == ["Other"]
     assert result.skipped == [(str(secret), "Permission denied")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from newstui.model.load import read_file
+from newstui.model.files import read_file
 from tests.conftest import SEED
 
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from rich.cells import cell_len
 
-from newstui.model.load import read_full
+from newstui.model.files import read_full
 from newstui.tui.app import NewsApp
 from newstui.tui.screens.help import HelpScreen
 from newstui.tui.widgets.article_view import ArticleView

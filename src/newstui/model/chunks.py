@@ -49,7 +49,6 @@ def _parallel(func: Callable[..., T], jobs: Sequence[tuple[Any, ...]],
     from concurrent.futures import ProcessPoolExecutor
 
     method = "fork" if threading.active_count() == 1 else "spawn"
-    done = 0
     try:
         pool = ProcessPoolExecutor(max_workers=workers,
                                    mp_context=multiprocessing.get_context(method))
@@ -57,7 +56,20 @@ def _parallel(func: Callable[..., T], jobs: Sequence[tuple[Any, ...]],
         raise _Resume(0) from exc
     with pool:
         pending: deque[Future[T]] = deque()
-        submitted = 0
+        # The first job runs here while the workers start (a spawned worker takes ~0.3 s
+        # to import): the first results come as soon as one job can be done.
+        submitted = done = 1
+        try:
+            while submitted < len(jobs) and submitted - done < 2 * workers:
+                pending.append(pool.submit(func, *jobs[submitted]))
+                submitted += 1
+        except Exception as exc:  # noqa: BLE001 - the workers could not start
+            pool.shutdown(cancel_futures=True)
+            raise _Resume(0) from exc
+        on_result(func(*jobs[0]))
+        if cancelled is not None and cancelled():
+            pool.shutdown(cancel_futures=True)
+            return
         while done < len(jobs):
             try:
                 while submitted < len(jobs) and submitted - done < 2 * workers:

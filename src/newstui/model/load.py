@@ -1,4 +1,4 @@
-"""Walk folders, read and decode files, parse them, and report what could not be used.
+"""Load folders of articles: in chunks, in worker processes, through the header cache.
 
 Nothing raises out of :func:`load_paths`: a file that cannot be used is recorded in
 ``LoadResult.skipped`` with a one-line reason, and every other file still loads.
@@ -6,31 +6,25 @@ Nothing raises out of :func:`load_paths`: a file that cannot be used is recorded
 
 from __future__ import annotations
 
-import codecs
 import gc
 import hashlib
 import os
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
+from typing import overload
 
 from newstui.model.article import Article, Parsed
+from newstui.model.cache import HeaderCache, Stat
 from newstui.model.chunks import run_chunks
+from newstui.model.files import Unusable, decode, iter_files, read_bytes, read_with_stat
 from newstui.model.index import WordIndex, index_words
-from newstui.model.parse import parse_text
 from newstui.model.sanitize import clean_line
 
-EXTENSIONS = frozenset({".txt", ".md"})
-MAX_BYTES = 64 * 1024 * 1024
-_BINARY_SAMPLE = 8192
-# Bytes that never occur in text: C0 controls other than TAB, LF, FF, CR, ESC.
-_BINARY_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
-
-
-class Unusable(Exception):
-    """A file that cannot be loaded; the message is the one-line reason shown to users."""
+Loaded = tuple[Article, tuple[str, ...], Stat]  # an article, its warnings, its file's stat
 
 
 @dataclass
@@ -47,97 +41,6 @@ class LoadResult:
         return self.docs
 
 
-def decode(data: bytes) -> tuple[str, str | None]:
-    """Decode file bytes to text; return the text and a warning, or raise :class:`Unusable`."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[3:]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return _nonempty(data.decode("utf-16")), None
-        except UnicodeDecodeError as exc:
-            raise Unusable("invalid UTF-16 text") from exc
-    sample = data[:_BINARY_SAMPLE]
-    if b"\x00" in sample or (sample and _binary_ratio(sample) > 0.05):
-        raise Unusable("binary file, not text")
-    try:
-        return _nonempty(data.decode("utf-8")), None
-    except UnicodeDecodeError:
-        pass
-    try:
-        return _nonempty(data.decode("cp1252")), "not valid UTF-8: decoded as cp1252"
-    except UnicodeDecodeError:
-        return _nonempty(data.decode("latin-1")), "not valid UTF-8: decoded as latin-1"
-
-
-def _binary_ratio(sample: bytes) -> float:
-    return (len(sample) - len(sample.translate(None, _BINARY_BYTES))) / len(sample)
-
-
-def _nonempty(text: str) -> str:
-    if not text.strip():
-        raise Unusable("empty file")
-    return text
-
-
-def read_bytes(path: str) -> bytes:
-    """A file's bytes; :class:`Unusable` if it cannot be read or is too large."""
-    try:
-        if os.stat(path).st_size > MAX_BYTES:
-            raise Unusable(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as exc:
-        raise Unusable(exc.strerror or exc.__class__.__name__) from exc
-
-
-def read_file(path: str) -> tuple[Parsed, bytes, str]:
-    """Read, decode and parse one file; return the article, the raw bytes and the text.
-
-    Raises :class:`Unusable` with a one-line reason when the file cannot be used.
-    """
-    data = read_bytes(path)
-    text, warning = decode(data)
-    parsed = parse_text(text, os.path.basename(path))
-    if warning:
-        parsed = _with_warning(parsed, warning)
-    return parsed, data, text
-
-
-def _with_warning(parsed: Parsed, warning: str) -> Parsed:
-    return replace(parsed, warnings=(warning, *parsed.warnings))
-
-
-def read_full(article: Article) -> Parsed:
-    """Re-read an article's file for its body; raise :class:`Unusable` if it is gone."""
-    parsed, _, _ = read_file(article.path)
-    return parsed
-
-
-def iter_files(paths: Iterable[str], skipped: list[tuple[str, str]]) -> Iterator[str]:
-    """Yield article files under ``paths`` in a stable order; record missing paths."""
-    for raw in paths:
-        path = os.path.normpath(os.path.expanduser(raw))
-        if os.path.isdir(path):
-            yield from _walk(path, skipped)
-        elif os.path.isfile(path):
-            yield path
-        elif os.path.lexists(path):
-            skipped.append((path, "not a regular file or folder"))
-        else:
-            skipped.append((path, "no such file or folder"))
-
-
-def _walk(top: str, skipped: list[tuple[str, str]]) -> Iterator[str]:
-    def unreadable(error: OSError) -> None:
-        skipped.append((str(error.filename), f"folder not readable: {error.strerror}"))
-
-    for root, dirs, files in os.walk(top, onerror=unreadable):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith(".") and os.path.splitext(name)[1].lower() in EXTENSIONS:
-                yield os.path.join(root, name)
-
-
 CHUNK = 1000
 PARALLEL_MIN = 4000
 
@@ -146,7 +49,7 @@ PARALLEL_MIN = 4000
 class _Chunk:
     """What a worker read from one chunk of files."""
 
-    loaded: list[tuple[Article, tuple[str, ...]]]
+    loaded: list[Loaded]
     skipped: list[tuple[str, str]]
 
 
@@ -156,7 +59,7 @@ def _load_chunk(paths: list[str]) -> _Chunk:
     with _no_gc():
         for path in paths:
             try:
-                parsed, data, text = read_file(path)
+                parsed, data, _, stat = read_with_stat(path)
             except Unusable as exc:
                 chunk.skipped.append((path, str(exc)))
                 continue
@@ -165,7 +68,7 @@ def _load_chunk(paths: list[str]) -> _Chunk:
                 continue
             digest = hashlib.blake2b(data, digest_size=12).hexdigest()
             # The id is the file's stem here; the parent makes it unique across chunks.
-            chunk.loaded.append((_article(parsed, path, digest), parsed.warnings))
+            chunk.loaded.append((_article(parsed, path, digest), parsed.warnings, stat))
     return chunk
 
 
@@ -209,26 +112,76 @@ def load_paths(
     progress: Callable[[int, LoadResult], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     workers: int | None = None,
+    cache: HeaderCache | None = None,
 ) -> LoadResult:
     """Load the headers of every article under ``paths`` (bodies are re-read on demand).
 
     Files are read in chunks of 1,000, by ``workers`` processes (default: one per core) when
-    there are more than 4,000 files. After each chunk ``progress`` gets the number of files
-    read and the result so far, and ``cancelled`` may stop the load. Body words are indexed
-    afterwards by :func:`index_bodies`, in the store's numbering.
+    more than 4,000 files need parsing. Files unchanged since ``cache`` saw them are not read
+    at all, and the cache is saved afterwards. After each chunk ``progress`` gets the number
+    of files done and the result so far, and ``cancelled`` may stop the load. Body words are
+    indexed afterwards by :func:`index_bodies`, in the store's numbering.
     """
+    paths = list(paths)
     result = LoadResult()
     files = list(iter_files(paths, result.skipped))
-    jobs = [(files[i : i + CHUNK],) for i in range(0, len(files), CHUNK)]
-    merger = _Merger(result)
+    jobs = _Jobs(files, cache)
+    merger = _Merger(result, cache)
 
     def merged(chunk: _Chunk) -> None:
-        merger.add(chunk)
+        index = merger.chunks
+        merger.add(jobs.chunks[index], chunk, jobs.hits.pop(index, {}))
         if progress is not None:
             progress(min(len(files), merger.chunks * CHUNK), result)
 
-    run_chunks(_load_chunk, jobs, merged, _workers(len(files), workers), cancelled)
+    # Files the cache knows are most likely unchanged: worker processes only pay off for
+    # the rest. (Whether they really are unchanged is checked a chunk at a time.)
+    known = cache.known(files) if cache is not None else 0
+    run_chunks(_load_chunk, jobs, merged, _workers(len(files) - known, workers), cancelled)
+    # Not after a cancelled load: that would forget the files not reached.
+    if cache is not None and merger.chunks == len(jobs) and (problem := cache.save()):
+        result.warnings.append((str(cache.path), problem))
     return result
+
+
+class _Jobs(Sequence[tuple[list[str]]]):
+    """The files of each chunk that need reading, worked out only when the chunk's turn
+    comes: the first chunk of a cached 100k-file folder shows without checking the rest."""
+
+    def __init__(self, files: list[str], cache: HeaderCache | None) -> None:
+        self.chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
+        self.cache = cache
+        self.hits: dict[int, dict[str, Loaded]] = {}
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[list[str]]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[list[str]]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[list[str]] | list[tuple[list[str]]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        chunk = self.chunks[index]
+        if self.cache is None:
+            return (chunk,)
+        if index not in self.hits:
+            self.hits[index] = self.cache.hits(chunk)
+        found = self.hits[index]
+        return ([p for p in chunk if p not in found],)
+
+
+def load_small(paths: Iterable[str], limit: int,
+               cache: HeaderCache | None = None) -> LoadResult | None:
+    """Load ``paths`` in this process if they hold at most ``limit`` article files, else
+    return None without reading any (only the first ``limit + 1`` names are listed)."""
+    paths = list(paths)
+    if len(list(islice(iter_files(paths, []), limit + 1))) > limit:
+        return None
+    return load_paths(paths, workers=1, cache=cache)
 
 
 def index_bodies(articles: Sequence[Article], progress: Callable[[int], None] | None = None,
@@ -261,28 +214,47 @@ def _workers(files: int, workers: int | None) -> int:
 class _Merger:
     """Folds chunks into a :class:`LoadResult` in order: unique ids, one copy of each file."""
 
-    def __init__(self, result: LoadResult) -> None:
+    def __init__(self, result: LoadResult, cache: HeaderCache | None) -> None:
         self.result = result
+        self.cache = cache
         self.chunks = 0  # how many chunks have been merged
         self.ids: set[str] = set()
         self.digests: dict[str, str] = {}
 
-    def add(self, chunk: _Chunk) -> None:
-        """Merge the next chunk (chunks must come in order)."""
+    def add(self, files: list[str], chunk: _Chunk, hits: dict[str, Loaded]) -> None:
+        """Merge the next chunk of ``files`` (chunks must come in order): what a worker read
+        of them and what the cache had, in file order."""
         self.chunks += 1
+        self.result.skipped.extend(chunk.skipped)
+        if not hits:
+            for loaded in chunk.loaded:
+                self._add(*loaded)
+            return
+        read = {loaded[0].path: loaded for loaded in chunk.loaded}
+        for path in files:
+            if (hit := hits.get(path)) is not None:
+                self._add(*hit, cached=True)
+            elif (loaded := read.get(path)) is not None:
+                self._add(*loaded)
+
+    def _add(self, article: Article, warnings: tuple[str, ...], stat: Stat,
+             cached: bool = False) -> None:
         result = self.result
-        result.skipped.extend(chunk.skipped)
-        for article, warnings in chunk.loaded:
-            first = self.digests.get(article.digest)
-            if first is not None:
-                result.warnings.append((article.path, f"same content as {first}: loaded once"))
-                continue
-            self.digests[article.digest] = article.path
-            result.warnings.extend((article.path, w) for w in warnings)
-            article_id = _unique(article.id, self.ids)
-            if article_id != article.id:
-                article = replace(article, id=article_id)
-            result.docs.append(article)
+        if self.cache is not None:
+            if cached:
+                self.cache.keep(article.path)
+            else:
+                self.cache.put(article, warnings, stat)
+        first = self.digests.get(article.digest)
+        if first is not None:
+            result.warnings.append((article.path, f"same content as {first}: loaded once"))
+            return
+        self.digests[article.digest] = article.path
+        result.warnings.extend((article.path, w) for w in warnings)
+        article_id = _unique(article.id, self.ids)
+        if article_id != article.id:
+            article = article._replace(id=article_id)
+        result.docs.append(article)
 
 
 def _stem_id(path: str) -> str:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import threading
-from collections import Counter
 from collections.abc import Iterable
 
 from newstui.model import bitset
 from newstui.model.article import Article, Parsed
+from newstui.model.cache import HeaderCache
+from newstui.model.files import read_full
 from newstui.model.index import WordIndex, index_words
-from newstui.model.load import LoadResult, index_bodies, load_paths, read_full
+from newstui.model.load import LoadResult, index_bodies, load_paths
 
 
 def _newest_first(article: Article) -> tuple[bool, int, str, str]:
@@ -26,25 +27,28 @@ def _newest_first(article: Article) -> tuple[bool, int, str, str]:
 
 
 class Facet:
-    """Counts of one field's values, merged case-insensitively (first spelling kept)."""
+    """The articles of each value of one field, merged case-insensitively (first spelling
+    kept). ``docs`` maps a casefolded value to its article numbers, in order."""
 
     def __init__(self) -> None:
         self._spelling: dict[str, str] = {}
-        self._counts: Counter[str] = Counter()
         self.docs: dict[str, list[int]] = {}
 
     def add(self, value: str, doc: int) -> None:
-        """Count ``value`` for article ``doc``."""
+        """Count ``value`` for article ``doc`` (articles must come in order)."""
         if not value:
             return
         key = value.casefold()
-        self._spelling.setdefault(key, value)
-        self._counts[key] += 1
-        self.docs.setdefault(key, []).append(doc)
+        docs = self.docs.get(key)
+        if docs is None:
+            self.docs[key] = [doc]
+            self._spelling[key] = value
+        else:
+            docs.append(doc)
 
     def most_common(self) -> list[tuple[str, int]]:
         """Values with their counts, most used first, ties alphabetical."""
-        ranked = sorted(self._counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        ranked = sorted(((k, len(d)) for k, d in self.docs.items()), key=lambda kv: (-kv[1], kv[0]))
         return [(self._spelling[k], n) for k, n in ranked]
 
     def spelling(self, key: str) -> str:
@@ -52,7 +56,7 @@ class Facet:
         return self._spelling.get(key, key)
 
     def __len__(self) -> int:
-        return len(self._counts)
+        return len(self.docs)
 
 
 class Store:
@@ -66,11 +70,12 @@ class Store:
         self.result = result or LoadResult(docs=list(self.docs))
         self.doc_of: dict[str, int] = {a.id: d for d, a in enumerate(self.docs)}
         self.tags, self.sources, self.sections = Facet(), Facet(), Facet()
+        add_tag, add_source, add_section = self.tags.add, self.sources.add, self.sections.add
         for d, article in enumerate(self.docs):
             for tag in article.tags:
-                self.tags.add(tag, d)
-            self.sources.add(article.source, d)
-            self.sections.add(article.section, d)
+                add_tag(tag, d)
+            add_source(article.source, d)
+            add_section(article.section, d)
         # -ordinal per article, ascending (undated last): a date range is a range of numbers.
         self._days = [-a.date.toordinal() if a.date else 1 for a in self.docs]
         self._indexes: dict[str, WordIndex] | None = None
@@ -83,9 +88,10 @@ class Store:
         return cls(result.docs, result)
 
     @classmethod
-    def load(cls, paths: Iterable[str], bodies: bool = True) -> Store:
+    def load(cls, paths: Iterable[str], bodies: bool = True,
+             cache: HeaderCache | None = None) -> Store:
         """Load ``paths`` into a store (headers, then, with ``bodies``, the body words)."""
-        store = cls.from_result(load_paths(paths))
+        store = cls.from_result(load_paths(paths, cache=cache))
         if bodies:
             store.attach_body_index(index_bodies(store.docs))
         return store

@@ -8,11 +8,13 @@ the second pass ends.
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import work
 from textual.worker import get_current_worker
 
+from newstui.model.cache import HeaderCache
 from newstui.model.load import LoadResult, index_bodies, load_paths
 from newstui.model.search import Engine
 from newstui.model.store import Store
@@ -25,11 +27,20 @@ if TYPE_CHECKING:
 else:
     _Base = object
 
-SNAPSHOT_FIRST, SNAPSHOT_EVERY = 1000, 25_000
+SNAPSHOT_EVERY = 25_000
 
 
 class Loading(_Base):
     """The load worker and what it hands back to the app."""
+
+    def _start_loading(self, preloaded: LoadResult | None) -> None:
+        """Show a folder loaded before the app started at once; otherwise load in a worker."""
+        if preloaded is None:
+            self._load()
+            return
+        store = Store.from_result(preloaded)
+        self._set_store(store, True)
+        self._load_bodies(store)
 
     @work(thread=True, exclusive=True, group="load")
     def _load(self) -> None:
@@ -40,23 +51,33 @@ class Loading(_Base):
             nonlocal shown
             self.call_from_thread(self._progress, count)
             n = len(result.docs)
-            if (not shown and n >= SNAPSHOT_FIRST) or n - shown >= SNAPSHOT_EVERY:
+            if (not shown and n) or n - shown >= SNAPSHOT_EVERY:
                 # Show what has loaded so far; bodies become searchable when loading ends.
                 shown = n
                 self.call_from_thread(self._set_store, Store(result.docs[:n]), False)
 
         stop = lambda: worker.is_cancelled  # noqa: E731
-        result = load_paths(self.paths, progress=progress, cancelled=stop)
+        result = load_paths(self.paths, progress=progress, cancelled=stop,
+                            cache=HeaderCache.for_paths(self.paths))
         store = Store.from_result(result)
         Engine(store).warm()  # here, not on the first keystroke
         if worker.is_cancelled:
             return
         self.call_from_thread(self._set_store, store, True)
-        # Second pass: body words, while the user already reads and filters by headers.
+        self._index(store, stop)
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load_bodies(self, store: Store) -> None:
+        worker = get_current_worker()
+        self._index(store, lambda: worker.is_cancelled)
+
+    def _index(self, store: Store, stop: Callable[[], bool]) -> None:
+        """Second pass, in the load worker: body words, while the user already reads and
+        filters by headers."""
         total = len(store)
         body = index_bodies(store.docs, progress=lambda n: self.call_from_thread(
             self._indexing, n, total), cancelled=stop)
-        if not worker.is_cancelled:
+        if not stop():
             store.attach_body_index(body)
             Engine(store).warm()
             self.call_from_thread(self._bodies_ready, store)

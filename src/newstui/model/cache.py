@@ -1,0 +1,170 @@
+"""A cache of parsed headers, so opening the same folders again parses no unchanged file.
+
+One file per set of opened paths, in ``$NEWSTUI_CACHE`` (else the XDG cache dir). An entry
+is used only while its file keeps the size and modification time (ns) it had when parsed;
+files changed in the last few seconds are not cached at all, because a second change within
+the file system's timestamp granularity could keep both. Bodies are never cached: they are
+re-read from the files. A cache that is missing, corrupt, from another version or unwritable
+is simply not used; it is never needed for correctness.
+
+The format is ``marshal`` (fast, plain data only) behind a magic line and a BLAKE2 checksum,
+so a truncated or damaged file is recognised before it is decoded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import marshal
+import os
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from newstui import __version__
+from newstui.model.article import Article
+
+MAGIC = b"newstui header cache\n"
+FORMAT = 1  # bump when the parser or the Article fields change what an entry means
+RACY_SECONDS = 3.0
+_DIGEST = 16
+Stat = tuple[int, int]  # size, mtime in ns
+Entry = tuple[int, int, tuple[object, ...], tuple[str, ...]]
+
+
+def cache_dir() -> Path | None:
+    """``$NEWSTUI_CACHE``, else ``$XDG_CACHE_HOME/newstui``; None when set to ``off``."""
+    env = os.environ.get("NEWSTUI_CACHE")
+    if env is not None:
+        return None if env.strip().lower() in ("", "off", "0", "no") else Path(env)
+    from platformdirs import user_cache_dir  # only when caching, not for every import
+
+    return Path(user_cache_dir("newstui", appauthor=False))
+
+
+def file_stat(st: os.stat_result) -> Stat:
+    """What an entry is checked against."""
+    return st.st_size, st.st_mtime_ns
+
+
+class HeaderCache:
+    """Cached headers for one set of opened paths."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._old: dict[str, Entry] = {}
+        self._new: dict[str, Entry] = {}
+        self._changed = False
+        self.problem = ""  # why an existing cache file could not be used, if it could not
+        if path is not None:
+            self._old = self._read(path)
+
+    @classmethod
+    def for_paths(cls, paths: Iterable[str]) -> HeaderCache:
+        """The cache of these opened paths (a disabled one if caching is off)."""
+        folder = cache_dir()
+        if folder is None:
+            return cls(None)
+        key = "\0".join(sorted(os.path.abspath(os.path.expanduser(p)) for p in paths))
+        name = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+        return cls(folder / f"headers-{name}.bin")
+
+    def _read(self, path: Path) -> dict[str, Entry]:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return {}  # no cache yet
+        head = len(MAGIC) + _DIGEST
+        payload = data[head:]
+        if (data[: len(MAGIC)] != MAGIC
+                or hashlib.blake2b(payload, digest_size=_DIGEST).digest() != data[len(MAGIC):head]):
+            self.problem = "damaged: rebuilt"
+            return {}
+        try:
+            version, entries = marshal.loads(payload)
+        except (EOFError, ValueError, TypeError):
+            self.problem = "unreadable: rebuilt"
+            return {}
+        if version != [FORMAT, __version__] or not isinstance(entries, dict):
+            return {}  # another version wrote it: parse again
+        return entries
+
+    def __len__(self) -> int:
+        return len(self._old)
+
+    def known(self, files: Iterable[str]) -> int:
+        """How many of ``files`` have an entry (changed or not: nothing is checked)."""
+        old = self._old
+        return sum(1 for path in files if path in old) if old else 0
+
+    def hits(self, files: Iterable[str]) -> dict[str, tuple[Article, tuple[str, ...], Stat]]:
+        """Cached headers of those ``files`` that are unchanged since they were cached."""
+        out: dict[str, tuple[Article, tuple[str, ...], Stat]] = {}
+        if not self._old:
+            return out
+        old = self._old
+        for path in files:
+            entry = old.get(path)
+            if entry is None:
+                continue
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            if (st.st_size, st.st_mtime_ns) == (entry[0], entry[1]):
+                try:
+                    article = _article(entry[2])
+                except (TypeError, ValueError, OverflowError):
+                    continue  # an entry of the wrong shape: parse the file again
+                out[path] = (article, tuple(entry[3]), (entry[0], entry[1]))
+        return out
+
+    def put(self, article: Article, warnings: tuple[str, ...], stat: Stat) -> None:
+        """Remember ``article`` as parsed from a file with ``stat`` (unless it is too new)."""
+        if self.path is None or time.time() - stat[1] / 1e9 < RACY_SECONDS:
+            return
+        entry: Entry = (stat[0], stat[1], _fields(article), tuple(warnings))
+        self._new[article.path] = entry
+        if not self._changed:
+            old = self._old.get(article.path)
+            self._changed = old is None or (old[0], old[1]) != stat
+
+    def keep(self, path: str) -> None:
+        """Keep the entry of ``path``, found unchanged by :meth:`hits`."""
+        self._new[path] = self._old[path]
+
+    def save(self) -> str | None:
+        """Write the entries put since loading, if they differ; return a problem or None."""
+        if self.path is None or (not self._changed and len(self._new) == len(self._old)):
+            return None
+        payload = marshal.dumps([[FORMAT, __version__], self._new])
+        data = MAGIC + hashlib.blake2b(payload, digest_size=_DIGEST).digest() + payload
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Written beside the target and renamed: a reader never sees half a file.
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".headers-")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                os.replace(tmp, self.path)
+            except BaseException:
+                os.unlink(tmp)
+                raise
+        except OSError as exc:
+            return f"header cache not saved: {exc.strerror or exc}"
+        self._old, self._changed = self._new, False
+        return None
+
+
+def _fields(a: Article) -> tuple[object, ...]:
+    return (a.id, a.path, a.title, a.date.toordinal() if a.date else None, a.source, a.section,
+            a.caption, a.dateline, a.url, a.tags, a.words, a.digest, a.layout)
+
+
+def _article(fields: tuple[object, ...]) -> Article:
+    (id_, path, title, ordinal, source, section, caption, dateline, url, tags, words, digest,
+     layout) = fields
+    date = dt.date.fromordinal(ordinal) if isinstance(ordinal, int) else None
+    return Article(id_, path, title, date, source, section, caption, dateline, url,  # type: ignore[arg-type]
+                   tuple(tags), words, digest, layout)  # type: ignore[arg-type]

@@ -1,0 +1,139 @@
+"""The header cache: unchanged files are not parsed again; anything doubtful is parsed."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from newstui.model import load as load_module
+from newstui.model.cache import MAGIC, HeaderCache
+from newstui.model.load import load_paths
+
+
+def _art(title: str, tags: str = "#A #B") -> str:
+    return f" date 2023-01-02  {title} : Src\n\nBody about {title}.\n\n{tags}\n"
+
+
+def _age(*paths: Path, seconds: float = 3600) -> None:
+    """Make files look written an hour ago (fresh files are never cached)."""
+    when = time.time() - seconds
+    for path in paths:
+        os.utime(path, (when, when))
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths the loader actually reads and parses."""
+    seen: list[str] = []
+    real = load_module.read_with_stat
+
+    def counting(path: str):
+        seen.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(load_module, "read_with_stat", counting)
+    return seen
+
+
+def _load(folder: Path):
+    cache = HeaderCache.for_paths([str(folder)])
+    return load_paths([str(folder)], cache=cache), cache
+
+
+def _summary(result) -> list[tuple]:
+    return [(a.id, a.title, a.date, a.tags, a.digest, a.words) for a in result.docs]
+
+
+def test_second_load_parses_nothing_and_gives_the_same_articles(write, tmp_path,
+                                                                parses) -> None:
+    files = [write(f"{n}.txt", _art(f"Title {n}")) for n in range(5)]
+    files.append(write("dup.txt", _art("Title 1")))  # same content as 1.txt
+    _age(*files)
+    first, cache = _load(tmp_path)
+    assert cache.path is not None and cache.path.is_file()
+    assert len(parses) == 6
+    parses.clear()
+    second, _ = _load(tmp_path)
+    assert parses == []
+    assert _summary(second) == _summary(first)
+    assert second.warnings == first.warnings  # the duplicate is still reported
+
+
+def test_changed_files_are_parsed_again(write, tmp_path, parses) -> None:
+    a, b, c = (write(f"{n}.txt", _art(f"Title {n}")) for n in "abc")
+    _age(a, b, c)
+    _load(tmp_path)
+    b.write_text(_art("Changed title, longer than before"))
+    _age(b, seconds=1800)
+    stamp = a.stat().st_mtime
+    a.write_text(_art("Title X"))  # same size as before
+    os.utime(a, (stamp + 1, stamp + 1))
+    c.unlink()
+    parses.clear()
+    result, _ = _load(tmp_path)
+    assert sorted(parses) == ["a.txt", "b.txt"]
+    assert sorted(x.title for x in result.docs) == ["Changed title, longer than before",
+                                                     "Title X"]
+
+
+def test_files_changed_just_now_are_not_cached(write, tmp_path, parses) -> None:
+    old = write("old.txt", _art("Old"))
+    _age(old)
+    write("new.txt", _art("New"))  # written this second: a second write could keep its stat
+    _load(tmp_path)
+    parses.clear()
+    _load(tmp_path)
+    assert parses == ["new.txt"]
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "garbage", "empty"])
+def test_a_damaged_cache_is_ignored_and_rebuilt(write, tmp_path, parses, damage) -> None:
+    _age(write("a.txt", _art("A")), write("b.txt", _art("B")))
+    first, cache = _load(tmp_path)
+    data = cache.path.read_bytes()
+    damaged = {"flip": data[:-5] + bytes([data[-5] ^ 0xFF]) + data[-4:],
+               "truncate": data[: len(data) // 2],
+               "garbage": MAGIC + os.urandom(200),
+               "empty": b""}[damage]
+    cache.path.write_bytes(damaged)
+    parses.clear()
+    again, reread = _load(tmp_path)
+    assert sorted(parses) == ["a.txt", "b.txt"]
+    assert _summary(again) == _summary(first)
+    assert reread.problem != ""
+    parses.clear()
+    _load(tmp_path)
+    assert parses == []  # rebuilt
+
+
+def test_a_cache_from_another_version_is_not_used(write, tmp_path, parses, monkeypatch) -> None:
+    _age(write("a.txt", _art("A")))
+    _load(tmp_path)
+    monkeypatch.setattr("newstui.model.cache.__version__", "99.0")
+    parses.clear()
+    _load(tmp_path)
+    assert parses == ["a.txt"]
+
+
+def test_cache_off_and_unwritable(write, tmp_path, parses, monkeypatch) -> None:
+    _age(write("a.txt", _art("A")))
+    monkeypatch.setenv("NEWSTUI_CACHE", "off")
+    result, cache = _load(tmp_path)
+    assert cache.path is None and len(result.docs) == 1
+    blocker = tmp_path.parent / f"{tmp_path.name}-not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("NEWSTUI_CACHE", str(blocker / "cache"))
+    result, _ = _load(tmp_path)
+    assert len(result.docs) == 1
+    assert any("header cache not saved" in w for _, w in result.warnings)
+
+
+def test_seeds_load_the_same_from_the_cache(private_cache) -> None:
+    from tests.conftest import SEEDS
+
+    first, _ = _load(SEEDS)
+    second, _ = _load(SEEDS)
+    assert _summary(second) == _summary(first) and len(first.docs) >= 290

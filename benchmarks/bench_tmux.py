@@ -28,6 +28,8 @@ from newstui.model.search import Engine  # noqa: E402
 from newstui.model.store import Store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+WIDTH, HEIGHT = 200, 50
+QUERIES = ["north korea", "kim", "ukrane", "putin arms"]
 NEWSTUI = str(Path(sys.executable).with_name("newstui"))
 
 
@@ -89,13 +91,13 @@ def bench(corpus: str, steps: int, launches_n: int = 5) -> list[tuple[str, list[
     rows: list[tuple[str, list[float]]] = []
     launches = []
     for _ in range(launches_n):
-        screen = Screen(200, 50)
+        screen = Screen(WIDTH, HEIGHT)
         start = screen.start(f"{NEWSTUI} --state /tmp/bench-state-{uuid.uuid4().hex}.db "
                              f"{corpus}")
         launches.append((screen.wait(lambda s: "▌" in s) - start) * 1000)
         screen.close()
     rows.append(("launch to first headlines", launches))
-    screen = Screen(200, 50)
+    screen = Screen(WIDTH, HEIGHT)
     screen.start(f"{NEWSTUI} --state /tmp/bench-state-{uuid.uuid4().hex}.db {corpus}")
     screen.wait(lambda s: "▌" in s and "loading" not in s and "indexing" not in s, timeout=600)
     time.sleep(0.5)
@@ -105,6 +107,16 @@ def bench(corpus: str, steps: int, launches_n: int = 5) -> list[tuple[str, list[
         t = screen.key("j")
         moves.append((screen.wait(lambda s, b=before: cursor_row(s) not in ("", b)) - t) * 1000)
     rows.append(("list: j (cursor moves, article follows)", moves))
+    for _ in range(HEIGHT):  # to the last row on screen: from here every j scrolls the list
+        screen.key("j")
+    time.sleep(0.5)
+    scrolls = []
+    for _ in range(steps):
+        before = cursor_row(screen.capture())
+        t = screen.key("j")
+        scrolls.append((screen.wait(lambda s, b=before: cursor_row(s) not in ("", b)) - t)
+                       * 1000)
+    rows.append(("list: j at the bottom edge (the list scrolls)", scrolls))
     screen.key("Enter")
     time.sleep(0.3)
     nexts = []
@@ -121,16 +133,21 @@ def bench(corpus: str, steps: int, launches_n: int = 5) -> list[tuple[str, list[
     store = Store.load([corpus])  # bodies indexed, as in the app once loading is done
     engine = Engine(store)
     typing = []
-    query = ""
-    for char in "north korea":
-        query += char
-        expected = f"{len(engine.search(query).docs):,} of {len(store):,}"
-        t = screen.key(char, literal=True)
-        if char == " ":
-            time.sleep(0.2)  # a trailing space changes nothing on screen: not timed
-            continue
-        typing.append((screen.wait(lambda s, q=query, e=expected: q in s.splitlines()[0]
-                                   and e in s.splitlines()[0]) - t) * 1000)
+    for query in QUERIES:
+        typed = ""
+        for char in query:
+            typed += char
+            expected = f"{len(engine.search(typed).docs):,} of {len(store):,}"
+            t = screen.key(char, literal=True)
+            if char == " ":
+                time.sleep(0.2)  # a trailing space changes nothing on screen: not timed
+                continue
+            typing.append((screen.wait(lambda s, q=typed, e=expected: q in s.splitlines()[0]
+                                       and e in s.splitlines()[0]) - t) * 1000)
+        screen.key("Escape")  # clears the query; the next one starts from an empty bar
+        total = f"{len(store):,} of {len(store):,}"
+        screen.wait(lambda s, e=total: e in s.splitlines()[0])
+        time.sleep(0.3)
     rows.append(("filter: keystroke to updated list and count", typing))
     screen.close()
     return rows

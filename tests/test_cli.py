@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import json
 import subprocess
 import sys
@@ -139,6 +141,7 @@ def test_config_init_path_check(capsys, tmp_path) -> None:
     assert main(["config", "path", "--config", str(config), "--state", str(state)]) == 0
     out = capsys.readouterr().out
     assert f"config: {config}" in out and f"state:  {state}  (not created yet)" in out
+    assert f"cache:  {os.environ['NEWSTUI_CACHE']}" in out  # the test's private one
     config.write_text("layout: diagonal\nkeymap: {nope: x}\ntheme: no-such-theme\n")
     assert main(["config", "check", "--config", str(config)]) == 1
     out = capsys.readouterr().out

@@ -17,7 +17,7 @@ from pathlib import Path
 from newstui import __version__
 from newstui.keys import check_keymap
 from newstui.model.article import Article
-from newstui.model.cache import HeaderCache
+from newstui.model.cache import HeaderCache, cache_dir
 from newstui.model.config import Config, default_config_path, default_text, load_config
 from newstui.model.files import Unusable
 from newstui.model.sanitize import clean_line
@@ -39,7 +39,8 @@ commands (each has --help):
 
 With no PATH, the config's paths are used, else the bundled seeds. Keys are listed in the
 app with '?'. Files: config $NEWSTUI_CONFIG or $XDG_CONFIG_HOME/newstui/config.yaml; reading
-state $NEWSTUI_STATE or $XDG_STATE_HOME/newstui/state.db ('newstui config path' shows both).
+state $NEWSTUI_STATE or $XDG_STATE_HOME/newstui/state.db; header cache $NEWSTUI_CACHE or
+$XDG_CACHE_HOME/newstui ('off' disables it). 'newstui config path' shows all three.
 """
 
 
@@ -276,6 +277,8 @@ def cmd_config(ns: argparse.Namespace) -> int:
         print(f"config: {path}{'' if path.exists() else '  (not created yet)'}")
         state = ns.state or default_state_path()
         print(f"state:  {state}{'' if state.exists() else '  (not created yet)'}")
+        cache = cache_dir()
+        print(f"cache:  {cache if cache is not None else 'off ($NEWSTUI_CACHE)'}")
         return 0
     if ns.action == "init":
         if path.exists() and not ns.force:

@@ -351,3 +351,27 @@ async def test_long_query_scrolls_inside_the_filter_bar() -> None:
         assert field.value == query
         assert field.scroll_x > 0  # the cursor end of a long query stays in view
         assert field.virtual_size.width > field.size.width
+
+
+async def test_newer_articles_loading_in_keep_the_top_row_or_the_users_article() -> None:
+    from newstui.model.store import Store
+
+    app = seeds_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        everything = list(app.store.docs)
+        older = Store(everything[5:])  # as if the newest five had not been read yet
+        app._set_store(older, False)
+        await settle(app, pilot)
+        app._set_store(Store(everything), True)
+        await settle(app, pilot)
+        assert app.headlines.cursor == 0  # untouched: still the newest
+        assert app.headlines.current.id == everything[0].id
+        app._set_store(older, False)
+        await settle(app, pilot)
+        await pilot.press("j", "j")
+        chosen = app.headlines.current.id
+        app._set_store(Store(everything), True)
+        await settle(app, pilot)
+        assert app.headlines.current.id == chosen  # moved by the user: kept
+        assert app.headlines.cursor == 7

@@ -176,10 +176,12 @@ class NewsApp(Loading, ReadingActions, App[int]):
         self.headlines.set_rows(self.store, result.docs, marker if self.query_text else None,
                                 keep=current.id if current else None, empty_message=empty)
         top, shown = self.headlines.current, self.article_view.article
-        # When the list's cursor is on another article, that one replaces the pane soon with
-        # these marks: repainting the old article for them would only delay the list.
-        stays = top is not None and shown is not None and top.id == shown.id
-        self.article_view.set_marks(result.words, result.phrases, repaint=stays)
+        # The list goes to the screen first; the article pane's new marks in the frame
+        # after. When the cursor is on another article, that one soon replaces the pane
+        # with these marks, and the old one is not repainted at all.
+        self.article_view.set_marks(result.words, result.phrases, repaint=False)
+        if top is not None and shown is not None and top.id == shown.id:
+            self.call_after_refresh(self.article_view.refresh)
         self._update_count()
 
     def _update_count(self) -> None:

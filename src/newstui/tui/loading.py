@@ -95,7 +95,7 @@ class Loading(_Base):
         gc.freeze()
         self.loading, self.indexing = False, ""
         self.engine = Engine(store, self.state.keys)  # fresh: its caches knew no bodies
-        self._run_query()
+        self._run_query(keep=self.headlines.cursor > 0)
 
     def _progress(self, files: int) -> None:
         self.filter_bar.set_count(len(self.headlines.rows), len(self.store or ()),
@@ -112,6 +112,8 @@ class Loading(_Base):
         if final and store.result.skipped:
             self.notify(f"{len(store.result.skipped)} files skipped: run 'newstui check' "
                         "for the reasons", severity="warning", timeout=6)
-        self._run_query()
+        # A cursor the user moved stays on its article; one still on the first row stays
+        # there, on the newest article, as newer ones load.
+        self._run_query(keep=self.headlines.cursor > 0)
 
     # -- filtering -----------------------------------------------------------------------------

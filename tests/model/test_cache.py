@@ -137,3 +137,19 @@ def test_seeds_load_the_same_from_the_cache(private_cache) -> None:
     first, _ = _load(SEEDS)
     second, _ = _load(SEEDS)
     assert _summary(second) == _summary(first) and len(first.docs) >= 290
+
+
+def test_large_folder_parses_its_first_chunk_and_takes_the_rest_from_cache(
+        write, tmp_path, parses, monkeypatch) -> None:
+    from newstui.model.load import CHUNK
+
+    files = [write(f"{n:05d}.txt", _art(f"Title {n}")) for n in range(CHUNK + 150)]
+    _age(*files)
+    first, cache = _load(tmp_path)
+    monkeypatch.setattr("newstui.model.cache.QUICK_BYTES", 0)  # as if the cache were huge
+    saved = cache.path.stat().st_mtime_ns
+    parses.clear()
+    second, _ = _load(tmp_path)
+    assert len(parses) == CHUNK  # the first chunk only; the other 150 came from the cache
+    assert _summary(second) == _summary(first)
+    assert cache.path.stat().st_mtime_ns == saved  # nothing changed: not written again

@@ -375,3 +375,24 @@ async def test_newer_articles_loading_in_keep_the_top_row_or_the_users_article()
         await settle(app, pilot)
         assert app.headlines.current.id == chosen  # moved by the user: kept
         assert app.headlines.cursor == 7
+
+
+async def test_a_failing_search_is_reported_and_the_app_keeps_running(monkeypatch) -> None:
+    from newstui.model.search import Engine
+
+    app = seeds_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        before = list(app.headlines.rows)
+
+        def broken(self, *args, **kwargs):
+            raise RuntimeError("[bold]boom[/] \x1b[2J")
+
+        monkeypatch.setattr(Engine, "search", broken)
+        await pilot.press("slash", "k", "i", "m")
+        await settle(app, pilot)
+        await pilot.pause(0.1)
+        assert app.is_running
+        assert list(app.headlines.rows) == before  # the last good list stays
+        messages = [n.message for n in app._notifications]
+        assert any("RuntimeError: [bold]boom[/]" in m and "\x1b" not in m for m in messages)

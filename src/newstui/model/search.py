@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from newstui.model import bitset
+from newstui.model.fuzzy import rapidfuzz
 from newstui.model.index import WORD, WordIndex, tokens, word_parts
 from newstui.model.query import And, DateRange, Node, Not, Or, Query, State, Term, parse
 from newstui.model.store import Facet, Store
@@ -57,7 +58,7 @@ class Engine:
     def warm(self) -> None:
         """Do the one-off work of a first query now (in a worker, before the user types):
         build the header indexes and their sorted vocabularies, import rapidfuzz."""
-        import rapidfuzz.process  # noqa: F401 - ~20 ms the first keystroke would pay
+        rapidfuzz()  # ~20 ms the first keystroke would pay
 
         for index in self.store.indexes().values():
             index.of_length(1, 1)
@@ -187,7 +188,7 @@ class Engine:
         cached = self._words.get(key)
         if cached is not None:
             return cached
-        from rapidfuzz import fuzz, process  # imported on the first query, not at launch
+        fuzz, process = rapidfuzz()  # imported on the first query, not at launch
 
         found: dict[str, float] = {}
         for candidate in index.with_prefix(word, limit=200 if group == "body" else 5000):
@@ -282,8 +283,7 @@ def _word_quality(word: str, candidate: str) -> float:
     if candidate.startswith(word):
         return PREFIX
     if len(word) >= 3 and abs(len(word) - len(candidate)) <= 2:
-        from rapidfuzz import fuzz
-
+        fuzz, _ = rapidfuzz()
         ratio = fuzz.ratio(word, candidate)
         if ratio >= FUZZY_CUTOFF:
             return _fuzzy_quality(ratio, FUZZY_CUTOFF)

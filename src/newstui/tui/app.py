@@ -13,11 +13,12 @@ from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.containers import Container
 from textual.css.query import NoMatches
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Input
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from newstui.keys import PALETTE, PANES, check_keymap
 from newstui.model.article import Article
@@ -73,6 +74,18 @@ class NewsApp(Loading, ReadingActions, App[int]):
         self._unread: int | None = None
         self._keep = True
         install_themes(self, self.config)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """A notification; plain text unless ``markup`` (names and errors hold any text)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed says so; the app and what it shows stay as they were."""
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(f"{event.worker.name or 'a task'} failed: {type(error).__name__}: "
+                        f"{clean_line(str(error))[:300]}", severity="error", timeout=15)
 
     def compose(self) -> ComposeResult:
         """Filter bar on top, the two panes, key hints at the bottom."""
@@ -145,7 +158,7 @@ class NewsApp(Loading, ReadingActions, App[int]):
         else:
             self._search(self._seq, self.engine, self.query_text, self.sort)
 
-    @work(thread=True, exclusive=True, group="search")
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, seq: int, engine: Engine, text: str, sort: str) -> None:
         worker = get_current_worker()
         try:
@@ -228,7 +241,7 @@ class NewsApp(Loading, ReadingActions, App[int]):
         if article is not None and (shown is None or shown.id != article.id):
             self._read(article)
 
-    @work(thread=True, exclusive=True, group="article")
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def _read(self, article: Article) -> None:
         worker = get_current_worker()
         try:

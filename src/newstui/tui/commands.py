@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from newstui.model.fuzzy import rapidfuzz
+
 if TYPE_CHECKING:
     from newstui.tui.app import NewsApp
 
@@ -60,7 +62,7 @@ class NewsCommands(Provider):
         store = self.news.store
         if store is None or not query.strip():
             return
-        from rapidfuzz import fuzz, process  # on first use, not at launch
+        fuzz, process = rapidfuzz()  # on first use, not at launch
 
         tags = [tag for tag, _ in store.tags.most_common()]
         for tag, score, _ in process.extract(query, tags, scorer=fuzz.WRatio, limit=LIMIT // 2,

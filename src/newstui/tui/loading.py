@@ -42,7 +42,7 @@ class Loading(_Base):
         self._set_store(store, True)
         self._load_bodies(store)
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
         worker = get_current_worker()
         shown = 0
@@ -66,7 +66,7 @@ class Loading(_Base):
         self.call_from_thread(self._set_store, store, True)
         self._index(store, stop)
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load_bodies(self, store: Store) -> None:
         worker = get_current_worker()
         self._index(store, lambda: worker.is_cancelled)

@@ -11,6 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from newstui.model.fuzzy import rapidfuzz
+
 SHOWN = 300  # a picker lists at most this many matches; typing narrows it
 
 
@@ -53,7 +55,7 @@ class Picker(ModalScreen[str | None]):
         options = self.query_one(OptionList)
         options.clear_options()
         if text.strip():
-            from rapidfuzz import fuzz, process  # on first use, not at launch
+            fuzz, process = rapidfuzz()  # on first use, not at launch
 
             labels = [label for label, _ in self.items]
             found = process.extract(text, labels, scorer=fuzz.WRatio, limit=SHOWN,

@@ -27,7 +27,6 @@ from gen_corpus import SECTIONS, TAGS, vocabulary  # noqa: E402
 from machine import describe  # noqa: E402
 
 from newstui.model.article import Article  # noqa: E402
-from newstui.model.load import load_paths  # noqa: E402
 from newstui.model.search import Engine  # noqa: E402
 from newstui.model.store import Store  # noqa: E402
 
@@ -109,8 +108,7 @@ def main() -> None:
     print(f"Queries typed a character at a time: {', '.join(QUERIES)}\n")
     print("| corpus | tool | keystrokes | min ms | median ms | p95 ms | max ms |")
     print("|---|---|---:|---:|---:|---:|---:|")
-    stores = [(Path(c).name + " (bodies indexed)", Store.from_result(load_paths([c])))
-              for c in args.corpus]
+    stores = [(Path(c).name + " (bodies indexed)", Store.load([c])) for c in args.corpus]
     stores += [(f"synthetic {n:,} (headers)", synthetic_store(n)) for n in args.synthetic]
     for name, store in stores:
         times, hits = bench_engine(store)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -32,14 +34,26 @@ print(n, b)
 """,
     "newstui load (headers only)": """
 import sys
+import tempfile
 from newstui.model.load import load_paths
 from newstui.model.store import Store
 r = load_paths([sys.argv[1]])
 s = Store.from_result(r)
 print(len(s), 0)
 """,
+    "newstui load again (headers, from the header cache)": """
+import sys
+import tempfile
+from newstui.model.cache import HeaderCache
+from newstui.model.load import load_paths
+from newstui.model.store import Store
+r = load_paths([sys.argv[1]], cache=HeaderCache.for_paths([sys.argv[1]]))
+s = Store.from_result(r)
+print(len(s), 0)
+""",
     "newstui load + store + indexes": """
 import sys
+import tempfile
 from newstui.model.load import index_bodies, load_paths
 from newstui.model.store import Store
 r = load_paths([sys.argv[1]])
@@ -81,6 +95,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", action="store_true", help="also print raw numbers as JSON")
     args = parser.parse_args()
+    # The cache probe gets a cache folder of its own; the others must not use one.
+    os.environ["NEWSTUI_CACHE"] = tempfile.mkdtemp(prefix="bench-cache-")
     print(f"Machine: {describe()}\n")
     print("| corpus | files | MB | probe | median s | files/s | MB/s | peak RSS MB |")
     print("|---|---:|---:|---|---:|---:|---:|---:|")
@@ -89,6 +105,8 @@ def main() -> None:
         _, _, files, size = run_probe(PROBES["python read bytes"], folder)  # warm the cache
         mb = size / 1e6
         for name, code in PROBES.items():
+            if "header cache" in name:
+                run_probe(code, folder)  # fill the cache: the runs below find it
             runs = [run_probe(code, folder) for _ in range(args.repeat)]
             secs = statistics.median(r[0] for r in runs)
             rss = max(r[1] for r in runs)

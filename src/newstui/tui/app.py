@@ -33,6 +33,7 @@ from newstui.model.store import Store
 from newstui.resources import styles_dir
 from newstui.tui.bindings import bindings
 from newstui.tui.commands import NewsCommands
+from newstui.tui.idle_gc import IdleCollector
 from newstui.tui.loading import Loading
 from newstui.tui.reading import ReadingActions
 from newstui.tui.screens.help import HelpScreen, help_lines
@@ -55,8 +56,10 @@ class NewsApp(Loading, ReadingActions, App[int]):
     BINDINGS = bindings("app")
 
     def __init__(self, paths: list[str], config: Config | None = None,
-                 state: State | None = None, preloaded: LoadResult | None = None) -> None:
+                 state: State | None = None, preloaded: LoadResult | None = None,
+                 collect_when_idle: bool = False) -> None:
         super().__init__()
+        self._collector = IdleCollector() if collect_when_idle else None
         self.paths = paths
         self._preloaded = preloaded
         self.config = config or Config()
@@ -110,8 +113,21 @@ class NewsApp(Loading, ReadingActions, App[int]):
         """The filter bar."""
         return self.query_one(FilterBar)
 
+    async def on_event(self, event: events.Event) -> None:
+        """Note input for the idle-time garbage collector."""
+        if self._collector is not None and isinstance(event, events.Key | events.MouseEvent):
+            self._collector.activity()
+        await super().on_event(event)
+
+    def on_unmount(self) -> None:
+        """Give the garbage collector back."""
+        if self._collector is not None:
+            self._collector.stop()
+
     def on_mount(self) -> None:
         """Apply settings, start loading; the list has the focus from the start."""
+        if self._collector is not None:
+            self.set_interval(0.5, self._collector.tick, name="idle-gc")
         for problem in [*self.config.problems, *check_keymap(self.config.keymap)]:
             self.notify(problem, title="config", severity="warning", timeout=10)
         if self.config.keymap:
@@ -373,7 +389,7 @@ def run_app(paths: list[str], config: Config, state: State, mouse: bool = True) 
     # up to the switch interval (5 ms by default) for the one that holds it, and a keystroke
     # may meet that wait twice. 1 ms keeps hand-overs below what anyone could see.
     sys.setswitchinterval(0.001)
-    app = NewsApp(paths, config, state, preloaded)
+    app = NewsApp(paths, config, state, preloaded, collect_when_idle=True)
     try:
         app.run(mouse=mouse and config.mouse)
     finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -116,9 +117,51 @@ class Tmux:
         raise AssertionError(f"the command did not exit; screen was:\n{self.screen()}")
 
     def kill(self) -> None:
-        """Stop the server and everything in it."""
+        """Stop the server and everything started in it.
+
+        Killing the server hangs up its panes, but a program behind ``script`` or ``ssh``
+        has a terminal of its own and would live on: every descendant of a pane is
+        terminated too.
+        """
+        panes = self.run("list-panes", "-a", "-F", "#{pane_pid}").split()
+        doomed = descendants({int(p) for p in panes if p.isdigit()})
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True,
                        timeout=20)
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            alive = [pid for pid in doomed if _signal(pid, sig)]
+            deadline = time.monotonic() + 3
+            while alive and time.monotonic() < deadline:
+                time.sleep(0.05)
+                alive = [pid for pid in alive if _signal(pid, 0)]
+            if not alive:
+                return
+
+
+def descendants(roots: set[int]) -> list[int]:
+    """``roots`` and every process below them."""
+    table = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True,
+                           timeout=10).stdout.split()
+    children: dict[int, list[int]] = {}
+    for pid, ppid in zip(table[::2], table[1::2], strict=True):
+        children.setdefault(int(ppid), []).append(int(pid))
+    found, todo = [], list(roots)
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def _signal(pid: int, sig: int) -> bool:
+    """Send ``sig``; True if the process is still running (a zombie counts as gone)."""
+    try:
+        os.kill(pid, sig)
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (ProcessLookupError, FileNotFoundError):
+        return False
+    except PermissionError:
+        return True
 
 
 @pytest.fixture

@@ -104,3 +104,16 @@ def test_pool_dying_midway_resumes_in_process(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", HalfBroken)
     resumed = load_paths([str(tmp_path)], workers=2)
     assert _summary(resumed) == _summary(load_paths([str(tmp_path)], workers=1))
+
+
+def test_load_small_only_for_small_folders(write, tmp_path) -> None:
+    from newstui.model.load import load_small
+
+    for n in range(5):
+        write(f"{n}.txt", f" date 2023-01-0{n + 1}  Title {n} : Src\n\nBody.\n")
+    small = load_small([str(tmp_path)], limit=5)
+    assert small is not None and len(small.docs) == 5
+    assert load_small([str(tmp_path)], limit=4) is None  # too many files
+    write("big.txt", "Big one\n\n" + "word " * 50_000)
+    assert load_small([str(tmp_path)], limit=10, max_bytes=100_000) is None  # too many bytes
+    assert load_small([str(tmp_path)], limit=10) is not None

@@ -396,3 +396,17 @@ async def test_a_failing_search_is_reported_and_the_app_keeps_running(monkeypatc
         assert list(app.headlines.rows) == before  # the last good list stays
         messages = [n.message for n in app._notifications]
         assert any("RuntimeError: [bold]boom[/]" in m and "\x1b" not in m for m in messages)
+
+
+async def test_a_preloaded_folder_is_on_the_first_frame() -> None:
+    from newstui.model.load import load_small
+
+    preloaded = load_small([str(SEEDS)], 1000)
+    assert preloaded is not None
+    app = NewsApp([str(SEEDS)], preloaded=preloaded)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()  # mounted: no load worker has had to run for the headers
+        assert app.store is not None and len(app.headlines.rows) == len(preloaded.docs)
+        assert "Kim in Russia" in row_text(app, 0)
+        await ready(app, pilot)  # the body pass still runs and ends
+        assert not app.loading

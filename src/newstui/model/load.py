@@ -189,13 +189,23 @@ class _Jobs(Sequence[tuple[list[str]]]):
         return ([p for p in chunk if p not in found],)
 
 
-def load_small(paths: Iterable[str], limit: int,
+def load_small(paths: Iterable[str], limit: int, max_bytes: int = 32 * 1024 * 1024,
                cache: HeaderCache | None = None) -> LoadResult | None:
-    """Load ``paths`` in this process if they hold at most ``limit`` article files, else
-    return None without reading any (only the first ``limit + 1`` names are listed)."""
+    """Load ``paths`` in this process if they hold at most ``limit`` article files and
+    ``max_bytes`` in all, else return None without reading any (only the first
+    ``limit + 1`` names are listed and sized)."""
     paths = list(paths)
-    if len(list(islice(iter_files(paths, []), limit + 1))) > limit:
+    files = list(islice(iter_files(paths, []), limit + 1))
+    if len(files) > limit:
         return None
+    total = 0
+    for path in files:
+        try:
+            total += os.stat(path).st_size
+        except OSError:
+            continue  # the load reports it
+        if total > max_bytes:
+            return None
     return load_paths(paths, workers=1, cache=cache)  # the cache is read only now
 
 

@@ -382,9 +382,9 @@ def prepare_workers() -> None:
 def run_app(paths: list[str], config: Config, state: State, mouse: bool = True) -> int:
     """Run the reader on ``paths``; return the exit status."""
     prepare_workers()
-    # A small folder is read before the first frame (~30 ms for 300 files), so the first
-    # frame already shows headlines; a large one is read in a worker while the app runs.
-    preloaded = load_small(paths, PRELOAD_FILES, HeaderCache.for_paths(paths))
+    # A small folder (≤ 1,000 files, ≤ 32 MB) is read before the first frame (~30 ms for
+    # 300 files), so that frame already shows headlines; a larger one is read in a worker.
+    preloaded = load_small(paths, PRELOAD_FILES, cache=HeaderCache.for_paths(paths))
     # Loading and searching run in threads beside the UI: a thread that wants the GIL waits
     # up to the switch interval (5 ms by default) for the one that holds it, and a keystroke
     # may meet that wait twice. 1 ms keeps hand-overs below what anyone could see.

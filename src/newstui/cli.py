@@ -39,8 +39,9 @@ commands (each has --help):
 
 With no PATH, the config's paths are used, else the bundled seeds. Keys are listed in the
 app with '?'. Files: config $NEWSTUI_CONFIG or $XDG_CONFIG_HOME/newstui/config.yaml; reading
-state $NEWSTUI_STATE or $XDG_STATE_HOME/newstui/state.db; header cache $NEWSTUI_CACHE or
-$XDG_CACHE_HOME/newstui ('off' disables it). 'newstui config path' shows all three.
+state $NEWSTUI_STATE or $XDG_STATE_HOME/newstui/state.db; header and body-index caches
+$NEWSTUI_CACHE or $XDG_CACHE_HOME/newstui ('off' disables them). 'newstui config path'
+shows all three.
 """
 
 

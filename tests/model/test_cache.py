@@ -153,3 +153,42 @@ def test_large_folder_parses_its_first_chunk_and_takes_the_rest_from_cache(
     assert len(parses) == CHUNK  # the first chunk only; the other 150 came from the cache
     assert _summary(second) == _summary(first)
     assert cache.path.stat().st_mtime_ns == saved  # nothing changed: not written again
+
+
+def test_body_index_comes_from_its_cache_while_nothing_changes(write, tmp_path,
+                                                               monkeypatch) -> None:
+    from newstui.model.search import Engine
+    from newstui.model.store import Store
+
+    fruit = ["kiwi", "mango", "papaya"]
+    files = [write(f"{n}.txt", _art(f"Title {n}") + f"\n{fruit[n % 3]} common words\n")
+             for n in range(40)]
+    _age(*files)
+    built: list[int] = []
+    real = load_module.index_bodies
+    monkeypatch.setattr(load_module, "index_bodies",
+                        lambda docs, *a, **k: built.append(len(docs)) or real(docs, *a, **k))
+
+    def fresh() -> Store:
+        return Store.load([str(tmp_path)], cache=HeaderCache.for_paths([str(tmp_path)]))
+
+    first = fresh()
+    assert built == [40]
+    second = fresh()
+    assert built == [40]  # not indexed again
+    assert [second.docs[d].id for d in Engine(second).search("mango").docs] == \
+        [first.docs[d].id for d in Engine(first).search("mango").docs]
+    assert len(Engine(second).search("mango").docs) == 13
+
+    files[5].write_text(_art("Title 5") + "\nmango now\n")  # a change: build again
+    _age(files[5], seconds=1800)
+    third = fresh()
+    assert built == [40, 40]
+    assert len(Engine(third).search("mango").docs) == 14
+
+    cache = HeaderCache.for_paths([str(tmp_path)]).bodies()
+    data = cache.path.read_bytes()
+    cache.path.write_bytes(data[:-10] + bytes(10))  # damaged: ignored, rebuilt
+    fourth = fresh()
+    assert built == [40, 40, 40]
+    assert len(Engine(fourth).search("mango").docs) == 14

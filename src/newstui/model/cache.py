@@ -18,13 +18,16 @@ import datetime as dt
 import hashlib
 import marshal
 import os
-import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newstui import __version__
 from newstui.model.article import Article
+
+if TYPE_CHECKING:
+    from newstui.model.body_cache import BodyCache
 
 MAGIC = b"newstui header cache\n"
 FORMAT = 2  # bump when the parser or the Article fields change what an entry means
@@ -105,6 +108,14 @@ class HeaderCache:
             return {}
         return entries
 
+    def bodies(self) -> BodyCache:
+        """The body index cache that goes with this one."""
+        from newstui.model.body_cache import BodyCache
+
+        if self.path is None:
+            return BodyCache(None)
+        return BodyCache(self.path.with_name(self.path.name.replace("headers-", "bodies-", 1)))
+
     def quick(self) -> bool:
         """Whether reading the cache costs less than parsing ~1,000 files (~0.1 s): true
         up to ~20k entries (or once it has been read)."""
@@ -168,20 +179,28 @@ class HeaderCache:
         payload = marshal.dumps([[FORMAT, __version__], blobs])
         data = MAGIC + hashlib.blake2b(payload, digest_size=_DIGEST).digest() + payload
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            # Written beside the target and renamed: a reader never sees half a file.
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".headers-")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(tmp, self.path)
-            except BaseException:
-                os.unlink(tmp)
-                raise
+            write_atomically(self.path, data)
         except OSError as exc:
             return f"header cache not saved: {exc.strerror or exc}"
         self._entries, self._changed = self._new, False
         return None
+
+
+def write_atomically(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write ``data`` (or its pieces) beside ``path`` and rename it there: a reader never
+    sees half a file."""
+    import tempfile  # only when writing: not on the launch path
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            for piece in [data] if isinstance(data, bytes) else data:
+                handle.write(piece)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 def _same(old: Entry | None, new: Entry) -> bool:

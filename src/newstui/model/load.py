@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import overload
 
 from newstui.model.article import Article, Parsed
+from newstui.model.body_cache import body_key
 from newstui.model.cache import HeaderCache, Stat
 from newstui.model.chunks import run_chunks
 from newstui.model.files import Unusable, decode, iter_files, read_bytes, read_with_stat
@@ -227,6 +228,22 @@ def index_bodies(articles: Sequence[Article], progress: Callable[[int], None] | 
             progress(min(seen, len(pairs)))
 
     run_chunks(_index_chunk, jobs, merged, _workers(len(pairs), workers), cancelled)
+    return index
+
+
+def index_bodies_cached(articles: Sequence[Article], cache: HeaderCache | None,
+                        progress: Callable[[int], None] | None = None,
+                        cancelled: Callable[[], bool] | None = None) -> WordIndex:
+    """:func:`index_bodies`, or the index cached beside ``cache`` when the articles are
+    exactly those it was built for; a freshly built index is cached for next time."""
+    bodies = cache.bodies() if cache is not None else None
+    key = body_key(articles)
+    if bodies is not None and (cached := bodies.load(key)) is not None:
+        return cached
+    index = index_bodies(articles, progress, cancelled)
+    if bodies is not None and not (cancelled is not None and cancelled()):
+        index.finish(len(articles))  # frequent words as bit sets: smaller, and ready to use
+        bodies.save(key, index)  # a failure only means indexing again next time
     return index
 
 

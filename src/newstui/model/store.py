@@ -17,7 +17,7 @@ from newstui.model.article import Article, Parsed
 from newstui.model.cache import HeaderCache
 from newstui.model.files import read_full
 from newstui.model.index import WordIndex, index_words
-from newstui.model.load import LoadResult, index_bodies, load_paths
+from newstui.model.load import LoadResult, index_bodies_cached, load_paths
 
 
 def _newest_first(article: Article) -> tuple[bool, int, str, str]:
@@ -93,7 +93,7 @@ class Store:
         """Load ``paths`` into a store (headers, then, with ``bodies``, the body words)."""
         store = cls.from_result(load_paths(paths, cache=cache))
         if bodies:
-            store.attach_body_index(index_bodies(store.docs))
+            store.attach_body_index(index_bodies_cached(store.docs, cache))
         return store
 
     def __len__(self) -> int:

@@ -15,7 +15,7 @@ from textual import work
 from textual.worker import get_current_worker
 
 from newstui.model.cache import HeaderCache
-from newstui.model.load import LoadResult, index_bodies, load_paths
+from newstui.model.load import LoadResult, index_bodies_cached, load_paths
 from newstui.model.search import Engine
 from newstui.model.store import Store
 from newstui.tui.suggest import FieldSuggester
@@ -75,8 +75,9 @@ class Loading(_Base):
         """Second pass, in the load worker: body words, while the user already reads and
         filters by headers."""
         total = len(store)
-        body = index_bodies(store.docs, progress=lambda n: self.call_from_thread(
-            self._indexing, n, total), cancelled=stop)
+        body = index_bodies_cached(store.docs, HeaderCache.for_paths(self.paths),
+                                   progress=lambda n: self.call_from_thread(
+                                       self._indexing, n, total), cancelled=stop)
         if not stop():
             store.attach_body_index(body)
             Engine(store).warm()

@@ -36,6 +36,18 @@ def test_start_navigate_filter_open_resize_quit(tmux: Tmux) -> None:
     assert tmux.exit_status() == 0
 
 
+def test_keys_typed_while_it_starts_reach_the_list(tmux: Tmux) -> None:
+    """"/kim" typed at once: "/" opens the filter (it is not typed into it), "kim" filters."""
+    tmux.start(f"{NEWSTUI} {SEEDS}", 100, 30, {**ENV, "TERM": "xterm-256color"})
+    time.sleep(0.05)  # well before the first frame
+    tmux.keys("/")
+    tmux.keys("kim")
+    screen = tmux.wait_until(lambda s: "by relevance" in s.splitlines()[0])
+    assert "filter kim" in screen.splitlines()[0] and "/kim" not in screen.splitlines()[0]
+    tmux.keys("Escape", "Escape", "q")
+    assert tmux.exit_status() == 0
+
+
 @pytest.mark.parametrize("term", ["vt100", "xterm", "screen-256color", "linux"])
 def test_odd_terminals_and_no_color(tmux: Tmux, term: str) -> None:
     tmux.start(f"{NEWSTUI} {SEEDS}", 80, 24, {**ENV, "TERM": term, "NO_COLOR": "1"})

@@ -52,6 +52,9 @@ class NewsApp(Loading, ReadingActions, App[int]):
 
     CSS_PATH = str(styles_dir() / "app.tcss")
     TITLE = "newstui"
+    # The list, not the first focusable widget (the filter): a "/" or "j" typed while the
+    # app starts must not land in the filter as text.
+    AUTO_FOCUS = "#headlines"
     COMMANDS = App.COMMANDS | {NewsCommands}
     BINDINGS = bindings("app")
 
@@ -136,7 +139,7 @@ class NewsApp(Loading, ReadingActions, App[int]):
         self.headlines.date_format = self.config.date_format
         self.headlines.is_read, self.headlines.is_starred = self.is_read, self.is_starred
         self._apply_layout()
-        self.headlines.focus()
+        self.focus_now(self.headlines)
         self.filter_bar.set_count(0, 0, "loading…")
         self._report_state()
         self._start_loading(self._preloaded)

@@ -117,3 +117,18 @@ def test_load_small_only_for_small_folders(write, tmp_path) -> None:
     write("big.txt", "Big one\n\n" + "word " * 50_000)
     assert load_small([str(tmp_path)], limit=10, max_bytes=100_000) is None  # too many bytes
     assert load_small([str(tmp_path)], limit=10) is not None
+
+
+def test_first_files_counts_what_the_load_would_read(write, tmp_path) -> None:
+    from newstui.model.files import first_files, iter_files
+
+    for name in ["a.txt", "b.md", "c.TXT", "skip.pdf", ".hidden.txt", "sub/d.txt",
+                 "sub/deeper/e.md", ".git/f.txt"]:
+        write(name, "Headline\n\nBody.\n")
+    everything = sorted(iter_files([str(tmp_path)], []))
+    assert sorted(first_files([str(tmp_path)], 100)) == everything
+    assert len(everything) == 5
+    assert len(first_files([str(tmp_path)], 3)) == 3
+    assert set(first_files([str(tmp_path)], 3)) <= set(everything)
+    assert first_files([str(tmp_path / "a.txt"), str(tmp_path / "nope")], 5) == \
+        [str(tmp_path / "a.txt")]

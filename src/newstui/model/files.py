@@ -125,3 +125,32 @@ def _walk(top: str, skipped: list[tuple[str, str]]) -> Iterator[str]:
         for name in sorted(files):
             if not name.startswith(".") and os.path.splitext(name)[1].lower() in EXTENSIONS:
                 yield os.path.join(root, name)
+
+
+def first_files(paths: Iterable[str], limit: int) -> list[str]:
+    """Up to ``limit`` article files under ``paths``, in no particular order, found without
+    listing more of a folder than needed (a flat folder of 100k files is not read whole)."""
+    found: list[str] = []
+    folders: list[str] = []
+    for raw in paths:
+        path = os.path.normpath(os.path.expanduser(raw))
+        if os.path.isdir(path):
+            folders.append(path)
+        elif os.path.isfile(path):
+            found.append(path)
+    while folders and len(found) < limit:
+        try:
+            with os.scandir(folders.pop()) as entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(entry.path)
+                    elif os.path.splitext(entry.name)[1].lower() in EXTENSIONS:
+                        found.append(entry.path)
+                        if len(found) >= limit:
+                            break
+        except OSError:
+            continue  # the real load reports unreadable folders
+    return found[:limit]
+

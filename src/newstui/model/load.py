@@ -21,7 +21,14 @@ from newstui.model.article import Article, Parsed
 from newstui.model.body_cache import body_key
 from newstui.model.cache import HeaderCache, Stat
 from newstui.model.chunks import run_chunks
-from newstui.model.files import Unusable, decode, iter_files, read_bytes, read_with_stat
+from newstui.model.files import (
+    Unusable,
+    decode,
+    first_files,
+    iter_files,
+    read_bytes,
+    read_with_stat,
+)
 from newstui.model.index import WordIndex, index_words
 from newstui.model.sanitize import clean_line
 
@@ -196,7 +203,7 @@ def load_small(paths: Iterable[str], limit: int, max_bytes: int = 32 * 1024 * 10
     ``max_bytes`` in all, else return None without reading any (only the first
     ``limit + 1`` names are listed and sized)."""
     paths = list(paths)
-    files = list(islice(iter_files(paths, []), limit + 1))
+    files = first_files(paths, limit + 1)
     if len(files) > limit:
         return None
     total = 0

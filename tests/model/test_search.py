@@ -104,3 +104,54 @@ def test_cli_query_matches_engine_order(engine, tmp_path, capsys) -> None:
     assert [json.loads(line)["id"] for line in out.splitlines()] == ids(engine, "ukraine")
     assert main(["list", str(tmp_path), "--query", "after:soon"]) == 2
     assert "bad query: after: takes" in capsys.readouterr().err
+
+
+def test_facet_matching_by_word_index_equals_checking_every_value() -> None:
+    import random
+
+    from rapidfuzz import fuzz
+
+    from newstui.model.index import tokens
+    from newstui.model.search import (
+        EXACT,
+        FUZZY_CUTOFF,
+        PREFIX,
+        _facet_match,
+        _fuzzy_quality,
+    )
+    from newstui.model.store import Facet
+
+    def quality(word: str, candidate: str) -> float:
+        if candidate == word:
+            return EXACT
+        if candidate.startswith(word):
+            return PREFIX
+        if len(word) >= 3 and abs(len(word) - len(candidate)) <= 2:
+            ratio = fuzz.ratio(word, candidate)
+            if ratio >= FUZZY_CUTOFF:
+                return _fuzzy_quality(ratio, FUZZY_CUTOFF)
+        return 0.0
+
+    def reference(facet: Facet, text: str) -> dict[str, float]:
+        needle = " ".join(text.casefold().split())
+        wanted = tokens(needle)
+        found: dict[str, float] = {}
+        for key in facet.docs:
+            if key == needle:
+                found[key] = EXACT
+                continue
+            best = [max((quality(w, h) for h in tokens(key)), default=0.0) for w in wanted]
+            if wanted and min(best):
+                found[key] = min(best)
+        return found
+
+    rng = random.Random(5)
+    words = ["korea", "north", "south", "kim", "jong", "russia", "russian", "rust", "ukraine",
+             "un", "united", "states", "nation", "nations", "korean", "norway"]
+    facet = Facet()
+    for doc in range(400):
+        facet.add(" ".join(rng.sample(words, rng.randint(1, 3))).title(), doc)
+    queries = ["north korea", "nort korea", "kim jong", "russ", "rusia", "un", "united nation",
+               "k", "no", "ukrane", "states united", "zzz", "", "korean north"]
+    for query in queries:
+        assert _facet_match(facet, query) == pytest.approx(reference(facet, query)), query

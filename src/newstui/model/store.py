@@ -16,7 +16,7 @@ from newstui.model import bitset
 from newstui.model.article import Article, Parsed
 from newstui.model.cache import HeaderCache
 from newstui.model.files import read_full
-from newstui.model.index import WordIndex, index_words
+from newstui.model.index import WordIndex, index_words, tokens
 from newstui.model.load import LoadResult, index_bodies_cached, load_paths
 
 
@@ -33,6 +33,8 @@ class Facet:
     def __init__(self) -> None:
         self._spelling: dict[str, str] = {}
         self.docs: dict[str, list[int]] = {}
+        self._words: WordIndex | None = None  # word of a value -> the values' numbers
+        self._keys: list[str] = []
 
     def add(self, value: str, doc: int) -> None:
         """Count ``value`` for article ``doc`` (articles must come in order)."""
@@ -50,6 +52,31 @@ class Facet:
         """Values with their counts, most used first, ties alphabetical."""
         ranked = sorted(((k, len(d)) for k, d in self.docs.items()), key=lambda kv: (-kv[1], kv[0]))
         return [(self._spelling[k], n) for k, n in ranked]
+
+    def _index(self) -> WordIndex:
+        # Built on the first field query (the store is complete by then); two threads
+        # building it at once would build the same thing.
+        if self._words is None:
+            keys = list(self.docs)
+            words = WordIndex()
+            for i, key in enumerate(keys):
+                words.add(i, set(tokens(key)))
+            self._keys = keys
+            self._words = words
+        return self._words
+
+    def words_with_prefix(self, prefix: str) -> list[str]:
+        """Words of the values that start with ``prefix``."""
+        return self._index().with_prefix(prefix, limit=100_000)
+
+    def words_of_length(self, low: int, high: int) -> list[str]:
+        """Words of the values whose length is within ``[low, high]``."""
+        return self._index().of_length(low, high)
+
+    def keys_with(self, word: str) -> list[str]:
+        """The values (casefolded) that hold ``word``."""
+        numbers = self._index().postings.get(word, ())
+        return [self._keys[i] for i in numbers]  # type: ignore[union-attr]
 
     def spelling(self, key: str) -> str:
         """The first spelling seen of the casefolded ``key``."""

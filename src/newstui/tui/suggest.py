@@ -16,7 +16,8 @@ class FieldSuggester(Suggester):
         super().__init__(use_cache=True, case_sensitive=True)
         self.facets: dict[str, Facet] = {"tag:": store.tags, "source:": store.sources,
                                          "section:": store.sections}
-        self._ranked = {name: [value for value, _ in facet.most_common()]
+        # Casefolded once here: the bar asks on every keystroke, and a corpus may have 20k tags.
+        self._ranked = {name: [(value.casefold(), value) for value, _ in facet.most_common()]
                         for name, facet in self.facets.items()}
         self._accepted: dict[str, str] = {}
 
@@ -35,8 +36,9 @@ class FieldSuggester(Suggester):
         typed = rest.lstrip('"')
         if not typed or (" " in typed and not quoted) or typed.endswith('"'):
             return None
-        for candidate in self._ranked[field]:
-            if candidate.casefold().startswith(typed.casefold()):
+        folded = typed.casefold()
+        for key, candidate in self._ranked[field]:
+            if key.startswith(folded):
                 shown = value + candidate[len(typed):]
                 canonical = f'"{candidate}"' if " " in candidate else candidate
                 self._accepted[shown] = value[: start + len(field)] + canonical

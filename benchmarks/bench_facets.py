@@ -20,15 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import describe  # noqa: E402
 
-from newstui.model.fuzzy import rapidfuzz  # noqa: E402
 from newstui.model.index import tokens  # noqa: E402
-from newstui.model.search import (  # noqa: E402
-    EXACT,
-    FUZZY_CUTOFF,
-    PREFIX,
-    _facet_match,
-    _fuzzy_quality,
-)
+from newstui.model.search import EXACT, _facet_match, word_quality  # noqa: E402
 from newstui.model.store import Facet  # noqa: E402
 
 QUERIES = ["russia", "north korea", "kim jong", "ukrane"]
@@ -36,24 +29,11 @@ QUERIES = ["russia", "north korea", "kim jong", "ukrane"]
 
 def every_value(facet: Facet, text: str) -> dict[str, float]:
     """The reference: every tag checked against every query word."""
-    fuzz, _ = rapidfuzz()
-
-    def quality(word: str, candidate: str) -> float:
-        if candidate == word:
-            return EXACT
-        if candidate.startswith(word):
-            return PREFIX
-        if len(word) >= 3 and abs(len(word) - len(candidate)) <= 2:
-            ratio = fuzz.ratio(word, candidate)
-            if ratio >= FUZZY_CUTOFF:
-                return _fuzzy_quality(ratio, FUZZY_CUTOFF)
-        return 0.0
-
     needle = " ".join(text.casefold().split())
     wanted = tokens(needle)
     found: dict[str, float] = {}
     for key in facet.docs:
-        best = [max((quality(w, h) for h in tokens(key)), default=0.0) for w in wanted]
+        best = [max((word_quality(w, h) for h in tokens(key)), default=0.0) for w in wanted]
         if key == needle or (wanted and min(best)):
             found[key] = EXACT if key == needle else min(best)
     return found

@@ -109,28 +109,9 @@ def test_cli_query_matches_engine_order(engine, tmp_path, capsys) -> None:
 def test_facet_matching_by_word_index_equals_checking_every_value() -> None:
     import random
 
-    from rapidfuzz import fuzz
-
     from newstui.model.index import tokens
-    from newstui.model.search import (
-        EXACT,
-        FUZZY_CUTOFF,
-        PREFIX,
-        _facet_match,
-        _fuzzy_quality,
-    )
+    from newstui.model.search import EXACT, _facet_match, word_quality
     from newstui.model.store import Facet
-
-    def quality(word: str, candidate: str) -> float:
-        if candidate == word:
-            return EXACT
-        if candidate.startswith(word):
-            return PREFIX
-        if len(word) >= 3 and abs(len(word) - len(candidate)) <= 2:
-            ratio = fuzz.ratio(word, candidate)
-            if ratio >= FUZZY_CUTOFF:
-                return _fuzzy_quality(ratio, FUZZY_CUTOFF)
-        return 0.0
 
     def reference(facet: Facet, text: str) -> dict[str, float]:
         needle = " ".join(text.casefold().split())
@@ -140,7 +121,8 @@ def test_facet_matching_by_word_index_equals_checking_every_value() -> None:
             if key == needle:
                 found[key] = EXACT
                 continue
-            best = [max((quality(w, h) for h in tokens(key)), default=0.0) for w in wanted]
+            best = [max((word_quality(w, h) for h in tokens(key)), default=0.0)
+                    for w in wanted]
             if wanted and min(best):
                 found[key] = min(best)
         return found

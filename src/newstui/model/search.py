@@ -279,16 +279,29 @@ def _facet_match(facet: Facet, text: str) -> dict[str, float]:
 
 def _facet_words(facet: Facet, word: str) -> dict[str, float]:
     """Words of the facet's values that ``word`` matches: exact, prefix, or within a typo."""
-    found = {w: PREFIX for w in facet.words_with_prefix(word)}
-    if word in found:
-        found[word] = EXACT
-    if len(word) >= 3:
+    found = {w: word_quality(word, w) for w in facet.words_with_prefix(word)}
+    if len(word) >= 3:  # typos: what word_quality would find, in one rapidfuzz call
         fuzz, process = rapidfuzz()
         pool = facet.words_of_length(len(word) - 2, len(word) + 2)
         for candidate, ratio, _ in process.extract(word, pool, scorer=fuzz.ratio,
                                                    score_cutoff=FUZZY_CUTOFF, limit=None):
             found.setdefault(candidate, _fuzzy_quality(ratio, FUZZY_CUTOFF))
     return found
+
+
+def word_quality(word: str, candidate: str) -> float:
+    """How well the query ``word`` matches the value word ``candidate`` (0: not at all):
+    exactly, as a prefix, or, for words of 3 letters or more, within a typo."""
+    if candidate == word:
+        return EXACT
+    if candidate.startswith(word):
+        return PREFIX
+    if len(word) >= 3 and abs(len(word) - len(candidate)) <= 2:
+        fuzz, _ = rapidfuzz()
+        ratio = fuzz.ratio(word, candidate)
+        if ratio >= FUZZY_CUTOFF:
+            return _fuzzy_quality(ratio, FUZZY_CUTOFF)
+    return 0.0
 
 
 def spans(text: str, words: frozenset[str], phrases: tuple[str, ...] = ()) -> list[tuple[int, int]]:

@@ -3,8 +3,9 @@
 One file per set of opened paths, in ``$NEWSTUI_CACHE`` (else the XDG cache dir). An entry
 is used only while its file keeps the size and modification time (ns) it had when parsed;
 files changed in the last few seconds are not cached at all, because a second change within
-the file system's timestamp granularity could keep both. Bodies are never cached: they are
-re-read from the files. A cache that is missing, corrupt, from another version or unwritable
+the file system's timestamp granularity could keep both. Article bodies are never cached
+(they are re-read from the files; the body word index has its own cache, ``body_cache``). A
+cache that is missing, corrupt, from another version or unwritable
 is simply not used; it is never needed for correctness.
 
 The format is ``marshal`` (fast, plain data only) behind a magic line and a BLAKE2 checksum,

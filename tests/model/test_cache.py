@@ -192,3 +192,17 @@ def test_body_index_comes_from_its_cache_while_nothing_changes(write, tmp_path,
     fourth = fresh()
     assert built == [40, 40, 40]
     assert len(Engine(fourth).search("mango").docs) == 14
+
+
+def test_a_file_whose_metadata_changed_is_read_again(write, tmp_path, parses) -> None:
+    a = write("a.txt", _art("A"))
+    _age(a)
+    _load(tmp_path)
+    parses.clear()
+    _load(tmp_path)
+    assert parses == []
+    time.sleep(0.05)  # past the kernel clock's tick, so the ctime really differs
+    os.chmod(a, 0o600)  # same size and mtime, new ctime: maybe unreadable now, check it
+    parses.clear()
+    _load(tmp_path)
+    assert parses == ["a.txt"]

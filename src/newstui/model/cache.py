@@ -31,13 +31,13 @@ if TYPE_CHECKING:
     from newstui.model.body_cache import BodyCache
 
 MAGIC = b"newstui header cache\n"
-FORMAT = 2  # bump when the parser or the Article fields change what an entry means
+FORMAT = 3  # bump when the parser or the Article fields change what an entry means
 RACY_SECONDS = 3.0
 QUICK_BYTES = 8 * 1024 * 1024
 BLOB = 2000  # entries marshalled together: each (un)marshal call holds the GIL ~5 ms
 _DIGEST = 16
-Stat = tuple[int, int]  # size, mtime in ns
-Entry = tuple[int, int, tuple[object, ...], tuple[str, ...]]
+Stat = tuple[int, int, int]  # size, mtime and ctime in ns
+Entry = tuple[Stat, tuple[object, ...], tuple[str, ...]]
 
 
 def cache_dir() -> Path | None:
@@ -52,7 +52,9 @@ def cache_dir() -> Path | None:
 
 def file_stat(st: os.stat_result) -> Stat:
     """What an entry is checked against."""
-    return st.st_size, st.st_mtime_ns
+    # ctime too: a chmod (a file becoming unreadable) or a restore that keeps the mtime
+    # changes it, and then the file is read again, not trusted from the cache.
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
 class HeaderCache:
@@ -146,19 +148,19 @@ class HeaderCache:
                 st = os.stat(path)
             except OSError:
                 continue
-            if (st.st_size, st.st_mtime_ns) == (entry[0], entry[1]):
+            if file_stat(st) == entry[0]:
                 try:
-                    article = _article(entry[2])
+                    article = _article(entry[1])
                 except (TypeError, ValueError, OverflowError):
                     continue  # an entry of the wrong shape: parse the file again
-                out[path] = (article, tuple(entry[3]), (entry[0], entry[1]))
+                out[path] = (article, tuple(entry[2]), entry[0])
         return out
 
     def put(self, article: Article, warnings: tuple[str, ...], stat: Stat) -> None:
         """Remember ``article`` as parsed from a file with ``stat`` (unless it is too new)."""
         if self.path is None or time.time() - stat[1] / 1e9 < RACY_SECONDS:
             return
-        self._new[article.path] = (stat[0], stat[1], _fields(article), tuple(warnings))
+        self._new[article.path] = (tuple(stat), _fields(article), tuple(warnings))  # type: ignore[assignment]
         self._changed = True  # maybe: save() compares with what was read
 
     def _differs(self) -> bool:
@@ -205,7 +207,7 @@ def write_atomically(path: Path, data: bytes | Iterable[bytes]) -> None:
 
 
 def _same(old: Entry | None, new: Entry) -> bool:
-    return old is not None and old[:2] == new[:2] and old[2:] == new[2:]
+    return old is not None and tuple(old) == tuple(new)
 
 
 def _fields(a: Article) -> tuple[object, ...]:

@@ -84,3 +84,18 @@ def test_rows_match_a_plain_sort() -> None:
     rows = Rows(tiers)
     assert list(rows) == expected
     assert [rows[i] for i in range(0, len(expected), 97)] == expected[::97]
+
+
+def test_word_index_gives_bit_sets_finished_or_not() -> None:
+    from newstui.model.index import WordIndex
+
+    index = WordIndex()
+    for doc in range(300):
+        index.add(doc, {"every"} | ({"third"} if doc % 3 == 0 else set()) | {f"w{doc}"})
+    index.compact()
+    assert bitset.members(index.docs(["w7", "w9"])) == [7, 9]  # not finished: no size yet
+    index.finish(300)
+    assert isinstance(index.postings["every"], int)  # frequent: stored as a bit set
+    assert not isinstance(index.postings["w7"], int)
+    assert bitset.members(index.docs(["third", "w7"])) == sorted({*range(0, 300, 3), 7})
+    assert index.docs(["nothing"]) == 0

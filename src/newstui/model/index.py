@@ -119,7 +119,11 @@ class WordIndex:
                 dense |= docs
             elif docs:
                 sparse.append(docs)
-        return dense | bitset.from_docs(sparse, self.size) if sparse else dense
+        if not sparse:
+            return dense
+        # An unfinished index does not know its size: make room for its largest number.
+        size = self.size or 1 + max(max(docs) for docs in sparse)
+        return dense | bitset.from_docs(sparse, size)
 
     @property
     def vocabulary(self) -> list[str]:

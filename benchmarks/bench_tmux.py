@@ -141,30 +141,17 @@ def bench(corpus: str, steps: int, launches_n: int = 5) -> list[tuple[str, list[
     screen.start(f"{NEWSTUI} --state /tmp/bench-state-{uuid.uuid4().hex}.db {corpus}")
     screen.wait(lambda s: "▌" in s and "loading" not in s and "indexing" not in s, timeout=600)
     time.sleep(0.5)
-    moves = []
-    for _ in range(steps):
-        before = cursor_row(screen.capture())
-        t = screen.key("j")
-        moves.append((screen.wait(lambda s, b=before: cursor_row(s) not in ("", b)) - t) * 1000)
-    rows.append(("list: j (cursor moves, article follows)", moves))
+    rows.append(("list: j (cursor moves, article follows)",
+                 key_latencies(screen, "j", cursor_row, steps)))
     for _ in range(HEIGHT):  # to the last row on screen: from here every j scrolls the list
         screen.key("j")
     time.sleep(0.5)
-    scrolls = []
-    for _ in range(steps):
-        before = cursor_row(screen.capture())
-        t = screen.key("j")
-        scrolls.append((screen.wait(lambda s, b=before: cursor_row(s) not in ("", b)) - t)
-                       * 1000)
-    rows.append(("list: j at the bottom edge (the list scrolls)", scrolls))
+    rows.append(("list: j at the bottom edge (the list scrolls)",
+                 key_latencies(screen, "j", cursor_row, steps)))
     screen.key("Enter")
     time.sleep(0.3)
-    nexts = []
-    for _ in range(steps):
-        before = article_title(screen.capture())
-        t = screen.key("J")
-        nexts.append((screen.wait(lambda s, b=before: article_title(s) != b) - t) * 1000)
-    rows.append(("article: J (next article on screen)", nexts))
+    rows.append(("article: J (next article on screen)",
+                 key_latencies(screen, "J", article_title, steps)))
     screen.key("Escape")
     time.sleep(0.4)
     screen.key("/")
@@ -194,6 +181,18 @@ def bench(corpus: str, steps: int, launches_n: int = 5) -> list[tuple[str, list[
     rows.append(("launch to first headlines (again: header cache filled)",
                  launches(corpus, launches_n)))
     return rows
+
+
+def key_latencies(screen: Screen, key: str, probe: Callable[[str], str],
+                  steps: int) -> list[float]:
+    """Milliseconds from ``key`` to ``probe`` (what the key changes) showing something new
+    and non-empty on screen, ``steps`` times."""
+    out = []
+    for _ in range(steps):
+        before = probe(screen.capture())
+        t = screen.key(key)
+        out.append((screen.wait(lambda s, b=before: probe(s) not in ("", b)) - t) * 1000)
+    return out
 
 
 def launches(corpus: str, n: int) -> list[float]:

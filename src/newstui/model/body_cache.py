@@ -19,13 +19,12 @@ from pathlib import Path
 
 from newstui import __version__
 from newstui.model.article import Article
-from newstui.model.cache import write_atomically
+from newstui.model.cache import sealed, unseal, write_atomically
 from newstui.model.index import WordIndex
 
 MAGIC = b"newstui body index\n"
 FORMAT = 1  # bump when tokenising or the postings change
 BLOB = 5000  # words marshalled together
-_DIGEST = 16
 
 
 def body_key(articles: Sequence[Article]) -> str:
@@ -55,12 +54,10 @@ class BodyCache:
             data = self.path.read_bytes()
         except OSError:
             return None
-        view = memoryview(data)
-        body, digest = view[:-_DIGEST], view[-_DIGEST:]
+        body = unseal(data)
         header = MAGIC + key.encode() + b"\n"
-        if (len(data) < len(header) + _DIGEST or data[: len(header)] != header
-                or hashlib.blake2b(body, digest_size=_DIGEST).digest() != digest):
-            return None  # another key (the articles changed), or damaged
+        if body is None or body[: len(header)] != header:
+            return None  # damaged, or another key (the articles changed)
         index = WordIndex()
         postings = index.postings
         at = len(header)
@@ -83,23 +80,17 @@ class BodyCache:
         """Write ``index`` under ``key``; return a problem or None."""
         if self.path is None:
             return None
-        digest = hashlib.blake2b(digest_size=_DIGEST)
         words = list(index.postings.items())
 
         def parts() -> Iterator[bytes]:
-            header = MAGIC + key.encode() + b"\n"
-            digest.update(header)
-            yield header
+            yield MAGIC + key.encode() + b"\n"
             for i in range(0, len(words), BLOB):
                 blob = marshal.dumps({w: d if isinstance(d, int) else d.tobytes()
                                       for w, d in words[i : i + BLOB]})
-                piece = len(blob).to_bytes(4, "little") + blob
-                digest.update(piece)
-                yield piece
-            yield digest.digest()
+                yield len(blob).to_bytes(4, "little") + blob
 
         try:
-            write_atomically(self.path, parts())
+            write_atomically(self.path, sealed(parts()))
         except OSError as exc:
             return f"body index cache not saved: {exc.strerror or exc}"
         return None

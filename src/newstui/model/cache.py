@@ -8,9 +8,9 @@ the file system's timestamp granularity could keep both. Article bodies are neve
 cache that is missing, corrupt, from another version or unwritable
 is simply not used; it is never needed for correctness.
 
-The format is ``marshal`` (fast, plain data only) behind a magic line and a BLAKE2 checksum,
-so a truncated or damaged file is recognised before it is decoded; entries are marshalled in
-blobs of 2,000 so that no single call holds the GIL for long.
+The format is ``marshal`` (fast, plain data only) after a magic line and before a BLAKE2
+checksum, so a truncated or damaged file is recognised before it is decoded; entries are
+marshalled in blobs of 2,000 so that no single call holds the GIL for long.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import hashlib
 import marshal
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from newstui.model.body_cache import BodyCache
 
 MAGIC = b"newstui header cache\n"
-FORMAT = 3  # bump when the parser or the Article fields change what an entry means
+FORMAT = 4  # bump when the parser or the Article fields change what an entry means
 RACY_SECONDS = 3.0
 QUICK_BYTES = 8 * 1024 * 1024
 BLOB = 2000  # entries marshalled together: each (un)marshal call holds the GIL ~5 ms
@@ -89,15 +89,13 @@ class HeaderCache:
             data = path.read_bytes()
         except OSError:
             return {}  # no cache yet
-        head = len(MAGIC) + _DIGEST
-        payload = memoryview(data)[head:]  # no copy of a file that may be 40 MB
-        if (data[: len(MAGIC)] != MAGIC
-                or hashlib.blake2b(payload, digest_size=_DIGEST).digest() != data[len(MAGIC):head]):
+        payload = unseal(data)
+        if payload is None or payload[: len(MAGIC)] != MAGIC:
             self.problem = "damaged: rebuilt"
             return {}
         entries: dict[str, Entry] = {}
         try:
-            version, blobs = marshal.loads(payload)
+            version, blobs = marshal.loads(payload[len(MAGIC):])
             payload.release()
             del data  # the blobs hold their own copy
             if version != [FORMAT, __version__]:
@@ -167,7 +165,7 @@ class HeaderCache:
         old = self._old
         if len(self._new) != len(old):
             return True
-        return self._changed and not all(_same(old.get(p), e) for p, e in self._new.items())
+        return self._changed and any(old.get(p) != e for p, e in self._new.items())
 
     def keep(self, path: str) -> None:
         """Keep the entry of ``path``, found unchanged by :meth:`hits`."""
@@ -179,14 +177,32 @@ class HeaderCache:
             return None
         items = list(self._new.items())
         blobs = [marshal.dumps(dict(items[i : i + BLOB])) for i in range(0, len(items), BLOB)]
-        payload = marshal.dumps([[FORMAT, __version__], blobs])
-        data = MAGIC + hashlib.blake2b(payload, digest_size=_DIGEST).digest() + payload
         try:
-            write_atomically(self.path, data)
+            write_atomically(self.path, sealed([MAGIC, marshal.dumps([[FORMAT, __version__],
+                                                                      blobs])]))
         except OSError as exc:
             return f"header cache not saved: {exc.strerror or exc}"
         self._entries, self._changed = self._new, False
         return None
+
+
+def sealed(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """``pieces``, then a BLAKE2 digest of them all: what :func:`unseal` checks."""
+    digest = hashlib.blake2b(digest_size=_DIGEST)
+    for piece in pieces:
+        digest.update(piece)
+        yield piece
+    yield digest.digest()
+
+
+def unseal(data: bytes) -> memoryview | None:
+    """The bytes a :func:`sealed` file was written from (a view, not a copy), or None if
+    its digest does not check: truncated, damaged, or never one of ours."""
+    view = memoryview(data)
+    body, digest = view[:-_DIGEST], view[-_DIGEST:]
+    if len(data) < _DIGEST or hashlib.blake2b(body, digest_size=_DIGEST).digest() != digest:
+        return None
+    return body
 
 
 def write_atomically(path: Path, data: bytes | Iterable[bytes]) -> None:
@@ -204,10 +220,6 @@ def write_atomically(path: Path, data: bytes | Iterable[bytes]) -> None:
     except BaseException:
         os.unlink(tmp)
         raise
-
-
-def _same(old: Entry | None, new: Entry) -> bool:
-    return old is not None and tuple(old) == tuple(new)
 
 
 def _fields(a: Article) -> tuple[object, ...]:

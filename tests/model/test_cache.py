@@ -28,13 +28,13 @@ def _age(*paths: Path, seconds: float = 3600) -> None:
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths the loader actually reads and parses."""
     seen: list[str] = []
-    real = load_module.read_with_stat
+    real = load_module.read_headers
 
-    def counting(path: str):
+    def counting(path: str, details: bool = True):
         seen.append(Path(path).name)
-        return real(path)
+        return real(path, details)
 
-    monkeypatch.setattr(load_module, "read_with_stat", counting)
+    monkeypatch.setattr(load_module, "read_headers", counting)
     return seen
 
 

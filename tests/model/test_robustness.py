@@ -90,7 +90,7 @@ def test_empty_binary_and_missing_are_skipped_others_load(write, tmp_path) -> No
 def test_unreadable_file_is_skipped(write, tmp_path, monkeypatch) -> None:
     secret = write("secret.txt", SEED_TEXT)
     write("ok.txt", SEED_TEXT.replace("Title here", "Other"))
-    real_open = open
+    real_open = os.open
 
     def fake_open(path, *args, **kwargs):
         # Tests run as root in CI, where chmod 000 does not stop a read: fake the refusal.
@@ -98,10 +98,18 @@ def test_unreadable_file_is_skipped(write, tmp_path, monkeypatch) -> None:
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr("newstui.model.files.open", fake_open, raising=False)
+    monkeypatch.setattr(os, "open", fake_open)
     result = _load(tmp_path)
     assert [a.title for a in result.articles] == ["Other"]
     assert result.skipped == [(str(secret), "Permission denied")]
+
+
+def test_fifo_is_skipped_without_waiting(write, tmp_path) -> None:
+    write("ok.txt", SEED_TEXT)
+    os.mkfifo(tmp_path / "pipe.txt")  # a reader would wait for a writer forever
+    result = _load(tmp_path)
+    assert [a.title for a in result.articles] == ["Title here"]
+    assert result.skipped == [(str(tmp_path / "pipe.txt"), "not a regular file")]
 
 
 def test_large_file_loads(write, tmp_path) -> None:

@@ -32,6 +32,12 @@ class Parsed:
     layout: str = "plain"
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
+    def headers(self, words: bool = True) -> Headers:
+        """What the store keeps of this article (without the word count unless ``words``)."""
+        return Headers(self.title, self.date, self.source, self.section, self.caption,
+                       self.dateline, self.url, self.tags, self.words if words else None,
+                       self.layout, self.warnings)
+
     @property
     def words(self) -> int:
         """Number of words in the body and highlights."""
@@ -43,6 +49,21 @@ class Parsed:
         boxes = (f"{h.heading} {' '.join(h.items)}" for h in self.highlights)
         return " ".join((*self.body, *boxes))
 
+
+class Headers(NamedTuple):
+    """Everything loading needs of one file: the headers, the word count, the warnings."""
+
+    title: str
+    date: dt.date | None
+    source: str
+    section: str
+    caption: str
+    dateline: str
+    url: str
+    tags: tuple[str, ...]
+    words: int | None  # None: not counted (see Article.words)
+    layout: str
+    warnings: tuple[str, ...]
 
 
 class Article(NamedTuple):
@@ -63,9 +84,16 @@ class Article(NamedTuple):
     dateline: str
     url: str
     tags: tuple[str, ...]
-    words: int
+    # None until the article's details (caption, dateline, url, words) are read: the first
+    # load of a large folder reads them in a second pass (newstui.model.load.read_details).
+    words: int | None
     digest: str
     layout: str
+
+    def with_details(self, parsed: Parsed) -> Article:
+        """This article with the caption, dateline, link and word count of ``parsed``."""
+        return self._replace(caption=parsed.caption, dateline=parsed.dateline, url=parsed.url,
+                             words=parsed.words)
 
     @property
     def iso_date(self) -> str | None:
@@ -87,3 +115,26 @@ class Article(NamedTuple):
             "words": self.words,
             "url": self.url,
         }
+
+    def to_row(self) -> tuple[object, ...]:
+        """The article as plain values (the date as an ordinal) for ``marshal``: how the
+        header cache stores it and how loading workers hand it over."""
+        return (self.id, self.path, self.title, self.date.toordinal() if self.date else None,
+                self.source, self.section, self.caption, self.dateline, self.url, self.tags,
+                self.words, self.digest, self.layout)
+
+    @classmethod
+    def from_row(cls, row: tuple[object, ...]) -> Article:
+        """The article :meth:`to_row` made; TypeError or ValueError if ``row`` is not one."""
+        ordinal = row[3]
+        if ordinal is None:
+            return cls._make(row)
+        date = _DATES.get(ordinal)  # type: ignore[call-overload]
+        if date is None:
+            date = _DATES[ordinal] = dt.date.fromordinal(ordinal)  # type: ignore[arg-type]
+        return cls._make((*row[:3], date, *row[4:]))
+
+
+# Date objects by ordinal: a corpus has few distinct dates, and one object for each saves
+# time and memory when 100k articles come in.
+_DATES: dict[int, dt.date] = {}

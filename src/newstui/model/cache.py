@@ -15,7 +15,6 @@ marshalled in blobs of 2,000 so that no single call holds the GIL for long.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import marshal
 import os
@@ -127,13 +126,19 @@ class HeaderCache:
         except OSError:
             return True  # nothing to read
 
+    def known_any(self) -> bool:
+        """Whether the cache holds any entry (reading it if it has not been read)."""
+        return bool(self._old)
+
     def known(self, files: Iterable[str]) -> int:
         """How many of ``files`` have an entry (changed or not: nothing is checked)."""
         old = self._old
         return sum(1 for path in files if path in old) if old else 0
 
-    def hits(self, files: Iterable[str]) -> dict[str, tuple[Article, tuple[str, ...], Stat]]:
-        """Cached headers of those ``files`` that are unchanged since they were cached."""
+    def hits(self, files: Iterable[str], details: bool = True
+             ) -> dict[str, tuple[Article, tuple[str, ...], Stat]]:
+        """Cached headers of those ``files`` that are unchanged since they were cached (with
+        ``details``, only those whose details were read: see ``Article.words``)."""
         out: dict[str, tuple[Article, tuple[str, ...], Stat]] = {}
         if not self._old:
             return out
@@ -148,9 +153,11 @@ class HeaderCache:
                 continue
             if file_stat(st) == entry[0]:
                 try:
-                    article = _article(entry[1])
+                    article = Article.from_row(entry[1])
                 except (TypeError, ValueError, OverflowError):
                     continue  # an entry of the wrong shape: parse the file again
+                if details and article.words is None:
+                    continue
                 out[path] = (article, tuple(entry[2]), entry[0])
         return out
 
@@ -158,7 +165,7 @@ class HeaderCache:
         """Remember ``article`` as parsed from a file with ``stat`` (unless it is too new)."""
         if self.path is None or time.time() - stat[1] / 1e9 < RACY_SECONDS:
             return
-        self._new[article.path] = (tuple(stat), _fields(article), tuple(warnings))  # type: ignore[assignment]
+        self._new[article.path] = (tuple(stat), article.to_row(), tuple(warnings))  # type: ignore[assignment]
         self._changed = True  # maybe: save() compares with what was read
 
     def _differs(self) -> bool:
@@ -182,7 +189,8 @@ class HeaderCache:
                                                                       blobs])]))
         except OSError as exc:
             return f"header cache not saved: {exc.strerror or exc}"
-        self._entries, self._changed = self._new, False
+        # What was saved is what later puts are compared with.
+        self._entries, self._new, self._changed = self._new, dict(self._new), False
         return None
 
 
@@ -220,16 +228,3 @@ def write_atomically(path: Path, data: bytes | Iterable[bytes]) -> None:
     except BaseException:
         os.unlink(tmp)
         raise
-
-
-def _fields(a: Article) -> tuple[object, ...]:
-    return (a.id, a.path, a.title, a.date.toordinal() if a.date else None, a.source, a.section,
-            a.caption, a.dateline, a.url, a.tags, a.words, a.digest, a.layout)
-
-
-def _article(fields: tuple[object, ...]) -> Article:
-    (id_, path, title, ordinal, source, section, caption, dateline, url, tags, words, digest,
-     layout) = fields
-    date = dt.date.fromordinal(ordinal) if isinstance(ordinal, int) else None
-    return Article(id_, path, title, date, source, section, caption, dateline, url,  # type: ignore[arg-type]
-                   tuple(tags), words, digest, layout)  # type: ignore[arg-type]

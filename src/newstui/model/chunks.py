@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -18,31 +18,67 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def run_chunks(func: Callable[..., T], jobs: Sequence[tuple[Any, ...]],
+def run_chunks(func: Callable[..., T], jobs: Iterable[tuple[Any, ...]],
                on_result: Callable[[T], None], workers: int,
                cancelled: Callable[[], bool] | None = None) -> None:
     """Call ``func(*job)`` for each job; hand each result to ``on_result`` in job order.
 
-    With ``workers`` > 1 the jobs run in that many processes, at most two per worker in
-    flight (finished results waiting to be merged would otherwise pile up in memory).
-    ``cancelled`` is checked after each result and stops the run.
+    ``jobs`` may be a generator: it is drawn from only as work is handed out (the loader
+    lists folders while the first files are read). With ``workers`` > 1 the jobs run in
+    that many processes, at most two per worker in flight (finished results waiting to be
+    merged would otherwise pile up in memory). ``cancelled`` is checked after each result
+    and stops the run.
     """
-    done = 0
-    if workers > 1 and len(jobs) > 1:
+    queue = _Queue(jobs)
+    if workers > 1 and queue.at_least(2):
         try:
-            _parallel(func, jobs, on_result, workers, cancelled)
+            _parallel(func, queue, on_result, workers, cancelled)
             return
-        except _Resume as exc:
-            done = exc.done  # finish in this process from the first missing job
-    for job in jobs[done:]:
+        except _Resume:
+            queue.rewind()  # finish in this process from the first job not merged
+    while (job := queue.take()) is not None:
         on_result(func(*job))
+        queue.finished()
         if cancelled is not None and cancelled():
             return
 
 
-def _parallel(func: Callable[..., T], jobs: Sequence[tuple[Any, ...]],
-              on_result: Callable[[T], None], workers: int,
-              cancelled: Callable[[], bool] | None) -> None:
+class _Queue:
+    """Jobs drawn from an iterable, remembering those handed out but not yet merged."""
+
+    def __init__(self, jobs: Iterable[tuple[Any, ...]]) -> None:
+        self._rest: Iterator[tuple[Any, ...]] = iter(jobs)
+        self._open: deque[tuple[Any, ...]] = deque()  # handed out, not merged, in order
+        self._ahead: deque[tuple[Any, ...]] = deque()  # drawn but not handed out
+
+    def at_least(self, n: int) -> bool:
+        """Whether there are ``n`` jobs still to hand out (drawing that many)."""
+        while len(self._ahead) < n:
+            job = next(self._rest, None)
+            if job is None:
+                return False
+            self._ahead.append(job)
+        return True
+
+    def take(self) -> tuple[Any, ...] | None:
+        """The next job to hand out, or None when there is none."""
+        job = self._ahead.popleft() if self._ahead else next(self._rest, None)
+        if job is not None:
+            self._open.append(job)
+        return job
+
+    def finished(self) -> None:
+        """The oldest job handed out has been merged."""
+        self._open.popleft()
+
+    def rewind(self) -> None:
+        """Hand out again every job not merged yet, first."""
+        self._ahead.extendleft(reversed(self._open))
+        self._open.clear()
+
+
+def _parallel(func: Callable[..., T], queue: _Queue, on_result: Callable[[T], None],
+              workers: int, cancelled: Callable[[], bool] | None) -> None:
     # fork is cheapest, but only safe with one thread: in the app the loader is a thread,
     # so it uses spawn (which needs an ``if __name__ == "__main__"`` guard in scripts).
     import multiprocessing  # imported here: small folders (and launch) never need them
@@ -53,42 +89,41 @@ def _parallel(func: Callable[..., T], jobs: Sequence[tuple[Any, ...]],
         pool = ProcessPoolExecutor(max_workers=workers,
                                    mp_context=multiprocessing.get_context(method))
     except Exception as exc:  # noqa: BLE001 - processes are only an optimisation
-        raise _Resume(0) from exc
+        raise _Resume() from exc
     with pool:
         pending: deque[Future[T]] = deque()
+        first = queue.take()
+        assert first is not None  # the caller made sure of two jobs
+
+        def submit() -> None:
+            while len(pending) < 2 * workers and (job := queue.take()) is not None:
+                try:
+                    pending.append(pool.submit(func, *job))
+                except Exception as exc:  # noqa: BLE001 - the workers could not start
+                    pool.shutdown(cancel_futures=True)
+                    raise _Resume() from exc
+
         # The first job runs here while the workers start (a spawned worker takes ~0.3 s
         # to import): the first results come as soon as one job can be done.
-        submitted = done = 1
-        try:
-            while submitted < len(jobs) and submitted - done < 2 * workers:
-                pending.append(pool.submit(func, *jobs[submitted]))
-                submitted += 1
-        except Exception as exc:  # noqa: BLE001 - the workers could not start
-            pool.shutdown(cancel_futures=True)
-            raise _Resume(0) from exc
-        on_result(func(*jobs[0]))
+        submit()
+        on_result(func(*first))
+        queue.finished()
         if cancelled is not None and cancelled():
             pool.shutdown(cancel_futures=True)
             return
-        while done < len(jobs):
+        while pending:
             try:
-                while submitted < len(jobs) and submitted - done < 2 * workers:
-                    pending.append(pool.submit(func, *jobs[submitted]))
-                    submitted += 1
                 result = pending.popleft().result()
             except Exception as exc:  # noqa: BLE001 - e.g. BrokenProcessPool, spawn errors
                 pool.shutdown(cancel_futures=True)
-                raise _Resume(done) from exc
+                raise _Resume() from exc
+            submit()
             on_result(result)  # outside the try: a bug in merging must not be retried
-            done += 1
+            queue.finished()
             if cancelled is not None and cancelled():
                 pool.shutdown(cancel_futures=True)
                 return
 
 
 class _Resume(Exception):
-    """The pool broke (or never started) after ``done`` jobs had been handed over."""
-
-    def __init__(self, done: int) -> None:
-        super().__init__(f"worker processes failed after {done} chunks")
-        self.done = done
+    """The pool broke (or never started): the rest runs in this process."""

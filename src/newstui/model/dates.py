@@ -15,6 +15,7 @@ _MONTH_NUM = {
         ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
     )
 }
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DATE_LINE_PATTERNS = (
     re.compile(r"^(?:\w+,\s*)?(?P<m>[a-z]+)\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})$", re.I),
     re.compile(r"^(?:\w+,\s*)?(?P<d>\d{1,2})\s+(?P<m>[a-z]+)\.?,?\s+(?P<y>\d{4})$", re.I),
@@ -24,7 +25,7 @@ _DATE_LINE_PATTERNS = (
 
 def parse_date(value: str) -> dt.date:
     """Read ``YYYY-MM-DD`` (``2023-9-5`` too); raise ValueError for anything else."""
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value)
+    m = _ISO.fullmatch(value)
     if m is None:
         raise ValueError(value)
     return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))

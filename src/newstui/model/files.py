@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from newstui.model.article import Article, Parsed
+from newstui.model.article import Article, Headers, Parsed
 from newstui.model.cache import Stat, file_stat
 from newstui.model.parse import parse_text
+from newstui.model.scan import scan_headers
 
 EXTENSIONS = frozenset({".txt", ".md"})
 MAX_BYTES = 64 * 1024 * 1024
@@ -65,13 +67,30 @@ def read_bytes(path: str) -> bytes:
 def _read(path: str) -> tuple[bytes, Stat]:
     """A file's bytes and its size and mtime as seen just before reading them."""
     try:
-        st = os.stat(path)
-        if st.st_size > MAX_BYTES:
-            raise Unusable(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
-        with open(path, "rb") as handle:
-            return handle.read(), file_stat(st)
+        # os.open and os.read, not open(): no buffered file object, half the time. Non-
+        # blocking, so a FIFO among the files is refused instead of waiting for a writer.
+        flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(path, flags)
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise Unusable("not a regular file")
+            if st.st_size > MAX_BYTES:
+                raise Unusable(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
+            data = os.read(fd, st.st_size + 1)
+            if len(data) > st.st_size:  # it grew since fstat: read on to the end
+                parts, size = [data], len(data)
+                while size <= MAX_BYTES and (more := os.read(fd, 1 << 20)):
+                    parts.append(more)
+                    size += len(more)
+                data = b"".join(parts)
+                if size > MAX_BYTES:
+                    raise Unusable(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
+        finally:
+            os.close(fd)
     except OSError as exc:
         raise Unusable(exc.strerror or exc.__class__.__name__) from exc
+    return data, file_stat(st)
 
 
 def read_file(path: str) -> tuple[Parsed, bytes, str]:
@@ -90,6 +109,22 @@ def read_with_stat(path: str) -> tuple[Parsed, bytes, str, Stat]:
     if warning:
         parsed = _with_warning(parsed, warning)
     return parsed, data, text, stat
+
+
+def read_headers(path: str, details: bool = True) -> tuple[Headers, bytes, Stat]:
+    """What loading needs of one file: its headers, its bytes and its stat; :class:`Unusable`
+    if it cannot be used. Without ``details`` a seed-layout file may come back with only
+    what the list shows (``words`` None, see :func:`newstui.model.scan.scan_headers`)."""
+    data, stat = _read(path)
+    headers = None if details else scan_headers(data)
+    if headers is None:
+        name = os.path.basename(path)
+        text, warning = decode(data)
+        parsed = parse_text(text, name)
+        if warning:
+            parsed = _with_warning(parsed, warning)
+        headers = parsed.headers()
+    return headers, data, stat
 
 
 def _with_warning(parsed: Parsed, warning: str) -> Parsed:
@@ -117,14 +152,40 @@ def iter_files(paths: Iterable[str], skipped: list[tuple[str, str]]) -> Iterator
 
 
 def _walk(top: str, skipped: list[tuple[str, str]]) -> Iterator[str]:
-    def unreadable(error: OSError) -> None:
-        skipped.append((str(error.filename), f"folder not readable: {error.strerror}"))
+    """Article files under the folder ``top``: its own files by name, then each sub-folder
+    (not hidden, not a symbolic link) in name order, as ``os.walk`` would visit them."""
+    names: list[str] = []
+    folders: list[str] = []
+    try:
+        with os.scandir(top) as listing:
+            for entry in listing:
+                name = entry.name
+                if name.startswith("."):
+                    continue
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    if not entry.is_symlink():
+                        folders.append(name)
+                elif _is_article_name(name):
+                    names.append(name)
+    except OSError as exc:
+        skipped.append((top, f"folder not readable: {exc.strerror}"))
+        return
+    prefix = top if top.endswith(os.sep) else top + os.sep
+    names.sort()
+    for name in names:
+        yield prefix + name
+    folders.sort()
+    for folder in folders:
+        yield from _walk(prefix + folder, skipped)
 
-    for root, dirs, files in os.walk(top, onerror=unreadable):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith(".") and os.path.splitext(name)[1].lower() in EXTENSIONS:
-                yield os.path.join(root, name)
+
+def _is_article_name(name: str) -> bool:
+    dot = name.rfind(".")
+    return dot > 0 and name[dot:].lower() in EXTENSIONS
 
 
 def first_files(paths: Iterable[str], limit: int) -> list[str]:

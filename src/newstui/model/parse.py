@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from newstui.model.article import Highlight, Parsed
 from newstui.model.dates import MONTHS, date_from_line, parse_date
 from newstui.model.frontmatter import read_front_matter
 from newstui.model.sanitize import clean_line, clean_text, is_clean, squash
 
-SEED_HEADER = re.compile(r"^\s*date\s+(\S+)\s+(.*?)\s*$")
+SEED_HEADER = re.compile(r"^\s*date\s+(\S+)\s+(.*)$")  # group 2 has trailing spaces
 _BULLET = re.compile(r"^\s*[•·▪‣◦*-]\s+")
 _LIST_LINE = re.compile(r"^\s*(?:[•·▪‣◦*+-]|\d{1,3}[.)])\s+")
 _TAG_LINE = re.compile(r"^#[^\s#]")
@@ -28,17 +29,17 @@ _DATELINE = re.compile(
 _ISO_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _URL_LINE = re.compile(r"^(?:Source|URL|Link):\s*(https?://\S+)$", re.IGNORECASE)
 MAX_HEADING = 80
+NO_TITLE = "no title in the header line"
 
 
 class Block:
     """A paragraph of consecutive non-blank lines and how many blank lines follow it."""
 
-    __slots__ = ("lines", "blanks_after", "first", "_text")
+    __slots__ = ("lines", "blanks_after", "_text")
 
-    def __init__(self, lines: list[str], blanks_after: int = 0, first: int = 0) -> None:
+    def __init__(self, lines: list[str], blanks_after: int = 0) -> None:
         self.lines = lines
         self.blanks_after = blanks_after
-        self.first = first  # index of its first line in the list given to split_blocks
         self._text: str | None = None
 
     @property
@@ -65,19 +66,16 @@ def split_blocks(lines: Iterable[str]) -> list[Block]:
     """Group lines into blank-line separated blocks, counting the blanks after each."""
     blocks: list[Block] = []
     current: list[str] = []
-    start = 0
-    for i, line in enumerate(lines):
+    for line in lines:
         if line.strip():
-            if not current:
-                start = i
             current.append(line)
         elif current:
-            blocks.append(Block(current, 1, start))
+            blocks.append(Block(current, 1))
             current = []
         elif blocks:
             blocks[-1].blanks_after += 1
     if current:
-        blocks.append(Block(current, 0, start))
+        blocks.append(Block(current, 0))
     return blocks
 
 
@@ -89,11 +87,11 @@ def parse_text(text: str, name: str = "") -> Parsed:
     text = clean_text(text)
     if text.startswith("---\n") and (front := read_front_matter(text)) is not None:
         fields, body, warnings = front
-        return _parse_plain(body, name, warnings, **fields)
-    first = text.split("\n", 1)[0]
+        return parse_plain(split_blocks(body.split("\n")), name, warnings, **fields)
+    first, _, rest = text.partition("\n")
     if SEED_HEADER.match(first):
-        return _parse_seed(text)
-    return _parse_plain(text, name, [])
+        return parse_seed(first, split_blocks(rest.split("\n")))
+    return parse_plain(split_blocks(text.split("\n")), name, [])
 
 
 def _is_dateline(block: Block) -> bool:
@@ -114,7 +112,8 @@ def _is_date_only(block: Block) -> bool:
     return len(block.lines) == 1 and date_from_line(block.text) is not None
 
 
-def _is_bullets(block: Block) -> bool:
+def is_bullets(block: Block) -> bool:
+    """True when every line of ``block`` is a bullet item."""
     return all(_BULLET.match(line) for line in block.lines)
 
 
@@ -122,23 +121,34 @@ def _bullet_items(block: Block) -> list[str]:
     return [squash(_BULLET.sub("", line, count=1)) for line in block.lines]
 
 
-def _is_heading(block: Block) -> bool:
+def is_heading(block: Block) -> bool:
+    """True when ``block`` could head a highlights box: one short line, no end punctuation."""
     text = block.text
     return len(block.lines) == 1 and 0 < len(text) <= MAX_HEADING and text[-1] not in ".!?:;,"
 
 
-def _tags_from(block: Block) -> list[str] | None:
+def tags_from(block: Block) -> list[str] | None:
+    """The tags of a ``#tag #other tag`` block, or None when ``block`` is not a tag line."""
     line = " ".join(x.strip() for x in block.lines)
     if not _TAG_LINE.match(line):
         return None
     return [t for t in (squash(part) for part in line.split("#")) if t]
 
 
-def dedupe_tags(tags: Iterable[str]) -> tuple[str, ...]:
-    """Drop empty and case-insensitively repeated tags, keeping the first spelling."""
+def dedupe_tags(tags: Iterable[str], clean: bool = False) -> tuple[str, ...]:
+    """Drop empty and case-insensitively repeated tags, keeping the first spelling.
+
+    ``clean``: the tags are known to be sanitised, squashed and free of ``#`` already.
+    """
     seen: set[str] = set()
     out: list[str] = []
     for tag in tags:
+        if clean:
+            key = tag.casefold()
+            if tag and key not in seen:
+                seen.add(key)
+                out.append(tag)
+            continue
         if not is_clean(tag) or "  " in tag or tag != tag.strip():
             tag = clean_line(tag)
         tag = tag.lstrip("#").strip()
@@ -149,40 +159,62 @@ def dedupe_tags(tags: Iterable[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _seed_header(lines: list[str]) -> tuple[dict[str, object], list[str], list[Block]]:
-    """Header line, breadcrumb and repeated title of a seed-layout file."""
-    m = SEED_HEADER.match(lines[0])
-    assert m is not None  # callers only come here when the header matched
-    warnings: list[str] = []
-    raw_date, rest = m.group(1), m.group(2)
+class SeedHeader(NamedTuple):
+    """What a seed header line says: `` date YYYY-MM-DD  Title : Source``."""
+
+    title: str  # "" when the line names none
+    date: dt.date | None
+    source: str
+    warnings: tuple[str, ...]
+
+
+def read_seed_header(header: str) -> SeedHeader | None:
+    """The fields of a seed header line, or None when ``header`` is not one."""
+    m = SEED_HEADER.match(header)
+    if m is None:
+        return None
+    raw_date, rest = m.group(1), m.group(2).rstrip()
     title, sep, source = rest.rpartition(" : ")
     if not sep:
         title, source = rest, ""
-    title, source = squash(title), squash(source)
-    date: dt.date | None
     try:
-        date = parse_date(raw_date)
+        return SeedHeader(squash(title), parse_date(raw_date), squash(source), ())
     except ValueError:
-        date = None
-        warnings.append(f"impossible date {raw_date!r}: date unknown")
-    blocks = split_blocks(lines[1:])
+        return SeedHeader(squash(title), None, squash(source),
+                          (f"impossible date {raw_date!r}: date unknown",))
+
+
+def breadcrumb_section(block: Block, title: str) -> str:
+    """The section a breadcrumb block names: its items other than the title."""
+    key = title.casefold()
+    return " › ".join(c for c in _bullet_items(block) if c and c.casefold() != key)
+
+
+def is_title_repeat(block: Block, title: str) -> bool:
+    """True when every line of ``block`` is the title again (seed pages repeat it)."""
+    key = title.casefold()
+    return all(squash(line).casefold() == key for line in block.lines)
+
+
+def parse_seed(header: str, blocks: list[Block]) -> Parsed:
+    """A seed-layout article: its header line, and the blocks of the lines after it.
+
+    Takes the breadcrumb (a first block of bullets) and the repeated title off ``blocks``.
+    """
+    fields = read_seed_header(header)
+    assert fields is not None  # callers only come here when the header matched
+    title, date, source, header_warnings = fields
+    warnings = list(header_warnings)
     section = ""
-    if blocks and _is_bullets(blocks[0]):
-        crumbs = [c for c in _bullet_items(blocks.pop(0)) if c and c.casefold() != title.casefold()]
-        section = " › ".join(crumbs)
-    title_key = title.casefold()
-    while blocks and all(squash(line).casefold() == title_key for line in blocks[0].lines):
+    if blocks and is_bullets(blocks[0]):
+        section = breadcrumb_section(blocks.pop(0), title)
+    while blocks and is_title_repeat(blocks[0], title):
         blocks.pop(0)
     if not title:
         title = "(untitled)"
-        warnings.append("no title in the header line")
-    fields = {"title": title, "date": date, "source": source, "section": section}
-    return fields, warnings, blocks
-
-
-def _parse_seed(text: str) -> Parsed:
-    fields, warnings, blocks = _seed_header(text.split("\n"))
-    return _finish(blocks, layout="seed", warnings=warnings, **fields)  # type: ignore[arg-type]
+        warnings.append(NO_TITLE)
+    return _finish(blocks, layout="seed", warnings=warnings, title=title, date=date,
+                   source=source, section=section)
 
 
 def _finish(
@@ -202,14 +234,14 @@ def _finish(
     """Classify the blocks after the header: tags, highlights, caption, dateline, body."""
     tag_list = list(tags)
     if blocks:
-        found = _tags_from(blocks[-1])
+        found = tags_from(blocks[-1])
         if found is not None:
             tag_list.extend(found)
             blocks.pop()
     highlights: list[Highlight] = []
     kept: list[Block] = []
     for block in blocks:
-        if _is_bullets(block) and kept and _is_heading(kept[-1]) and not _is_dateline(kept[-1]):
+        if is_bullets(block) and kept and is_heading(kept[-1]) and not _is_dateline(kept[-1]):
             heading = kept.pop()
             highlights.append(Highlight(squash(heading.text), tuple(_bullet_items(block))))
         else:
@@ -251,8 +283,10 @@ def _title_from(blocks: list[Block]) -> str:
     return title or "(untitled)"
 
 
-def _parse_plain(text: str, name: str, warnings: list[str], **fields: object) -> Parsed:
-    blocks = split_blocks(text.split("\n"))
+def parse_plain(blocks: list[Block], name: str, warnings: list[str],
+                **fields: object) -> Parsed:
+    """A plain or front-matter article from its blocks: the first line is the headline
+    unless ``fields`` (from front matter) give a title; ``name`` may hold the date."""
     title = str(fields.pop("title", "") or "")
     if not title and blocks:
         title = _title_from(blocks)

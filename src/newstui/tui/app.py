@@ -262,12 +262,12 @@ class NewsApp(Loading, ReadingActions, App[int]):
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def _read(self, article: Article) -> None:
-        worker = get_current_worker()
         try:
             parsed, note = read_full(article), ""
+            article = article.with_details(parsed)  # details may not be read yet: here they are
         except Unusable as exc:
             parsed, note = None, f"Cannot read {clean_line(article.path)}: {exc}"
-        if not worker.is_cancelled:
+        if not get_current_worker().is_cancelled:
             self.call_from_thread(self._show, article, parsed, note)
 
     def _show(self, article: Article, parsed: object, note: str) -> None:

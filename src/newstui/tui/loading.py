@@ -1,8 +1,9 @@
-"""Loading for :class:`newstui.tui.app.NewsApp`: headers first, then body words.
+"""Loading for :class:`newstui.tui.app.NewsApp`: headlines first, then details, then bodies.
 
-Both passes run in a thread worker (and worker processes for large folders). Headlines show
-as soon as the first chunk is in; the filter works on headers at once and on bodies when
-the second pass ends.
+All passes run in a thread worker (and worker processes for large folders). Headlines show
+as soon as the first chunk is in, and the whole list once every file is read for what the
+list shows; caption, dateline and word count follow (they need each file parsed in full),
+then body words. The filter works on headlines at once, on the rest as it arrives.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from textual import work
 from textual.worker import get_current_worker
 
 from newstui.model.cache import HeaderCache
-from newstui.model.load import LoadResult, index_bodies_cached, load_paths
+from newstui.model.load import LoadResult, index_bodies_cached, load_paths, read_details
 from newstui.model.search import Engine
 from newstui.model.store import Store
 from newstui.tui.suggest import FieldSuggester
@@ -57,13 +58,15 @@ class Loading(_Base):
                 self.call_from_thread(self._set_store, Store(result.docs[:n]), False)
 
         stop = lambda: worker.is_cancelled  # noqa: E731
-        result = load_paths(self.paths, progress=progress, cancelled=stop,
-                            cache=HeaderCache.for_paths(self.paths))
+        cache = HeaderCache.for_paths(self.paths)
+        result = load_paths(self.paths, progress=progress, cancelled=stop, cache=cache,
+                            details=False)
         store = Store.from_result(result)
         Engine(store).warm()  # here, not on the first keystroke
         if worker.is_cancelled:
             return
         self.call_from_thread(self._set_store, store, True)
+        self._details(store, cache, stop)
         self._index(store, stop)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
@@ -71,8 +74,33 @@ class Loading(_Base):
         worker = get_current_worker()
         self._index(store, lambda: worker.is_cancelled)
 
+    def _details(self, store: Store, cache: HeaderCache, stop: Callable[[], bool]) -> None:
+        """Second pass, in the load worker: caption, dateline and word count of the articles
+        the first pass read for the list only."""
+        total = sum(1 for a in store.docs if a.words is None)
+        if not total:
+            return
+        found = read_details(store.docs, cache, cancelled=stop,
+                             progress=lambda n: self.call_from_thread(self._reading, n, total))
+        if not stop() and found:
+            store.fill_details(found)
+            Engine(store).warm()
+            self.call_from_thread(self._details_ready, store)
+
+    def _reading(self, done: int, total: int) -> None:
+        self.indexing = f"reading details {100 * done // max(1, total)}%"
+        self._update_count()
+
+    def _details_ready(self, store: Store) -> None:
+        if store is not self.store:
+            return
+        self.indexing = "indexing bodies…"
+        self.engine = Engine(store, self.state.keys)  # fresh: its caches knew no captions
+        if self.query_text.strip():
+            self._run_query(keep=self.headlines.cursor > 0)
+
     def _index(self, store: Store, stop: Callable[[], bool]) -> None:
-        """Second pass, in the load worker: body words, while the user already reads and
+        """Last pass, in the load worker: body words, while the user already reads and
         filters by headers."""
         total = len(store)
         body = index_bodies_cached(store.docs, HeaderCache.for_paths(self.paths),

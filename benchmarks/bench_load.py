@@ -32,22 +32,37 @@ for root, _, files in os.walk(sys.argv[1]):
             b += len(h.read()); n += 1
 print(n, b)
 """,
-    "newstui load (headers only)": """
+    "newstui load, list pass (what the app waits for)": """
 import sys
-import tempfile
+from newstui.model.load import load_paths
+from newstui.model.store import Store
+r = load_paths([sys.argv[1]], details=False)
+s = Store.from_result(r)
+print(len(s), 0)
+""",
+    "newstui load, list pass + details pass": """
+import sys
+from newstui.model.load import load_paths, read_details
+from newstui.model.store import Store
+r = load_paths([sys.argv[1]], details=False)
+s = Store.from_result(r)
+s.fill_details(read_details(s.docs))
+print(len(s), 0)
+""",
+    "newstui load, every file parsed in full (the CLI)": """
+import sys
 from newstui.model.load import load_paths
 from newstui.model.store import Store
 r = load_paths([sys.argv[1]])
 s = Store.from_result(r)
 print(len(s), 0)
 """,
-    "newstui load again (headers, from the header cache)": """
+    "newstui load again (from the header cache)": """
 import sys
-import tempfile
 from newstui.model.cache import HeaderCache
 from newstui.model.load import load_paths
 from newstui.model.store import Store
-r = load_paths([sys.argv[1]], cache=HeaderCache.for_paths([sys.argv[1]]))
+r = load_paths([sys.argv[1]], cache=HeaderCache.for_paths([sys.argv[1]]), details=False)
 s = Store.from_result(r)
 print(len(s), 0)
 """,

@@ -1,0 +1,22 @@
+"""A folder too big to load before the first frame: list first, then details, then bodies."""
+
+from __future__ import annotations
+
+from newstui.tui.app import PRELOAD_FILES, NewsApp
+from tests.model.test_two_pass import _corpus
+from tests.tui.conftest import ready, settle
+
+
+async def test_a_large_folder_gets_its_details_and_bodies_after_the_list(tmp_path) -> None:
+    _corpus(tmp_path, n=PRELOAD_FILES + 20)  # more than is loaded before the first frame
+    app = NewsApp([str(tmp_path)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot, timeout=60)
+        await settle(app, pilot)
+        assert len(app.store) == PRELOAD_FILES + 22
+        assert all(a.words is not None for a in app.store.docs)  # the details pass ran
+        assert app.store.docs[0].caption.startswith("A picture of")
+        assert app.article_view.article.dateline.startswith("Lagos, March")
+        await pilot.press("slash", *"lagos")  # a dateline word: found once details are in
+        await settle(app, pilot)
+        assert len(app.headlines.rows) == PRELOAD_FILES + 20

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from newstui.model import load as load_module
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SEED = SEEDS / "000_bd2a579440594ec9.txt"
@@ -35,3 +37,17 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory,
     folder = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("NEWSTUI_CACHE", str(folder))
     return folder
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths the loader actually reads and parses."""
+    seen: list[str] = []
+    real = load_module.read_headers
+
+    def counting(path: str, details: bool = True):
+        seen.append(Path(path).name)
+        return real(path, details)
+
+    monkeypatch.setattr(load_module, "read_headers", counting)
+    return seen

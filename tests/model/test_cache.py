@@ -24,20 +24,6 @@ def _age(*paths: Path, seconds: float = 3600) -> None:
         os.utime(path, (when, when))
 
 
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The paths the loader actually reads and parses."""
-    seen: list[str] = []
-    real = load_module.read_headers
-
-    def counting(path: str, details: bool = True):
-        seen.append(Path(path).name)
-        return real(path, details)
-
-    monkeypatch.setattr(load_module, "read_headers", counting)
-    return seen
-
-
 def _load(folder: Path):
     cache = HeaderCache.for_paths([str(folder)])
     return load_paths([str(folder)], cache=cache), cache

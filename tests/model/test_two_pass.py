@@ -9,7 +9,6 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newstui.model import load as load_module
 from newstui.model.article import Article
 from newstui.model.cache import HeaderCache
 from newstui.model.chunks import run_chunks
@@ -77,19 +76,12 @@ def test_a_file_changed_between_the_passes_keeps_its_list_fields(tmp_path) -> No
     assert len(found) == 2
 
 
-def test_the_cache_keeps_list_fields_until_details_are_read(tmp_path, monkeypatch) -> None:
+def test_the_cache_keeps_list_fields_until_details_are_read(tmp_path, parses) -> None:
     folder = tmp_path / "news"
     folder.mkdir()
     _corpus(folder, n=5)
     _aged(folder)
-    reads: list[str] = []
-    real = load_module.read_headers
-
-    def counting(path: str, details: bool = True):
-        reads.append(Path(path).name)
-        return real(path, details)
-
-    monkeypatch.setattr(load_module, "read_headers", counting)
+    reads = parses
     paths = [str(folder)]
     load_paths(paths, cache=HeaderCache.for_paths(paths), details=False)
     assert len(reads) == 7

@@ -137,14 +137,16 @@ def load_paths(
     workers: int | None = None,
     cache: HeaderCache | None = None,
     details: bool = True,
+    save: bool = True,
 ) -> LoadResult:
     """Load the headers of every article under ``paths`` (bodies are re-read on demand).
 
     Files are read in chunks of 1,000, by ``workers`` processes (default: one per core) when
     more than 4,000 files need parsing. Files unchanged since ``cache`` saw them are not read
-    at all, and the cache is saved afterwards. After each chunk ``progress`` gets the number
-    of files done and the result so far, and ``cancelled`` may stop the load. Body words are
-    indexed afterwards by :func:`index_bodies`, in the store's numbering.
+    at all, and the cache is saved afterwards (with ``save``). After each chunk ``progress``
+    gets the number of files done and the result so far, and ``cancelled`` may stop the
+    load. Body words are indexed afterwards by :func:`index_bodies`, in the store's
+    numbering.
 
     Without ``details``, seed-layout files are read for the list only: caption, dateline,
     link and word count stay unread (``words`` None) until :func:`read_details`. That is ~4x
@@ -192,7 +194,7 @@ def load_paths(
         run_chunks(_load_chunk, jobs, merged, _workers(parse, workers), cancelled)
         # Not after a cancelled load: that would forget the files not reached.
         complete = jobs.listed and not jobs.chunks
-        if cache is not None and complete and (problem := cache.save()):
+        if cache is not None and complete and save and (problem := cache.save()):
             result.warnings.append((str(cache.path), problem))
         return result
 

@@ -15,6 +15,7 @@ from newstui.model.chunks import run_chunks
 from newstui.model.load import load_paths, read_details
 from newstui.model.search import Engine
 from newstui.model.store import Store
+from tests.model.test_cache import _age
 
 SEED = (" date 2023-03-{day:02d}  Story {i} about {topic} : Wire {src}\n\n"
         "  • World\n  • Story {i} about {topic}\n\nStory {i} about {topic}\n\n"
@@ -32,16 +33,6 @@ def _corpus(folder: Path, n: int = 40) -> None:
         (folder / f"s{i:03d}.txt").write_text(text)
     (folder / "plain.txt").write_text("A plain headline\n\nIts only paragraph.\n")
     (folder / "fm.md").write_text("---\ntitle: Front matter\ndate: 2023-01-05\n---\nBody.\n")
-
-
-def _aged(folder: Path) -> None:
-    """Make the files look written an hour ago (fresh files are never cached)."""
-    import os
-    import time
-
-    when = time.time() - 3600
-    for path in folder.iterdir():
-        os.utime(path, (when, when))
 
 
 def test_list_pass_then_details_equals_a_full_load(tmp_path) -> None:
@@ -80,7 +71,7 @@ def test_the_cache_keeps_list_fields_until_details_are_read(tmp_path, parses) ->
     folder = tmp_path / "news"
     folder.mkdir()
     _corpus(folder, n=5)
-    _aged(folder)
+    _age(*folder.iterdir())
     reads = parses
     paths = [str(folder)]
     load_paths(paths, cache=HeaderCache.for_paths(paths), details=False)
@@ -101,7 +92,7 @@ def test_read_details_saves_them_in_the_loads_cache(tmp_path) -> None:
     folder = tmp_path / "news"
     folder.mkdir()
     _corpus(folder, n=5)
-    _aged(folder)
+    _age(*folder.iterdir())
     paths = [str(folder)]
     cache = HeaderCache.for_paths(paths)
     store = Store.from_result(load_paths(paths, cache=cache, details=False))

@@ -90,10 +90,11 @@ class Article(NamedTuple):
     digest: str
     layout: str
 
-    def with_details(self, parsed: Parsed) -> Article:
-        """This article with the caption, dateline, link and word count of ``parsed``."""
-        return self._replace(caption=parsed.caption, dateline=parsed.dateline, url=parsed.url,
-                             words=parsed.words)
+    def with_details(self, source: Parsed | Article) -> Article:
+        """This article with the caption, dateline, link and word count of ``source`` (its
+        parse, or the same file loaded with details)."""
+        return self._replace(caption=source.caption, dateline=source.dateline, url=source.url,
+                             words=source.words)
 
     @property
     def iso_date(self) -> str | None:

@@ -85,7 +85,7 @@ def _load_chunk(paths: list[str], details: bool = True) -> bytes:
                 continue
             digest = hashlib.blake2b(data, digest_size=12).hexdigest()
             # The id is the file's stem here; the parent makes it unique across chunks.
-            rows.append((_row(headers, path, digest), headers.warnings, stat))
+            rows.append((_article(headers, path, digest).to_row(), headers.warnings, stat))
     return marshal.dumps((rows, skipped))
 
 
@@ -246,9 +246,7 @@ def read_details(articles: Sequence[Article], cache: HeaderCache | None = None,
             got = read.get(old.path)
             if got is None or got[0].digest != old.digest:
                 continue
-            new = got[0]
-            found[i] = old._replace(caption=new.caption, dateline=new.dateline, url=new.url,
-                                    words=new.words)
+            found[i] = old.with_details(got[0])
             if cache is not None:
                 cache.put(found[i], got[1], got[2])
         done += 1
@@ -390,7 +388,6 @@ def _unique(stem: str, ids: set[str]) -> str:
     return candidate
 
 
-def _row(h: Headers, path: str, digest: str) -> tuple[object, ...]:
-    """``Article.to_row()`` of the article read from ``path``, without making the article."""
-    return (_stem_id(path), path, h.title, h.date.toordinal() if h.date else None, h.source,
-            h.section, h.caption, h.dateline, h.url, h.tags, h.words, digest, h.layout)
+def _article(h: Headers, path: str, digest: str) -> Article:
+    return Article(_stem_id(path), path, h.title, h.date, h.source, h.section, h.caption,
+                   h.dateline, h.url, h.tags, h.words, digest, h.layout)

@@ -18,11 +18,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine import describe  # noqa: E402
+from machine import describe
 
-from newstui.model.index import tokens  # noqa: E402
-from newstui.model.search import EXACT, _facet_match, word_quality  # noqa: E402
-from newstui.model.store import Facet  # noqa: E402
+from newstui.model.index.store import Facet
+from newstui.model.index.words import tokens
+from newstui.model.search.engine import EXACT, _facet_match, word_quality
 
 QUERIES = ["russia", "north korea", "kim jong", "ukrane"]
 
@@ -32,7 +32,7 @@ def every_value(facet: Facet, text: str) -> dict[str, float]:
     needle = " ".join(text.casefold().split())
     wanted = tokens(needle)
     found: dict[str, float] = {}
-    for key in facet.docs:
+    for key in facet.doc_ids:
         best = [max((word_quality(w, h) for h in tokens(key)), default=0.0) for w in wanted]
         if key == needle or (wanted and min(best)):
             found[key] = EXACT if key == needle else min(best)

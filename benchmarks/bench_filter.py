@@ -23,12 +23,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen_corpus import SECTIONS, TAGS, vocabulary  # noqa: E402
-from machine import describe  # noqa: E402
+from gen_corpus import SECTIONS, TAGS, vocabulary
+from machine import describe
 
-from newstui.model.article import Article  # noqa: E402
-from newstui.model.search import Engine  # noqa: E402
-from newstui.model.store import Store  # noqa: E402
+from newstui.model.corpus.article import Article
+from newstui.model.index.store import Store
+from newstui.model.search.engine import Engine
 
 QUERIES = ["north korea", "kim", "ukrane", "putin arms", "tag:russia after:2023"]
 
@@ -66,9 +66,9 @@ def bench_engine(store: Store) -> tuple[list[float], int]:
     for text in keystrokes():
         t = time.perf_counter()
         result = engine.search(text)
-        result.docs[:60]  # what the app needs next: the first screen of rows (and the count)
+        result.doc_ids[:60]  # what the app needs next: the first screen of rows (and the count)
         times.append((time.perf_counter() - t) * 1000)
-    return times, len(engine.search("north korea").docs)
+    return times, len(engine.search("north korea").doc_ids)
 
 
 def bench_fzf(store: Store) -> list[float] | None:

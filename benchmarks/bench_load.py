@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine import describe  # noqa: E402
+from machine import describe
 
 PROBES = {
     "cat (find + xargs cat)": None,
@@ -34,47 +34,47 @@ print(n, b)
 """,
     "newstui load, list pass (what the app waits for)": """
 import sys
-from newstui.model.load import load_paths
-from newstui.model.store import Store
+from newstui.model.load.passes import load_paths
+from newstui.model.index.store import Store
 r = load_paths([sys.argv[1]], details=False)
-s = Store.from_result(r)
+s = Store(r.articles)
 print(len(s), 0)
 """,
     "newstui load, list pass + details pass": """
 import sys
-from newstui.model.load import load_paths, read_details
-from newstui.model.store import Store
+from newstui.model.load.passes import load_paths, read_details
+from newstui.model.index.store import Store
 r = load_paths([sys.argv[1]], details=False)
-s = Store.from_result(r)
-s.fill_details(read_details(s.docs))
+s = Store(r.articles)
+s.fill_details(read_details(s.articles))
 print(len(s), 0)
 """,
     "newstui load, every file parsed in full (the CLI)": """
 import sys
-from newstui.model.load import load_paths
-from newstui.model.store import Store
+from newstui.model.load.passes import load_paths
+from newstui.model.index.store import Store
 r = load_paths([sys.argv[1]])
-s = Store.from_result(r)
+s = Store(r.articles)
 print(len(s), 0)
 """,
     "newstui load again (from the header cache)": """
 import sys
-from newstui.model.cache import HeaderCache
-from newstui.model.load import load_paths
-from newstui.model.store import Store
+from newstui.model.cache.headers import HeaderCache
+from newstui.model.load.passes import load_paths
+from newstui.model.index.store import Store
 r = load_paths([sys.argv[1]], cache=HeaderCache.for_paths([sys.argv[1]]), details=False)
-s = Store.from_result(r)
+s = Store(r.articles)
 print(len(s), 0)
 """,
     "newstui load + store + indexes": """
 import sys
 import tempfile
-from newstui.model.load import index_bodies, load_paths
-from newstui.model.store import Store
+from newstui.model.load.passes import index_bodies, load_paths
+from newstui.model.index.store import Store
 r = load_paths([sys.argv[1]])
-s = Store.from_result(r)
+s = Store(r.articles)
 s.indexes()
-s.attach_body_index(index_bodies(s.docs))
+s.attach_body_index(index_bodies(s.articles))
 print(len(s), 0)
 """,
 }

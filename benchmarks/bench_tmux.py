@@ -23,10 +23,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine import describe  # noqa: E402
+from machine import describe
 
-from newstui.model.search import Engine  # noqa: E402
-from newstui.model.store import Store  # noqa: E402
+from newstui.model.index.store import Store
+from newstui.model.search.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 WIDTH, HEIGHT = 200, 50
@@ -164,7 +164,7 @@ def bench(corpus: str, steps: int, launches_n: int = 5) -> list[tuple[str, list[
         typed = ""
         for char in query:
             typed += char
-            expected = f"{len(engine.search(typed).docs):,} of {len(store):,}"
+            expected = f"{len(engine.search(typed).doc_ids):,} of {len(store):,}"
             t = screen.key(char, literal=True)
             if char == " ":
                 time.sleep(0.2)  # a trailing space changes nothing on screen: not timed

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newstui.model import load as load_module
+from newstui.model.load import passes as load_module
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

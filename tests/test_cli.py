@@ -159,10 +159,10 @@ def test_config_paths_are_the_default_corpus(capsys, tmp_path, write) -> None:
 
 
 def test_list_saved_and_state_queries(capsys, tmp_path) -> None:
-    from newstui.model.state import State
+    from newstui.model.user.state import ReadingState
 
     state_path = tmp_path / "state.db"
-    state = State(state_path)
+    state = ReadingState(state_path)
     state.save_search("kim", "kim jong")
     code, out, _ = run(capsys, "list", "--state", str(state_path), "--saved", "kim", "--json")
     first = json.loads(out.splitlines()[0])

@@ -16,14 +16,19 @@ from pathlib import Path
 
 from newstui import __version__
 from newstui.keys import check_keymap
-from newstui.model.article import Article
-from newstui.model.cache import HeaderCache, cache_dir
-from newstui.model.config import Config, default_config_path, default_text, load_config
-from newstui.model.files import Unusable
-from newstui.model.sanitize import clean_line
-from newstui.model.search import Engine
-from newstui.model.state import State, default_state_path
-from newstui.model.store import Store
+from newstui.model.cache import cache_dir, cache_dir_problem
+from newstui.model.corpus import Article, Unusable, clean_line, read_full
+from newstui.model.index import Store
+from newstui.model.library import Library
+from newstui.model.search import StateLookup
+from newstui.model.user import (
+    Config,
+    ReadingState,
+    default_config_path,
+    default_state_path,
+    load_config,
+)
+from newstui.model.user.config import default_text
 from newstui.resources import seeds_dir
 from newstui.show import full_json, render_text
 
@@ -137,22 +142,28 @@ def default_paths(config: Config) -> list[str]:
     return list(config.paths) or [str(seeds_dir())]
 
 
-def load_store(paths: Sequence[str], config: Config | None = None,
-               bodies: bool = False) -> Store:
-    """Load ``paths`` (the config's or the bundled seeds when empty) into a store.
+def load_library(paths: Sequence[str], config: Config | None = None, bodies: bool = False,
+                 state: StateLookup | None = None) -> Library:
+    """Load ``paths`` (the config's or the bundled seeds when empty), every file in full.
 
     Body words are indexed only when asked for (a query needs them; listing does not).
     """
-    chosen = list(paths) or default_paths(config or Config())
-    return Store.load(chosen, bodies, HeaderCache.for_paths(chosen))
+    library = Library(list(paths) or default_paths(config or Config()), state)
+    library.load(full=True, bodies=bodies)
+    return library
+
+
+def load_store(paths: Sequence[str], config: Config | None = None) -> Store:
+    """The store of :func:`load_library` (headers only)."""
+    return load_library(paths, config).store
 
 
 def _config(ns: argparse.Namespace) -> Config:
     return load_config(ns.config)
 
 
-def _state(ns: argparse.Namespace) -> State:
-    return State(ns.state or default_state_path())
+def _state(ns: argparse.Namespace) -> ReadingState:
+    return ReadingState(ns.state or default_state_path())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -202,9 +213,8 @@ def _line(article: Article) -> str:
 def cmd_list(ns: argparse.Namespace) -> int:
     """``newstui list``."""
     config = _config(ns)
-    store = load_store(ns.paths, config, bodies=bool(ns.query or ns.saved))
-    articles = store.articles
     query = ns.query
+    state: ReadingState | None = None
     if ns.saved is not None or (query and "is:" in query):
         state = _state(ns)
         if ns.saved is not None:
@@ -212,14 +222,15 @@ def cmd_list(ns: argparse.Namespace) -> int:
                 names = ", ".join(state.saved) or "none yet"
                 raise CliError(f"no saved search {clean_line(ns.saved)!r} (saved: {names})")
             query = state.saved[ns.saved]
-        engine = Engine(store, state.keys)
-    else:
-        engine = Engine(store)
+    library = load_library(ns.paths, config, bodies=bool(query),
+                           state=state.keys if state is not None else None)
+    store = library.store
+    articles = store.articles
     if query:
-        result = engine.search(query, ns.sort or config.sort)
+        result = library.engine.search(query, ns.sort or config.sort)
         if result.error:
             raise CliError(f"bad query: {result.error}")
-        articles = [store.docs[d] for d in result.docs]
+        articles = [store.articles[d] for d in result.doc_ids]
     if ns.limit is not None:
         articles = articles[: ns.limit]
     out = sys.stdout
@@ -240,7 +251,7 @@ def cmd_show(ns: argparse.Namespace) -> int:
     if article is None:
         raise CliError(f"no article with id {clean_line(key)!r} (see 'newstui list --json')")
     try:
-        parsed = store.full(article)
+        parsed = read_full(article)
     except Unusable as exc:
         raise CliError(f"{clean_line(article.path)}: cannot read: {exc}") from None
     if ns.json:
@@ -253,13 +264,13 @@ def cmd_show(ns: argparse.Namespace) -> int:
 
 def cmd_check(ns: argparse.Namespace) -> int:
     """``newstui check``."""
-    store = load_store(ns.paths, _config(ns))
-    result = store.result
+    library = load_library(ns.paths, _config(ns))
+    result = library.report
     for path, reason in result.skipped:
         print(f"{clean_line(path)}: skipped: {reason}")
     for path, reason in result.warnings:
         print(f"{clean_line(path)}: warning: {reason}")
-    print(f"{len(store)} articles, {len(result.skipped)} skipped, "
+    print(f"{len(library.store)} articles, {len(result.skipped)} skipped, "
           f"{len(result.warnings)} warnings")
     return 1 if result.skipped else 0
 
@@ -280,7 +291,11 @@ def cmd_config(ns: argparse.Namespace) -> int:
         state = ns.state or default_state_path()
         print(f"state:  {state}{'' if state.exists() else '  (not created yet)'}")
         cache = cache_dir()
-        print(f"cache:  {cache if cache is not None else 'off ($NEWSTUI_CACHE)'}")
+        if cache is None:
+            print("cache:  off ($NEWSTUI_CACHE)")
+        else:
+            problem = cache_dir_problem(cache)
+            print(f"cache:  {cache}{f'  (cannot be written: {problem})' if problem else ''}")
         return 0
     if ns.action == "init":
         if path.exists() and not ns.force:

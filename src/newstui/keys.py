@@ -11,7 +11,11 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Key:
-    """One binding: its id, default keys, action, description, and whether the footer shows it."""
+    """One binding: its id, default keys, action, description, and whether the footer shows it.
+
+    ``app_wide`` bindings belong to the app and work on every screen (quit, help); the other
+    "Anywhere" bindings belong to the reader screen.
+    """
 
     id: str
     keys: str
@@ -19,6 +23,7 @@ class Key:
     description: str
     show: bool = False
     priority: bool = False
+    app_wide: bool = False
 
 
 PANES: dict[str, tuple[str, list[Key]]] = {
@@ -31,7 +36,7 @@ PANES: dict[str, tuple[str, list[Key]]] = {
         Key("app.layout", "L", "toggle_layout", "Side by side / stacked"),
         Key("app.next_pane", "tab", "cycle(1)", "Next pane"),
         Key("app.previous_pane", "shift+tab", "cycle(-1)", "Previous pane"),
-        Key("app.back", "escape", "back", "Back (leave full screen, article, filter)"),
+        Key("app.back", "escape", "step_back", "Back (leave full screen, article, filter)"),
         Key("app.star", "s", "toggle_star", "Star / unstar article"),
         Key("app.read", "r", "toggle_read", "Mark read / unread"),
         Key("app.all_read", "R", "mark_all_read", "Mark all listed as read"),
@@ -39,9 +44,9 @@ PANES: dict[str, tuple[str, list[Key]]] = {
         Key("app.tags", "t", "pick_tag", "Pick a tag to filter by"),
         Key("app.save_search", "ctrl+s", "save_search", "Save the current query"),
         Key("app.saved", "quotation_mark", "pick_saved", "Saved searches"),
-        Key("app.help", "question_mark", "help", "Help", show=True),
-        Key("app.quit", "q", "quit", "Quit", show=True),
-        Key("app.interrupt", "ctrl+c", "quit", "Quit", priority=True),
+        Key("app.help", "question_mark", "help", "Help", show=True, app_wide=True),
+        Key("app.quit", "q", "quit", "Quit", show=True, app_wide=True),
+        Key("app.interrupt", "ctrl+c", "quit", "Quit", priority=True, app_wide=True),
     ]),
     "list": ("Headline list", [
         Key("list.down", "j,down", "cursor(1)", "Down"),

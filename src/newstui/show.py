@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from newstui.model.article import Article, Parsed
+from newstui.model.corpus.article import Article, Parsed
 
 
 def full_json(article: Article, parsed: Parsed) -> dict[str, object]:

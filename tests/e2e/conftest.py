@@ -96,7 +96,7 @@ class Tmux:
             time.sleep(0.05)
         raise AssertionError(f"{text!r} did not appear; screen was:\n{screen}")
 
-    def wait_until(self, predicate, timeout: float = 15.0) -> str:  # noqa: ANN001
+    def wait_until(self, predicate, timeout: float = 15.0) -> str:
         """Wait until ``predicate(screen)`` is true; return the screen."""
         deadline = time.monotonic() + timeout
         screen = ""

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from newstui.model import load as load_module
-from newstui.model.cache import MAGIC, HeaderCache
-from newstui.model.load import load_paths
+from newstui.model.cache.headers import MAGIC, HeaderCache
+from newstui.model.library import Library
+from newstui.model.load import passes as load_module
+from newstui.model.load.passes import load_paths
 
 
 def _art(title: str, tags: str = "#A #B") -> str:
@@ -30,7 +31,7 @@ def _load(folder: Path):
 
 
 def _summary(result) -> list[tuple]:
-    return [(a.id, a.title, a.date, a.tags, a.digest, a.words) for a in result.docs]
+    return [(a.id, a.title, a.date, a.tags, a.digest, a.words) for a in result.articles]
 
 
 def test_second_load_parses_nothing_and_gives_the_same_articles(write, tmp_path,
@@ -61,7 +62,7 @@ def test_changed_files_are_parsed_again(write, tmp_path, parses) -> None:
     parses.clear()
     result, _ = _load(tmp_path)
     assert sorted(parses) == ["a.txt", "b.txt"]
-    assert sorted(x.title for x in result.docs) == ["Changed title, longer than before",
+    assert sorted(x.title for x in result.articles) == ["Changed title, longer than before",
                                                      "Title X"]
 
 
@@ -98,7 +99,7 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(write, tmp_path, parses, damage)
 def test_a_cache_from_another_version_is_not_used(write, tmp_path, parses, monkeypatch) -> None:
     _age(write("a.txt", _art("A")))
     _load(tmp_path)
-    monkeypatch.setattr("newstui.model.cache.__version__", "99.0")
+    monkeypatch.setattr("newstui.model.cache.headers.__version__", "99.0")
     parses.clear()
     _load(tmp_path)
     assert parses == ["a.txt"]
@@ -108,12 +109,12 @@ def test_cache_off_and_unwritable(write, tmp_path, parses, monkeypatch) -> None:
     _age(write("a.txt", _art("A")))
     monkeypatch.setenv("NEWSTUI_CACHE", "off")
     result, cache = _load(tmp_path)
-    assert cache.path is None and len(result.docs) == 1
+    assert cache.path is None and len(result.articles) == 1
     blocker = tmp_path.parent / f"{tmp_path.name}-not-a-folder"
     blocker.write_text("x")
     monkeypatch.setenv("NEWSTUI_CACHE", str(blocker / "cache"))
     result, _ = _load(tmp_path)
-    assert len(result.docs) == 1
+    assert len(result.articles) == 1
     assert any("header cache not saved" in w for _, w in result.warnings)
 
 
@@ -122,17 +123,17 @@ def test_seeds_load_the_same_from_the_cache(private_cache) -> None:
 
     first, _ = _load(SEEDS)
     second, _ = _load(SEEDS)
-    assert _summary(second) == _summary(first) and len(first.docs) >= 290
+    assert _summary(second) == _summary(first) and len(first.articles) >= 290
 
 
 def test_large_folder_parses_its_first_chunk_and_takes_the_rest_from_cache(
         write, tmp_path, parses, monkeypatch) -> None:
-    from newstui.model.load import CHUNK
+    from newstui.model.load.passes import CHUNK
 
     files = [write(f"{n:05d}.txt", _art(f"Title {n}")) for n in range(CHUNK + 150)]
     _age(*files)
     first, cache = _load(tmp_path)
-    monkeypatch.setattr("newstui.model.cache.QUICK_BYTES", 0)  # as if the cache were huge
+    monkeypatch.setattr("newstui.model.cache.headers.QUICK_BYTES", 0)  # as if the cache were huge
     saved = cache.path.stat().st_mtime_ns
     parses.clear()
     second, _ = _load(tmp_path)
@@ -143,8 +144,8 @@ def test_large_folder_parses_its_first_chunk_and_takes_the_rest_from_cache(
 
 def test_body_index_comes_from_its_cache_while_nothing_changes(write, tmp_path,
                                                                monkeypatch) -> None:
-    from newstui.model.search import Engine
-    from newstui.model.store import Store
+    from newstui.model.index.store import Store
+    from newstui.model.search.engine import Engine
 
     fruit = ["kiwi", "mango", "papaya"]
     files = [write(f"{n}.txt", _art(f"Title {n}") + f"\n{fruit[n % 3]} common words\n")
@@ -156,28 +157,29 @@ def test_body_index_comes_from_its_cache_while_nothing_changes(write, tmp_path,
                         lambda docs, *a, **k: built.append(len(docs)) or real(docs, *a, **k))
 
     def fresh() -> Store:
-        return Store.load([str(tmp_path)], cache=HeaderCache.for_paths([str(tmp_path)]))
+        paths = [str(tmp_path)]
+        return Library(paths, cache=HeaderCache.for_paths(paths)).load(full=True).store
 
     first = fresh()
     assert built == [40]
     second = fresh()
     assert built == [40]  # not indexed again
-    assert [second.docs[d].id for d in Engine(second).search("mango").docs] == \
-        [first.docs[d].id for d in Engine(first).search("mango").docs]
-    assert len(Engine(second).search("mango").docs) == 13
+    assert [second.articles[d].id for d in Engine(second).search("mango").doc_ids] == \
+        [first.articles[d].id for d in Engine(first).search("mango").doc_ids]
+    assert len(Engine(second).search("mango").doc_ids) == 13
 
     files[5].write_text(_art("Title 5") + "\nmango now\n")  # a change: build again
     _age(files[5], seconds=1800)
     third = fresh()
     assert built == [40, 40]
-    assert len(Engine(third).search("mango").docs) == 14
+    assert len(Engine(third).search("mango").doc_ids) == 14
 
     cache = HeaderCache.for_paths([str(tmp_path)]).bodies()
     data = cache.path.read_bytes()
     cache.path.write_bytes(data[:-10] + bytes(10))  # damaged: ignored, rebuilt
     fourth = fresh()
     assert built == [40, 40, 40]
-    assert len(Engine(fourth).search("mango").docs) == 14
+    assert len(Engine(fourth).search("mango").doc_ids) == 14
 
 
 def test_a_file_whose_metadata_changed_is_read_again(write, tmp_path, parses) -> None:

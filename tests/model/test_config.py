@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from newstui.keys import all_ids, check_keymap
-from newstui.model.config import Config, default_text, load_config, parse_config
+from newstui.model.user.config import Config, default_text, load_config, parse_config
 
 
 def test_defaults_when_missing(tmp_path) -> None:

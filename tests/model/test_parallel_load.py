@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import concurrent.futures
 
-from newstui.model import bitset
-from newstui.model.load import CHUNK, PARALLEL_MIN, index_bodies, load_paths
-from newstui.model.store import Store
+from newstui.model.index import bitset
+from newstui.model.index.store import Store
+from newstui.model.load.passes import CHUNK, PARALLEL_MIN, index_bodies, load_paths
 
 
 def _corpus(tmp_path) -> None:
@@ -23,7 +23,7 @@ def _corpus(tmp_path) -> None:
 
 
 def _summary(result):
-    store = Store.from_result(result)
+    store = Store(result.articles)
     return ([a.id for a in store.articles], sorted(result.skipped),
             sorted(result.warnings), len(store))
 
@@ -33,7 +33,7 @@ def test_parallel_equals_sequential(tmp_path) -> None:
     one = load_paths([str(tmp_path)], workers=1)
     two = load_paths([str(tmp_path)], workers=2)
     assert _summary(one) == _summary(two)
-    assert len(Store.from_result(two)) == PARALLEL_MIN + 500
+    assert len(Store(two.articles)) == PARALLEL_MIN + 500
     assert any("same content as" in w for _, w in two.warnings)
 
 
@@ -46,7 +46,7 @@ def test_falls_back_to_one_process_when_pool_breaks(tmp_path, monkeypatch) -> No
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Broken)
     result = load_paths([str(tmp_path)], workers=2)
-    assert len(Store.from_result(result)) == PARALLEL_MIN + 500
+    assert len(Store(result.articles)) == PARALLEL_MIN + 500
 
 
 def test_progress_and_cancel(tmp_path) -> None:
@@ -60,16 +60,16 @@ def test_progress_and_cancel(tmp_path) -> None:
 
 def test_body_index_is_the_same_with_one_or_two_processes(tmp_path) -> None:
     _corpus(tmp_path)
-    store = Store.from_result(load_paths([str(tmp_path)], workers=2))
-    one = index_bodies(store.docs, workers=1)
-    two = index_bodies(store.docs, workers=2)
+    store = Store(load_paths([str(tmp_path)], workers=2).articles)
+    one = index_bodies(store.articles, workers=1)
+    two = index_bodies(store.articles, workers=2)
     assert {w: list(d) for w, d in one.postings.items()} == \
         {w: list(d) for w, d in two.postings.items()}
     # postings point at the right articles, in the store's numbering
     store.attach_body_index(two)
-    docs = bitset.members(two.docs(["word5"]))
-    assert docs and all(int(store.docs[d].title.split()[-1]) % 97 == 5 for d in docs)
-    expected = [d for d, a in enumerate(store.docs) if int(a.title.split()[-1]) % 97 == 5]
+    docs = bitset.members(two.bits(["word5"]))
+    assert docs and all(int(store.articles[d].title.split()[-1]) % 97 == 5 for d in docs)
+    expected = [d for d, a in enumerate(store.articles) if int(a.title.split()[-1]) % 97 == 5]
     assert docs == expected
 
 
@@ -107,12 +107,12 @@ def test_pool_dying_midway_resumes_in_process(tmp_path, monkeypatch) -> None:
 
 
 def test_load_small_only_for_small_folders(write, tmp_path) -> None:
-    from newstui.model.load import load_small
+    from newstui.model.load.passes import load_small
 
     for n in range(5):
         write(f"{n}.txt", f" date 2023-01-0{n + 1}  Title {n} : Src\n\nBody.\n")
     small = load_small([str(tmp_path)], limit=5)
-    assert small is not None and len(small.docs) == 5
+    assert small is not None and len(small.articles) == 5
     assert load_small([str(tmp_path)], limit=4) is None  # too many files
     write("big.txt", "Big one\n\n" + "word " * 50_000)
     assert load_small([str(tmp_path)], limit=10, max_bytes=100_000) is None  # too many bytes
@@ -120,7 +120,7 @@ def test_load_small_only_for_small_folders(write, tmp_path) -> None:
 
 
 def test_first_files_counts_what_the_load_would_read(write, tmp_path) -> None:
-    from newstui.model.files import first_files, iter_files
+    from newstui.model.corpus.files import first_files, iter_files
 
     for name in ["a.txt", "b.md", "c.TXT", "skip.pdf", ".hidden.txt", "sub/d.txt",
                  "sub/deeper/e.md", ".git/f.txt"]:

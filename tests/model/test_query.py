@@ -8,7 +8,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newstui.model.query import And, DateRange, Not, Or, State, Term, date_bounds, parse
+from newstui.model.search.query import (
+    And,
+    DateRange,
+    Not,
+    Or,
+    StateFilter,
+    Term,
+    date_bounds,
+    parse,
+)
 
 TODAY = dt.date(2024, 3, 10)
 
@@ -27,7 +36,7 @@ def test_or_and_parentheses() -> None:
 
 def test_phrase_and_state() -> None:
     assert parse('"vladimir putin"').node == Term("vladimir putin", phrase=True)
-    assert parse("is:unread").node == State("unread")
+    assert parse("is:unread").node == StateFilter("unread")
 
 
 @pytest.mark.parametrize(("text", "expected"), [

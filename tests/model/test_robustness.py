@@ -8,9 +8,9 @@ import os
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newstui.model.load import load_paths
-from newstui.model.parse import parse_text
-from newstui.model.sanitize import clean_line, clean_text
+from newstui.model.corpus.parse import parse_text
+from newstui.model.corpus.sanitize import clean_line, clean_text
+from newstui.model.load.passes import load_paths
 
 SEED_TEXT = " date 2023-09-13  Title here : Source\n\nBody paragraph one.\n\n#a #b\n"
 
@@ -182,7 +182,8 @@ def test_front_matter_bad_date(write, tmp_path) -> None:
 @given(st.text())
 def test_parse_never_raises_and_output_is_clean(text: str) -> None:
     parsed = parse_text(text)
-    for value in (parsed.title, parsed.source, parsed.section, parsed.caption, *parsed.tags):
+    article = parsed.article
+    for value in (article.title, article.source, article.section, article.caption, *article.tags):
         assert value == clean_line(value)
         assert "\x1b" not in value
     for paragraph in parsed.body:

@@ -7,10 +7,10 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newstui.model.files import decode
-from newstui.model.parse import parse_text
-from newstui.model.sanitize import _CONTROLS
-from newstui.model.scan import _SPECIAL, scan_headers
+from newstui.model.corpus.files import decode
+from newstui.model.corpus.parse import parse_text
+from newstui.model.corpus.sanitize import _CONTROLS
+from newstui.model.corpus.scan import _SPECIAL, scan_headers
 from tests.conftest import SEEDS
 
 SYNTHETIC = (
@@ -29,8 +29,9 @@ SYNTHETIC = (
 def _full(data: bytes):
     """What the full parser says, in the scanner's terms (details left out)."""
     text, warning = decode(data)
-    headers = parse_text(text, "a.txt").headers(words=False)
-    return headers._replace(caption="", dateline="", url=""), warning
+    parsed = parse_text(text, "a.txt")
+    headers = parsed.article._replace(caption="", dateline="", url="", words=None)
+    return (headers, parsed.warnings), warning
 
 
 def _same_or_declined(data: bytes) -> bool:
@@ -46,10 +47,10 @@ def _same_or_declined(data: bytes) -> bool:
 def test_scanner_reads_the_seed_and_synthetic_articles_exactly() -> None:
     scanned = scan_headers(SYNTHETIC.encode())
     assert scanned is not None
-    assert scanned.title == "North police school"
-    assert scanned.section == "Business"
-    assert scanned.tags == ("Ukraine", "Sport", "United States", "Energy")
-    assert scanned.words is None and scanned.caption == ""
+    assert scanned[0].title == "North police school"
+    assert scanned[0].section == "Business"
+    assert scanned[0].tags == ("Ukraine", "Sport", "United States", "Energy")
+    assert scanned[0].words is None and scanned[0].caption == ""
     assert _same_or_declined(SYNTHETIC.encode())
 
 

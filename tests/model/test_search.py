@@ -7,8 +7,8 @@ import json
 import pytest
 
 from newstui.cli import main
-from newstui.model.search import Cancelled, Engine, spans
-from newstui.model.store import Store
+from newstui.model.library import Library
+from newstui.model.search.engine import Cancelled, Engine, spans
 
 CORPUS = {
     "a.txt": (" date 2023-01-05  Ukraine peace talks open : Daily\n\nDelegates met.\n\n"
@@ -30,13 +30,13 @@ CORPUS = {
 def engine(write, tmp_path) -> Engine:
     for name, text in CORPUS.items():
         write(name, text)
-    return Engine(Store.load([str(tmp_path)]))
+    return Library([str(tmp_path)]).load(full=True).engine
 
 
 def ids(engine: Engine, query: str, sort: str = "relevance") -> list[str]:
     result = engine.search(query, sort)
     assert result.error is None, result.error
-    return [engine.store.docs[d].id for d in result.docs]
+    return [engine.store.articles[d].id for d in result.doc_ids]
 
 
 def test_title_and_tag_above_fuzzy_above_body(engine) -> None:
@@ -84,7 +84,7 @@ def test_exclusion_phrase_and_dates(engine) -> None:
 
 def test_malformed_query_is_an_error_not_an_exception(engine) -> None:
     result = engine.search("after:soon")
-    assert result.docs == [] and result.error.startswith("after: takes")
+    assert result.doc_ids == [] and result.error.startswith("after: takes")
 
 
 def test_cancelled_search_raises_cancelled(engine) -> None:
@@ -109,15 +109,15 @@ def test_cli_query_matches_engine_order(engine, tmp_path, capsys) -> None:
 def test_facet_matching_by_word_index_equals_checking_every_value() -> None:
     import random
 
-    from newstui.model.index import tokens
-    from newstui.model.search import EXACT, _facet_match, word_quality
-    from newstui.model.store import Facet
+    from newstui.model.index.store import Facet
+    from newstui.model.index.words import tokens
+    from newstui.model.search.engine import EXACT, _facet_match, word_quality
 
     def reference(facet: Facet, text: str) -> dict[str, float]:
         needle = " ".join(text.casefold().split())
         wanted = tokens(needle)
         found: dict[str, float] = {}
-        for key in facet.docs:
+        for key in facet.doc_ids:
             if key == needle:
                 found[key] = EXACT
                 continue

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from newstui.model.files import read_file
+from newstui.model.corpus.files import read_file
 from tests.conftest import SEED
 
 
 def test_seed_fields() -> None:
     parsed, _, _ = read_file(str(SEED))
-    assert parsed.layout == "seed"
-    assert parsed.date == dt.date(2023, 9, 13)
-    assert parsed.title == "Kim in Russia amid warnings by US against arms sale deal"
-    assert parsed.source == "The Tribune India"
-    assert parsed.section == "World"
-    assert parsed.caption == (
+    assert parsed.article.layout == "seed"
+    assert parsed.article.date == dt.date(2023, 9, 13)
+    assert parsed.article.title == "Kim in Russia amid warnings by US against arms sale deal"
+    assert parsed.article.source == "The Tribune India"
+    assert parsed.article.section == "World"
+    assert parsed.article.caption == (
         "North Korean leader Kim Jong Un disembarks from his train in the Primorsky region "
         "of Russia on Tuesday. Reuters"
     )
-    assert parsed.dateline == "Seoul/Moscow, September 12"
+    assert parsed.article.dateline == "Seoul/Moscow, September 12"
     assert parsed.warnings == ()
 
 
@@ -37,7 +37,7 @@ def test_seed_body_highlights_tags() -> None:
         "Kim is acccompanied by top arms industry and military officials.",
         "US believes Kim will supply arms and ammo to Russia for Ukraine war.",
     )
-    assert parsed.tags == (
+    assert parsed.article.tags == (
         "Kim Jong Un", "North Korea", "Russia", "United States of America USA",
         "Vladimir Putin", "Washington",
     )
@@ -47,9 +47,10 @@ def test_no_text_is_lost() -> None:
     """Every word of the file is in some field (the title repeats are classified)."""
     parsed, raw, _ = read_file(str(SEED))
     kept = " ".join([
-        parsed.title, parsed.source, parsed.section, parsed.caption, parsed.dateline,
+        parsed.article.title, parsed.article.source, parsed.article.section,
+        parsed.article.caption, parsed.article.dateline,
         *parsed.body, *(h.heading for h in parsed.highlights),
-        *(i for h in parsed.highlights for i in h.items), *parsed.tags,
+        *(i for h in parsed.highlights for i in h.items), *parsed.article.tags,
     ])
     words = set(kept.replace("#", " ").split())
     original = raw.decode("utf-8").replace("•", " ").replace("#", " ").split()
@@ -60,14 +61,14 @@ def test_no_text_is_lost() -> None:
 def test_title_with_colon_takes_last_separator(write) -> None:
     path = write("a.txt", " date 2024-01-02  Budget : what changes : Daily News\n\nBody.\n")
     parsed, _, _ = read_file(str(path))
-    assert parsed.title == "Budget : what changes"
-    assert parsed.source == "Daily News"
+    assert parsed.article.title == "Budget : what changes"
+    assert parsed.article.source == "Daily News"
 
 
 def test_unclassified_text_stays_in_body(write) -> None:
     text = (" date 2024-01-02  T : S\n\n  • Sport\n  • T\n\nT\n\nA lone line.\n\n"
             "Para two has words.\n\nOdd trailing thing\n")
     parsed, _, _ = read_file(str(write("b.txt", text)))
-    assert parsed.section == "Sport"
+    assert parsed.article.section == "Sport"
     assert parsed.body == ("A lone line.", "Para two has words.", "Odd trailing thing")
-    assert parsed.caption == ""
+    assert parsed.article.caption == ""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from newstui.model.load import load_paths
-from newstui.model.store import Store
+from newstui.model.corpus.files import read_full
+from newstui.model.index.store import Store
+from newstui.model.load.passes import load_paths
 from tests.conftest import SEEDS
 
 
@@ -15,29 +16,29 @@ def test_newest_first_and_indexes(write, tmp_path) -> None:
     write("a.txt", _art("2021-01-01", "Old", "#X #Y"))
     write("b.txt", _art("2023-01-01", "New", "#x", source="Other"))
     write("c.txt", "Undated headline\n\nbody\n")
-    store = Store.from_result(load_paths([str(tmp_path)]))
+    store = Store(load_paths([str(tmp_path)]).articles)
     assert [a.title for a in store.articles] == ["New", "Old", "Undated headline"]
     assert store.tags.most_common() == [("x", 2), ("Y", 1)]
-    assert store.tags.docs["x"] == [0, 1]  # articles are numbered newest first
+    assert store.tags.doc_ids["x"] == [0, 1]  # articles are numbered newest first
     assert dict(store.sources.most_common()) == {"S": 1, "Other": 1}
     assert store.find("b") is store.articles[0]
-    assert store.full(store.articles[1]).body == ("Body of Old.",)
+    assert read_full(store.articles[1]).body == ("Body of Old.",)
 
 
 def test_date_ranges_are_number_ranges(write, tmp_path) -> None:
     import datetime as dt
 
-    from newstui.model import bitset
+    from newstui.model.index import bitset
 
     for i, day in enumerate(["2023-01-05", "2023-01-03", "2023-01-03", "2022-12-31"]):
         write(f"{i}.txt", _art(day, f"T{i}", "#t"))
     write("u.txt", "Undated\n\nbody\n")
-    store = Store.from_result(load_paths([str(tmp_path)]))
+    store = Store(load_paths([str(tmp_path)]).articles)
     day = dt.date.fromisoformat
 
     def titles(start: str | None, end: str | None) -> list[str]:
         found = store.between(start and day(start), end and day(end))
-        return sorted(store.docs[d].title for d in bitset.members(found))
+        return sorted(store.articles[d].title for d in bitset.members(found))
 
     assert titles("2023-01-03", "2023-01-03") == ["T1", "T2"]
     assert titles("2023-01-01", None) == ["T0", "T1", "T2"]
@@ -48,7 +49,7 @@ def test_date_ranges_are_number_ranges(write, tmp_path) -> None:
 
 def test_bundled_corpus_is_real_and_clean() -> None:
     result = load_paths([str(SEEDS)])
-    store = Store.from_result(result)
+    store = Store(result.articles)
     assert len(store) >= 290
     assert result.skipped == [] and result.warnings == []
     wikinews = [a for a in store.articles if a.source == "Wikinews"]
@@ -56,4 +57,4 @@ def test_bundled_corpus_is_real_and_clean() -> None:
     assert all(a.url.startswith("https://en.wikinews.org/wiki/") for a in wikinews)
     assert all(a.date is not None for a in store.articles)
     assert store.articles[0].title.startswith("Kim in Russia")
-    assert not any("pre-publication review" in p for a in wikinews for p in store.full(a).body)
+    assert not any("pre-publication review" in p for a in wikinews for p in read_full(a).body)

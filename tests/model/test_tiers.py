@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newstui.model import bitset
-from newstui.model.tiers import Rows, Tiers
+from newstui.model.index import bitset
+from newstui.model.index.tiers import Rows, Tiers
 
 
 def bits(*docs: int) -> int:
@@ -87,15 +87,15 @@ def test_rows_match_a_plain_sort() -> None:
 
 
 def test_word_index_gives_bit_sets_finished_or_not() -> None:
-    from newstui.model.index import WordIndex
+    from newstui.model.index.words import WordIndex
 
     index = WordIndex()
     for doc in range(300):
         index.add(doc, {"every"} | ({"third"} if doc % 3 == 0 else set()) | {f"w{doc}"})
     index.compact()
-    assert bitset.members(index.docs(["w7", "w9"])) == [7, 9]  # not finished: no size yet
+    assert bitset.members(index.bits(["w7", "w9"])) == [7, 9]  # not finished: no size yet
     index.finish(300)
     assert isinstance(index.postings["every"], int)  # frequent: stored as a bit set
     assert not isinstance(index.postings["w7"], int)
-    assert bitset.members(index.docs(["third", "w7"])) == sorted({*range(0, 300, 3), 7})
-    assert index.docs(["nothing"]) == 0
+    assert bitset.members(index.bits(["third", "w7"])) == sorted({*range(0, 300, 3), 7})
+    assert index.bits(["nothing"]) == 0

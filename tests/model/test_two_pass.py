@@ -9,12 +9,12 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newstui.model.article import Article
-from newstui.model.cache import HeaderCache
-from newstui.model.chunks import run_chunks
-from newstui.model.load import load_paths, read_details
-from newstui.model.search import Engine
-from newstui.model.store import Store
+from newstui.model.cache.headers import HeaderCache
+from newstui.model.corpus.article import Article
+from newstui.model.index.store import Store
+from newstui.model.load.chunks import run_chunks
+from newstui.model.load.passes import load_paths, read_details
+from newstui.model.search.engine import Engine
 from tests.model.test_cache import _age
 
 SEED = (" date 2023-03-{day:02d}  Story {i} about {topic} : Wire {src}\n\n"
@@ -37,33 +37,33 @@ def _corpus(folder: Path, n: int = 40) -> None:
 
 def test_list_pass_then_details_equals_a_full_load(tmp_path) -> None:
     _corpus(tmp_path)
-    full = Store.from_result(load_paths([str(tmp_path)]))
-    quick = Store.from_result(load_paths([str(tmp_path)], details=False))
-    pending = [a for a in quick.docs if a.words is None]
+    full = Store(load_paths([str(tmp_path)]).articles)
+    quick = Store(load_paths([str(tmp_path)], details=False).articles)
+    pending = [a for a in quick.articles if a.words is None]
     assert len(pending) == 40  # every seed-layout file; the others were parsed in full
-    assert [a.id for a in quick.docs] == [a.id for a in full.docs]  # same list, same order
+    assert [a.id for a in quick.articles] == [a.id for a in full.articles]  # same list, same order
     assert all(a.caption == "" for a in pending)
-    quick.fill_details(read_details(quick.docs))
-    assert quick.docs == full.docs
-    assert quick.docs[0].caption.startswith("A picture of")
-    assert quick.docs[0].dateline.startswith("Lagos, March")
+    quick.fill_details(read_details(quick.articles))
+    assert quick.articles == full.articles
+    assert quick.articles[0].caption.startswith("A picture of")
+    assert quick.articles[0].dateline.startswith("Lagos, March")
 
 
 def test_caption_words_are_searchable_once_details_are_in(tmp_path) -> None:
     _corpus(tmp_path)
-    store = Store.from_result(load_paths([str(tmp_path)], details=False))
-    assert len(Engine(store).search("lagos").docs) == 0
-    store.fill_details(read_details(store.docs))
-    assert len(Engine(store).search("lagos").docs) == 40
+    store = Store(load_paths([str(tmp_path)], details=False).articles)
+    assert len(Engine(store).search("lagos").doc_ids) == 0
+    store.fill_details(read_details(store.articles))
+    assert len(Engine(store).search("lagos").doc_ids) == 40
 
 
 def test_a_file_changed_between_the_passes_keeps_its_list_fields(tmp_path) -> None:
     _corpus(tmp_path, n=3)
-    store = Store.from_result(load_paths([str(tmp_path)], details=False))
-    changed = next(a for a in store.docs if a.words is None)
+    store = Store(load_paths([str(tmp_path)], details=False).articles)
+    changed = next(a for a in store.articles if a.words is None)
     Path(changed.path).write_text(" date 2020-01-01  Other : X\n\nBody.\n")
-    found = read_details(store.docs)
-    assert store.docs.index(changed) not in found
+    found = read_details(store.articles)
+    assert store.articles.index(changed) not in found
     assert len(found) == 2
 
 
@@ -80,12 +80,12 @@ def test_the_cache_keeps_list_fields_until_details_are_read(tmp_path, parses) ->
     # A load that needs details reads again the files whose details the cache lacks...
     full = load_paths(paths, cache=HeaderCache.for_paths(paths))
     assert sorted(reads) == [f"s{i:03d}.txt" for i in range(5)]
-    assert all(a.words is not None for a in full.docs)
+    assert all(a.words is not None for a in full.articles)
     # ...and, the details now cached, nothing at all.
     reads.clear()
     again = load_paths(paths, cache=HeaderCache.for_paths(paths))
     assert reads == []
-    assert sorted(again.docs) == sorted(full.docs)
+    assert sorted(again.articles) == sorted(full.articles)
 
 
 def test_read_details_saves_them_in_the_loads_cache(tmp_path) -> None:
@@ -95,15 +95,16 @@ def test_read_details_saves_them_in_the_loads_cache(tmp_path) -> None:
     _age(*folder.iterdir())
     paths = [str(folder)]
     cache = HeaderCache.for_paths(paths)
-    store = Store.from_result(load_paths(paths, cache=cache, details=False))
-    store.fill_details(read_details(store.docs, cache))
+    store = Store(load_paths(paths, cache=cache, details=False).articles)
+    store.fill_details(read_details(store.articles, cache))
     cached = load_paths(paths, cache=HeaderCache.for_paths(paths), details=False)
-    assert all(a.words is not None for a in cached.docs)  # from the cache, details and all
+    assert all(a.words is not None for a in cached.articles)  # from the cache, details and all
 
 
 def _article(title: str, day: int | None, id_: str) -> Article:
     date = dt.date(2023, 1, day) if day else None
-    return Article(id_, id_, title, date, "", "", "", "", "", (), 0, id_, "seed")
+    return Article(title=title, date=date, words=0, layout="seed", id=id_, path=id_,
+                   digest=id_)
 
 
 @settings(max_examples=100, deadline=None)
@@ -114,7 +115,7 @@ def test_store_order_is_newest_first_then_title_then_id(rows) -> None:
     random.Random(len(rows)).shuffle(articles)
     expected = sorted(articles, key=lambda a: (a.date is None, -(a.date or dt.date.min).toordinal(),
                                                a.title.casefold(), a.id))
-    assert Store(articles).docs == expected
+    assert Store(articles).articles == expected
 
 
 def test_run_chunks_draws_jobs_lazily_and_in_order() -> None:

@@ -8,8 +8,9 @@ from newstui.tui.app import NewsApp
 async def ready(app: NewsApp, pilot, timeout: float = 10.0) -> None:
     """Wait until loading has finished and the first article is on screen."""
     waited = 0.0
-    while (app.loading or app.store is None or
-           (app.headlines.current is not None and app.article_view.article is None)):
+    while (app.screen is not app.reader or app.reader.loading_corpus
+           or (app.reader.headlines.current is not None
+               and app.reader.article_view.article is None)):
         await pilot.pause(0.02)
         waited += 0.02
         assert waited < timeout, "the app did not finish loading"
@@ -26,4 +27,4 @@ async def settle(app: NewsApp, pilot) -> None:
 
 def row_text(app: NewsApp, y: int) -> str:
     """The plain text of screen row ``y`` of the headline list."""
-    return app.headlines.render_line(y).text
+    return app.reader.headlines.render_line(y).text

@@ -7,7 +7,7 @@ import json
 import pytest
 from rich.cells import cell_len
 
-from newstui.model.files import read_full
+from newstui.model.corpus.files import read_full
 from newstui.tui.app import NewsApp
 from newstui.tui.screens.help import HelpScreen
 from newstui.tui.widgets.article_view import ArticleView
@@ -26,36 +26,36 @@ async def test_launch_focuses_list_on_newest_article() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot)
         assert isinstance(app.focused, HeadlineList)
-        assert app.headlines.cursor == 0
-        assert app.headlines.current.title.startswith("Kim in Russia")
-        assert app.article_view.article.id == app.headlines.current.id
+        assert app.reader.headlines.cursor == 0
+        assert app.reader.headlines.current.title.startswith("Kim in Russia")
+        assert app.reader.article_view.article.id == app.reader.headlines.current.id
         assert "Kim in Russia" in row_text(app, 0)
-        assert app.query_one("#panes").has_class("side")
+        assert app.reader.query_one("#panes").has_class("side")
 
 
 async def test_list_movement_keys() -> None:
     app = seeds_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(app, pilot)
-        total = len(app.headlines.rows)
+        total = len(app.reader.headlines.rows)
         await pilot.press("j", "down", "j")
-        assert app.headlines.cursor == 3
+        assert app.reader.headlines.cursor == 3
         await pilot.press("k", "up")
-        assert app.headlines.cursor == 1
+        assert app.reader.headlines.cursor == 1
         await pilot.press("G")
-        assert app.headlines.cursor == total - 1
+        assert app.reader.headlines.cursor == total - 1
         await pilot.press("g")
-        assert app.headlines.cursor == 0
+        assert app.reader.headlines.cursor == 0
         await pilot.press("end")
-        assert app.headlines.cursor == total - 1
+        assert app.reader.headlines.cursor == total - 1
         await pilot.press("home", "pagedown")
-        page = app.headlines.cursor
+        page = app.reader.headlines.cursor
         assert page > 3
         await pilot.press("pagedown", "pageup")
-        assert app.headlines.cursor == page
+        assert app.reader.headlines.cursor == page
         await pilot.press("k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k",
                           "k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k", "k")
-        assert app.headlines.cursor == 0
+        assert app.reader.headlines.cursor == 0
 
 
 async def test_article_follows_selection_and_enter_opens() -> None:
@@ -64,19 +64,19 @@ async def test_article_follows_selection_and_enter_opens() -> None:
         await ready(app, pilot)
         await pilot.press("j")
         await settle(app, pilot)
-        second = app.headlines.current
-        assert app.article_view.article.id == second.id
+        second = app.reader.headlines.current
+        assert app.reader.article_view.article.id == second.id
         await pilot.press("enter")
         assert isinstance(app.focused, ArticleView)
         await pilot.press("J")
         await settle(app, pilot)
-        assert app.headlines.cursor == 2
-        assert app.article_view.article.id == app.headlines.current.id
+        assert app.reader.headlines.cursor == 2
+        assert app.reader.article_view.article.id == app.reader.headlines.current.id
         await pilot.press("K", "K")
         await settle(app, pilot)
-        assert app.headlines.cursor == 0
+        assert app.reader.headlines.cursor == 0
         await pilot.press("space")
-        assert app.article_view.scroll_y > 0
+        assert app.reader.article_view.scroll_y > 0
         await pilot.press("escape")
         assert isinstance(app.focused, HeadlineList)
 
@@ -99,20 +99,20 @@ async def test_filter_bar_narrows_counts_and_escapes() -> None:
     app = seeds_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot)
-        total = len(app.headlines.rows)
+        total = len(app.reader.headlines.rows)
         await pilot.press("slash")
         assert isinstance(app.focused, QueryInput)
         await pilot.press(*"penguin")
         await settle(app, pilot)
-        shown = len(app.headlines.rows)
+        shown = len(app.reader.headlines.rows)
         assert 0 < shown < total
-        count = str(app.query_one("#filter-count").render())
+        count = str(app.reader.query_one("#filter-count").render())
         assert count.lstrip().startswith(f"{shown} of {total}")
-        assert "penguin" in app.headlines.current.title.lower()
+        assert "penguin" in app.reader.headlines.current.title.lower()
         await pilot.press("escape")
         await settle(app, pilot)
-        assert app.filter_bar.input.value == ""
-        assert len(app.headlines.rows) == total
+        assert app.reader.filter_bar.input.value == ""
+        assert len(app.reader.headlines.rows) == total
         assert isinstance(app.focused, QueryInput)
         await pilot.press("escape")
         assert isinstance(app.focused, HeadlineList)
@@ -126,11 +126,11 @@ async def test_bad_query_keeps_last_result_and_explains() -> None:
         await ready(app, pilot)
         await pilot.press("slash", *"covid")
         await settle(app, pilot)
-        good = list(app.headlines.rows)
-        app.filter_bar.input.value = "covid after:soon"
+        good = list(app.reader.headlines.rows)
+        app.reader.filter_bar.input.value = "covid after:soon"
         await settle(app, pilot)
-        assert list(app.headlines.rows) == good
-        assert "after: takes" in str(app.query_one("#filter-message").render())
+        assert list(app.reader.headlines.rows) == good
+        assert "after: takes" in str(app.reader.query_one("#filter-message").render())
 
 
 async def test_nothing_matches_shows_friendly_empty_state() -> None:
@@ -139,7 +139,7 @@ async def test_nothing_matches_shows_friendly_empty_state() -> None:
         await ready(app, pilot)
         await pilot.press("slash", *"qqqqzzzz")
         await settle(app, pilot)
-        assert len(app.headlines.rows) == 0
+        assert len(app.reader.headlines.rows) == 0
         assert "Nothing matches “qqqqzzzz”, Esc to clear" in row_text(app, 0)
 
 
@@ -156,7 +156,7 @@ async def test_full_screen_help_sort_and_layout() -> None:
         await ready(app, pilot)
         await pilot.press("f")
         assert app.screen.has_class("full-article")
-        assert not app.headlines.display or app.headlines.region.width == 0
+        assert not app.reader.headlines.display or app.reader.headlines.region.width == 0
         await pilot.press("escape")
         assert not app.screen.has_class("full-article")
         await pilot.press("question_mark")
@@ -167,9 +167,9 @@ async def test_full_screen_help_sort_and_layout() -> None:
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
         await pilot.press("o")
-        assert app.sort == "date"
+        assert app.reader.sort == "date"
         await pilot.press("L")
-        assert app.query_one("#panes").has_class("stacked")
+        assert app.reader.query_one("#panes").has_class("stacked")
 
 
 async def test_resize_keeps_selection_and_switches_layout() -> None:
@@ -177,15 +177,15 @@ async def test_resize_keeps_selection_and_switches_layout() -> None:
     async with app.run_test(size=(200, 50)) as pilot:
         await ready(app, pilot)
         await pilot.press("j", "j", "j")
-        chosen = app.headlines.current.id
+        chosen = app.reader.headlines.current.id
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
-        assert app.query_one("#panes").has_class("stacked")
-        assert app.headlines.current.id == chosen
+        assert app.reader.query_one("#panes").has_class("stacked")
+        assert app.reader.headlines.current.id == chosen
         await pilot.resize_terminal(200, 50)
         await pilot.pause()
-        assert app.query_one("#panes").has_class("side")
-        assert app.headlines.current.id == chosen
+        assert app.reader.query_one("#panes").has_class("side")
+        assert app.reader.headlines.current.id == chosen
 
 
 async def test_quit_with_q_and_command_palette_opens() -> None:
@@ -206,14 +206,15 @@ async def test_palette_filter_by_tag_and_open_article() -> None:
     app = seeds_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot)
-        app.filter_by_tag("North Korea")
+        app.reader.filter_by_tag("North Korea")
         await settle(app, pilot)
-        assert app.filter_bar.input.value == 'tag:"North Korea"'
-        assert all("North Korea" in app.store.docs[d].tags for d in app.headlines.rows)
-        target = app.store.articles[-1]
-        app.open_article(target.id)
+        assert app.reader.filter_bar.input.value == 'tag:"North Korea"'
+        articles = app.reader.store.articles
+        assert all("North Korea" in articles[d].tags for d in app.reader.headlines.rows)
+        target = app.reader.store.articles[-1]
+        app.reader.open_article(target.id)
         await settle(app, pilot)
-        assert app.headlines.current.id == target.id
+        assert app.reader.headlines.current.id == target.id
 
 
 async def test_hostile_text_is_shown_literally(write, tmp_path) -> None:
@@ -227,10 +228,10 @@ async def test_hostile_text_is_shown_literally(write, tmp_path) -> None:
         first = row_text(app, 0)
         assert "[bold red]ALERT[/] now" in first and "[i]Src" in first[:40]
         assert "\x1b" not in first
-        body = "\n".join(app.article_view.text_lines())
+        body = "\n".join(app.reader.article_view.text_lines())
         assert "[link=x]markup[/link] and escape." in body
         assert "\x1b" not in body
-        width = app.headlines.scrollable_content_region.width
+        width = app.reader.headlines.scrollable_content_region.width
         for y in (0, 1):
             assert cell_len(row_text(app, y)) == width
 
@@ -243,14 +244,14 @@ async def test_big_article_opens_without_stalling(write, tmp_path) -> None:
     app = NewsApp([str(tmp_path)])
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot, timeout=30)
-        view = app.article_view
+        view = app.reader.article_view
         assert view.article.title == "Big report"
         parsed = read_full(view.article)
         view.show(view.article, parsed)
         # Only the first screen is wrapped at once; the rest follows in chunks between keys.
         assert view.wrapping and view.line_count < 1000
         await pilot.press("j")
-        assert app.headlines.cursor == 1
+        assert app.reader.headlines.cursor == 1
         await pilot.press("k", "enter", "G")
         assert not view.wrapping and view.line_count > 4200 * 10
         assert view.scroll_y > 4200 * 10 - 50
@@ -261,7 +262,7 @@ async def test_slash_is_text_inside_inputs() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot)
         await pilot.press("slash", "a", "slash", "b")
-        assert app.filter_bar.input.value == "a/b"
+        assert app.reader.filter_bar.input.value == "a/b"
         await pilot.press("escape", "escape", "t", "slash")
         assert app.screen.query_one("#picker-input").value == "/"
 
@@ -276,9 +277,9 @@ async def test_app_list_equals_cli_list(query, capsys) -> None:
     app = seeds_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot)
-        app.filter_bar.input.value = query
+        app.reader.filter_bar.input.value = query
         await settle(app, pilot)
-        app_ids = [app.store.docs[d].id for d in app.headlines.rows]
+        app_ids = [app.reader.store.articles[d].id for d in app.reader.headlines.rows]
     assert app_ids == cli_ids and cli_ids
 
 
@@ -290,8 +291,8 @@ async def test_article_follows_the_filtered_cursor() -> None:
         await settle(app, pilot)
         await pilot.pause(0.2)  # the follow delay
         await settle(app, pilot)
-        assert app.article_view.article.id == app.headlines.current.id
-        assert "penguin" in app.article_view.article.title.lower()
+        assert app.reader.article_view.article.id == app.reader.headlines.current.id
+        assert "penguin" in app.reader.article_view.article.title.lower()
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 50)])
@@ -299,7 +300,7 @@ async def test_long_titles_end_in_an_ellipsis_inside_the_row(size) -> None:
     app = seeds_app()
     async with app.run_test(size=size) as pilot:
         await ready(app, pilot)
-        width = app.headlines.scrollable_content_region.width
+        width = app.reader.headlines.scrollable_content_region.width
         rows = [row_text(app, y) for y in range(5)]
         assert all(cell_len(r) == width for r in rows)
         kim = next(r for r in rows if "Kim in Russia" in r)
@@ -313,7 +314,7 @@ async def test_one_giant_paragraph_is_wrapped_lazily(write, tmp_path) -> None:
     app = NewsApp([str(tmp_path)])
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot, timeout=30)
-        view = app.article_view
+        view = app.reader.article_view
         view.show(view.article, read_full(view.article))
         assert view.wrapping and view.line_count < 1000
 
@@ -326,13 +327,13 @@ async def test_cursor_row_shows_whether_the_list_has_focus() -> None:
         await settle(app, pilot)
 
         def cursor_background() -> object:
-            strip = app.headlines.render_line(0)
+            strip = app.reader.headlines.render_line(0)
             return next(iter(strip)).style
 
         focused = cursor_background()
         await pilot.press("tab")  # to the article pane
         await settle(app, pilot)
-        assert app.focused is app.article_view
+        assert app.focused is app.reader.article_view
         assert cursor_background() != focused  # not a stale cached row
         await pilot.press("shift+tab")
         await settle(app, pilot)
@@ -347,43 +348,49 @@ async def test_long_query_scrolls_inside_the_filter_bar() -> None:
         query = "zzz " * 40
         await pilot.press(*["space" if c == " " else c for c in query])
         await settle(app, pilot)
-        field = app.filter_bar.input
+        field = app.reader.filter_bar.input
         assert field.value == query
         assert field.scroll_x > 0  # the cursor end of a long query stays in view
         assert field.virtual_size.width > field.size.width
 
 
 async def test_newer_articles_loading_in_keep_the_top_row_or_the_users_article() -> None:
-    from newstui.model.store import Store
+    from newstui.model.index.store import Store
+    from newstui.tui.messages import StoreReady
 
     app = seeds_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot)
-        everything = list(app.store.docs)
+        everything = list(app.reader.store.articles)
+        library = app.reader.library
+
+        def show(store: Store, stage: str) -> None:
+            app.reader.post_message(StoreReady(library.snapshot_for(store, stage)))
+
         older = Store(everything[5:])  # as if the newest five had not been read yet
-        app._set_store(older, False)
+        show(older, "partial")
         await settle(app, pilot)
-        app._set_store(Store(everything), True)
+        show(Store(everything), "listed")
         await settle(app, pilot)
-        assert app.headlines.cursor == 0  # untouched: still the newest
-        assert app.headlines.current.id == everything[0].id
-        app._set_store(older, False)
+        assert app.reader.headlines.cursor == 0  # untouched: still the newest
+        assert app.reader.headlines.current.id == everything[0].id
+        show(older, "partial")
         await settle(app, pilot)
         await pilot.press("j", "j")
-        chosen = app.headlines.current.id
-        app._set_store(Store(everything), True)
+        chosen = app.reader.headlines.current.id
+        show(Store(everything), "listed")
         await settle(app, pilot)
-        assert app.headlines.current.id == chosen  # moved by the user: kept
-        assert app.headlines.cursor == 7
+        assert app.reader.headlines.current.id == chosen  # moved by the user: kept
+        assert app.reader.headlines.cursor == 7
 
 
 async def test_a_failing_search_is_reported_and_the_app_keeps_running(monkeypatch) -> None:
-    from newstui.model.search import Engine
+    from newstui.model.search.engine import Engine
 
     app = seeds_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot)
-        before = list(app.headlines.rows)
+        before = list(app.reader.headlines.rows)
 
         def broken(self, *args, **kwargs):
             raise RuntimeError("[bold]boom[/] \x1b[2J")
@@ -393,20 +400,20 @@ async def test_a_failing_search_is_reported_and_the_app_keeps_running(monkeypatc
         await settle(app, pilot)
         await pilot.pause(0.1)
         assert app.is_running
-        assert list(app.headlines.rows) == before  # the last good list stays
+        assert list(app.reader.headlines.rows) == before  # the last good list stays
         messages = [n.message for n in app._notifications]
         assert any("RuntimeError: [bold]boom[/]" in m and "\x1b" not in m for m in messages)
 
 
 async def test_a_preloaded_folder_is_on_the_first_frame() -> None:
-    from newstui.model.load import load_small
+    from newstui.model.library import Library
 
-    preloaded = load_small([str(SEEDS)], 1000)
-    assert preloaded is not None
-    app = NewsApp([str(SEEDS)], preloaded=preloaded)
+    library = Library([str(SEEDS)])
+    assert library.preload(1000)
+    app = NewsApp([str(SEEDS)], library=library)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()  # mounted: no load worker has had to run for the headers
-        assert app.store is not None and len(app.headlines.rows) == len(preloaded.docs)
+        assert len(app.reader.headlines.rows) == len(library.store) > 0
         assert "Kim in Russia" in row_text(app, 0)
         await ready(app, pilot)  # the body pass still runs and ends
-        assert not app.loading
+        assert not app.reader.loading_corpus

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from newstui.tui.app import PRELOAD_FILES, NewsApp
+from newstui.model.library import PRELOAD_FILES
+from newstui.tui.app import NewsApp
 from tests.model.test_two_pass import _corpus
 from tests.tui.conftest import ready, settle
 
@@ -13,10 +14,10 @@ async def test_a_large_folder_gets_its_details_and_bodies_after_the_list(tmp_pat
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot, timeout=60)
         await settle(app, pilot)
-        assert len(app.store) == PRELOAD_FILES + 22
-        assert all(a.words is not None for a in app.store.docs)  # the details pass ran
-        assert app.store.docs[0].caption.startswith("A picture of")
-        assert app.article_view.article.dateline.startswith("Lagos, March")
+        assert len(app.reader.store) == PRELOAD_FILES + 22
+        assert all(a.words is not None for a in app.reader.store.articles)  # the details pass ran
+        assert app.reader.store.articles[0].caption.startswith("A picture of")
+        assert app.reader.article_view.article.dateline.startswith("Lagos, March")
         await pilot.press("slash", *"lagos")  # a dateline word: found once details are in
         await settle(app, pilot)
-        assert len(app.headlines.rows) == PRELOAD_FILES + 20
+        assert len(app.reader.headlines.rows) == PRELOAD_FILES + 20

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from newstui.model.config import parse_config
-from newstui.model.state import State
+from newstui.model.user.config import parse_config
+from newstui.model.user.state import ReadingState
 from newstui.tui.app import NewsApp
 from newstui.tui.screens.help import HelpScreen
 from newstui.tui.screens.pickers import Picker, Prompt
@@ -13,58 +13,59 @@ from tests.tui.conftest import ready, row_text, settle
 
 async def test_open_marks_read_star_and_survive_restart(tmp_path) -> None:
     path = tmp_path / "state.db"
-    app = NewsApp([str(SEEDS)], state=State(path))
+    app = NewsApp([str(SEEDS)], state=ReadingState(path))
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot)
-        first = app.headlines.current
+        first = app.reader.headlines.current
         assert row_text(app, 0)[1] == "●"  # unread
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.is_read(first)
+        assert app.reader.is_read(first)
         assert row_text(app, 0)[1] == " "
         await pilot.press("escape", "j", "s")
-        second = app.headlines.current
-        assert app.is_starred(second) and row_text(app, 1)[1] == "★"
-        count = str(app.query_one("#filter-count").render())
-        assert f"{len(app.store) - 1:,} unread" in count
+        second = app.reader.headlines.current
+        assert app.reader.is_starred(second) and row_text(app, 1)[1] == "★"
+        count = str(app.reader.query_one("#filter-count").render())
+        assert f"{len(app.reader.store) - 1:,} unread" in count
     app.state.close()
-    again = NewsApp([str(SEEDS)], state=State(path))
+    again = NewsApp([str(SEEDS)], state=ReadingState(path))
     async with again.run_test(size=(120, 40)) as pilot:
         await ready(again, pilot)
-        assert again.is_read(first) and again.is_starred(second)
+        assert again.reader.is_read(first) and again.reader.is_starred(second)
         await pilot.press("slash", *"is:starred")
         await settle(again, pilot)
-        assert [again.store.docs[d].id for d in again.headlines.rows] == [second.id]
+        articles = again.reader.store.articles
+        assert [articles[d].id for d in again.reader.headlines.rows] == [second.id]
 
 
 async def test_toggle_read_mark_all_and_next_unread(tmp_path) -> None:
-    app = NewsApp([str(SEEDS)], state=State(tmp_path / "s.db"))
+    app = NewsApp([str(SEEDS)], state=ReadingState(tmp_path / "s.db"))
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot)
         await pilot.press("r")
-        assert app.is_read(app.headlines.current)
+        assert app.reader.is_read(app.reader.headlines.current)
         await pilot.press("r")
-        assert not app.is_read(app.headlines.current)
+        assert not app.reader.is_read(app.reader.headlines.current)
         await pilot.press("slash", *"penguin", "enter")
         await settle(app, pilot)
-        shown = list(app.headlines.rows)
+        shown = list(app.reader.headlines.rows)
         await pilot.press("R")
-        assert all(app.is_read(app.store.docs[d]) for d in shown)
+        assert all(app.reader.is_read(app.reader.store.articles[d]) for d in shown)
         await pilot.press("escape")
         await settle(app, pilot)
         await pilot.press("u")
-        assert not app.is_read(app.headlines.current)
+        assert not app.reader.is_read(app.reader.headlines.current)
 
 
 async def test_remapped_keys_work_and_show_in_help(tmp_path) -> None:
     config = parse_config("keymap: {list.down: 'x', app.quit: 'Q'}\n")
-    app = NewsApp([str(SEEDS)], config=config, state=State(None))
+    app = NewsApp([str(SEEDS)], config=config, state=ReadingState(None))
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot)
         await pilot.press("x", "x")
-        assert app.headlines.cursor == 2
+        assert app.reader.headlines.cursor == 2
         await pilot.press("j")
-        assert app.headlines.cursor == 2  # j no longer moves: list.down is remapped
+        assert app.reader.headlines.cursor == 2  # j no longer moves: list.down is remapped
         await pilot.press("question_mark")
         text = "\n".join(app.screen.lines)
         assert isinstance(app.screen, HelpScreen)
@@ -78,17 +79,17 @@ async def test_remapped_keys_work_and_show_in_help(tmp_path) -> None:
 async def test_config_settings_apply_and_problems_are_shown(tmp_path) -> None:
     config = parse_config("layout: stacked\ncolumns: [title]\ntheme: high-contrast\n"
                           "sort: date\nbogus: 1\n")
-    app = NewsApp([str(SEEDS)], config=config, state=State(None))
+    app = NewsApp([str(SEEDS)], config=config, state=ReadingState(None))
     async with app.run_test(size=(200, 50)) as pilot:
         await ready(app, pilot)
-        assert app.query_one("#panes").has_class("stacked")
-        assert app.theme == "high-contrast" and app.sort == "date"
+        assert app.reader.query_one("#panes").has_class("stacked")
+        assert app.theme == "high-contrast" and app.reader.sort == "date"
         assert row_text(app, 0).startswith("▌● Kim in Russia")  # only the title column
         assert any("unknown key 'bogus'" in n.message for n in app._notifications)
 
 
 async def test_saved_search_and_tag_picker(tmp_path) -> None:
-    app = NewsApp([str(SEEDS)], state=State(tmp_path / "s.db"))
+    app = NewsApp([str(SEEDS)], state=ReadingState(tmp_path / "s.db"))
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot)
         await pilot.press("slash", *"covid", "enter", "ctrl+s")
@@ -101,26 +102,26 @@ async def test_saved_search_and_tag_picker(tmp_path) -> None:
         assert isinstance(app.screen, Picker)
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.filter_bar.input.value == "covid"
+        assert app.reader.filter_bar.input.value == "covid"
         await pilot.press("t")
         assert isinstance(app.screen, Picker)
         await pilot.press(*"north kor", "enter")
         await settle(app, pilot)
-        assert app.filter_bar.input.value == 'tag:"North Korea"'
+        assert app.reader.filter_bar.input.value == 'tag:"North Korea"'
 
 
 async def test_tag_completion_in_filter_bar() -> None:
-    app = NewsApp([str(SEEDS)], state=State(None))
+    app = NewsApp([str(SEEDS)], state=ReadingState(None))
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot)
         await pilot.press("slash", *"tag:north")
         await pilot.pause(0.2)
         await pilot.press("tab")
-        assert app.filter_bar.input.value == 'tag:"North Korea"'
+        assert app.reader.filter_bar.input.value == 'tag:"North Korea"'
 
 
 async def test_palette_lists_saved_searches(tmp_path) -> None:
-    state = State(tmp_path / "s.db")
+    state = ReadingState(tmp_path / "s.db")
     state.save_search("korea", 'tag:"north korea"')
     app = NewsApp([str(SEEDS)], state=state)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -133,8 +134,8 @@ async def test_palette_lists_saved_searches(tmp_path) -> None:
         assert saved
         saved[0].command()
         await settle(app, pilot)
-        assert app.filter_bar.input.value == 'tag:"north korea"'
+        assert app.reader.filter_bar.input.value == 'tag:"north korea"'
         delete = [h for h in hits if h.text == "Delete saved search: korea"]
         delete[0].command()
         assert app.state.saved == {}
-        assert State(tmp_path / "s.db").saved == {}
+        assert ReadingState(tmp_path / "s.db").saved == {}

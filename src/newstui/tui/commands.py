@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from newstui.model.fuzzy import rapidfuzz
+from newstui.model.search.fuzzy import rapidfuzz
 
 if TYPE_CHECKING:
-    from newstui.tui.app import NewsApp
+    from newstui.tui.screens.reader import ReaderScreen
 
 LIMIT = 20
 
@@ -20,9 +20,9 @@ class NewsCommands(Provider):
     """Articles (by title), tags, saved searches, and the app's own actions."""
 
     @property
-    def news(self) -> NewsApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
+    def news(self) -> ReaderScreen:
+        """The reader screen the palette was opened over (this provider is only its own)."""
+        return cast("ReaderScreen", self.screen)
 
     def _actions(self) -> list[tuple[str, str]]:
         return [
@@ -30,8 +30,8 @@ class NewsCommands(Provider):
             ("Full-screen article", "toggle_full"),
             ("Switch sort (relevance / date)", "toggle_sort"),
             ("Clear filter", "clear_filter"),
-            ("Help: keys and query syntax", "help"),
-            ("Quit", "quit"),
+            ("Help: keys and query syntax", "app.help"),
+            ("Quit", "app.quit"),
         ]
 
     async def discover(self) -> Hits:
@@ -60,7 +60,7 @@ class NewsCommands(Provider):
                 if score > 0:
                     yield Hit(score, Content(label), command, text=label)
         store = self.news.store
-        if store is None or not query.strip():
+        if not query.strip():
             return
         fuzz, process = rapidfuzz()  # on first use, not at launch
 
@@ -70,9 +70,9 @@ class NewsCommands(Provider):
             label = f"Filter by tag: {tag}"
             yield Hit(score / 100 * 0.9, Content(label),
                       partial(self.news.filter_by_tag, tag), text=label)
-        result = self.news.engine_search(query)
-        for rank, doc in enumerate(result.docs[:LIMIT]):
-            article = store.docs[doc]
+        result = self.news.search_now(query)
+        for rank, doc in enumerate(result.doc_ids[:LIMIT]):
+            article = store.articles[doc]
             label = f"Open: {article.title}"
             yield Hit(0.8 - rank * 0.01, Content(label),
                       partial(self.news.open_article, article.id), text=label)

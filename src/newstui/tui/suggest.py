@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.suggester import Suggester
 
-from newstui.model.store import Facet, Store
+from newstui.model.index.store import Facet, Store
 
 FIELDS = ("tag:", "source:", "section:")
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import App
 from textual.theme import BUILTIN_THEMES, Theme
 
-from newstui.model.config import Config
+from newstui.model.user.config import Config
 
 HIGH_CONTRAST = Theme(
     name="high-contrast",
@@ -23,13 +25,13 @@ HIGH_CONTRAST = Theme(
 )
 
 
-def install_themes(app: App[object], config: Config) -> None:
+def install_themes(app: App[Any], config: Config) -> None:
     """Register our themes and the user's, then select ``config.theme`` (or say why not)."""
     app.register_theme(HIGH_CONTRAST)
     for name, spec in config.themes.items():
         try:
             app.register_theme(Theme(name=name, **spec))
-        except Exception as exc:  # noqa: BLE001 - a bad colour must not stop the app
+        except Exception as exc:  # a bad colour must not stop the app
             config.problems.append(f"theme {name!r}: {exc}")
     if config.theme in app.available_themes:
         app.theme = config.theme

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from newstui.model.fuzzy import rapidfuzz
+from newstui.model.search.fuzzy import rapidfuzz
 
 SHOWN = 300  # a picker lists at most this many matches; typing narrows it
 

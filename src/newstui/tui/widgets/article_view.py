@@ -18,8 +18,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from newstui.model.article import Article, Parsed
-from newstui.model.search import spans
+from newstui.model.corpus.article import Article, Parsed
+from newstui.model.search.engine import spans
 from newstui.tui.bindings import bindings
 from newstui.tui.cells import shorten, wrap
 from newstui.tui.widgets.virtual import set_virtual_size
@@ -58,7 +58,7 @@ class ArticleView(ScrollView, can_focus=True):
             self.direction = direction
             super().__init__()
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+    def __init__(self, *, id: str | None = None) -> None:  # id: Textual's own name
         super().__init__(id=id)
         self.article: Article | None = None
         self.parsed: Parsed | None = None
@@ -152,20 +152,7 @@ class ArticleView(ScrollView, can_focus=True):
         if article is None:
             yield [(self.note, "note")]
             return
-        for text in wrap(article.title, width):
-            yield [(text, "title")]
-        meta = " · ".join(x for x in (article.iso_date or "date unknown", article.source,
-                                      article.section, article.dateline) if x)
-        for text in wrap(meta, width):
-            yield [(text, "meta")]
-        if article.caption:
-            yield []
-            for text in wrap(article.caption, width - 2):
-                yield [("▍ ", "box"), (text, "caption")]
-        if self.note:
-            yield []
-            for text in wrap(self.note, width):
-                yield [(text, "note")]
+        yield from self._head(article, width)
         if parsed is not None:
             for paragraph in parsed.body:
                 yield []
@@ -182,6 +169,23 @@ class ArticleView(ScrollView, can_focus=True):
             yield []
             for text in wrap(f"Source: {article.url}", width):
                 yield [(text, "meta")]
+
+    def _head(self, article: Article, width: int) -> Iterator[Line]:
+        """Title, meta line, caption and any note, above the body."""
+        for text in wrap(article.title, width):
+            yield [(text, "title")]
+        meta = " · ".join(x for x in (article.iso_date or "date unknown", article.source,
+                                      article.section, article.dateline) if x)
+        for text in wrap(meta, width):
+            yield [(text, "meta")]
+        if article.caption:
+            yield []
+            for text in wrap(article.caption, width - 2):
+                yield [("▍ ", "box"), (text, "caption")]
+        if self.note:
+            yield []
+            for text in wrap(self.note, width):
+                yield [(text, "note")]
 
     def _box(self, heading: str, items: tuple[str, ...], width: int) -> Iterator[Line]:
         inner = max(4, min(width, 90) - 4)
@@ -287,7 +291,7 @@ class ArticleView(ScrollView, can_focus=True):
         lines = self.hit_lines()
         after = [i for i in lines if (i > top if direction > 0 else i < top)]
         if not after:
-            self.notify("No more matches" if lines else "No matches in this article",
+            self.notify("No more matches" if lines else "No matches in this article", markup=False,
                         timeout=2)
             return
         self.scroll_to(y=after[0] if direction > 0 else after[-1], animate=False)

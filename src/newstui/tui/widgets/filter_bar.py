@@ -73,7 +73,7 @@ class Note(Widget):
 
     DEFAULT_CSS = "Note { width: auto; height: 1; }"
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+    def __init__(self, *, id: str | None = None) -> None:  # id: Textual's own name
         super().__init__(id=id)
         self.text = ""
 

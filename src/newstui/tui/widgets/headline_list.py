@@ -21,8 +21,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from newstui.model.article import Article
-from newstui.model.store import Store
+from newstui.model.corpus.article import Article
+from newstui.model.index.store import Store
 from newstui.tui.bindings import bindings
 from newstui.tui.cells import fit
 from newstui.tui.widgets.virtual import set_virtual_size
@@ -81,7 +81,7 @@ class HeadlineList(ScrollView, can_focus=True):
             self.article = article
             super().__init__()
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+    def __init__(self, *, id: str | None = None) -> None:  # id: Textual's own name
         # Before Widget.__init__, which may already report a style update.
         self._cache: LRUCache[tuple[int, int, bool], Strip] = LRUCache(1024)
         self._style_cache: dict[tuple[bool, bool, bool], _RowStyles] = {}
@@ -119,7 +119,7 @@ class HeadlineList(ScrollView, can_focus=True):
         """The article under the cursor."""
         if self.store is None or not self.rows or not 0 <= self.cursor < len(self.rows):
             return None
-        return self.store.docs[self.rows[self.cursor]]
+        return self.store.articles[self.rows[self.cursor]]
 
     # -- movement ------------------------------------------------------------------------------
     def move_to(self, index: int, force: bool = False) -> None:
@@ -237,7 +237,7 @@ class HeadlineList(ScrollView, can_focus=True):
 
     def _render_row(self, index: int, width: int, selected: bool) -> Strip:
         assert self.store is not None
-        article = self.store.docs[self.rows[index]]
+        article = self.store.articles[self.rows[index]]
         unread = not self.is_read(article)
         styles = self._styles(selected, unread)
         mark = self.marker or _no_marks
@@ -276,13 +276,15 @@ class HeadlineList(ScrollView, can_focus=True):
         return len(dt.date(2023, 12, 31).strftime(self.date_format)) if self.date_format else 10
 
     def refresh_article(self, article: Article) -> None:
-        """Repaint ``article``'s row if it is the one under the cursor or on screen."""
+        """Repaint ``article``'s row if it is on screen (the cursor's row included)."""
         if self.store is None or (doc := self.store.doc_of.get(article.id)) is None:
             return
         top = int(self.scroll_y)
-        visible = range(top, min(len(self.rows), top + self.size.height))
-        index = self.cursor if self.current is article else next(
-            (i for i in visible if self.rows[i] == doc), -1)
+        on_screen = range(top, min(len(self.rows), top + self.size.height))
+        if 0 <= self.cursor < len(self.rows) and self.rows[self.cursor] == doc:
+            index = self.cursor
+        else:
+            index = next((i for i in on_screen if self.rows[i] == doc), -1)
         if index >= 0:
             width = self.scrollable_content_region.width
             self._cache.discard((index, width, True))
@@ -302,7 +304,7 @@ def _no_marks(text: str) -> list[tuple[int, int]]:
 def _find(rows: Sequence[int], doc: int) -> int:
     """Index of ``doc`` in ``rows``, or 0."""
     try:
-        return rows.index(doc)  # type: ignore[attr-defined]
+        return rows.index(doc)
     except ValueError:
         return 0
 

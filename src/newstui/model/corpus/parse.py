@@ -13,10 +13,10 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from newstui.model.article import Highlight, Parsed
-from newstui.model.dates import MONTHS, date_from_line, parse_date
-from newstui.model.frontmatter import read_front_matter
-from newstui.model.sanitize import clean_line, clean_text, is_clean, squash
+from newstui.model.corpus.article import Article, Highlight, Parsed, body_text
+from newstui.model.corpus.dates import MONTHS, date_from_line, parse_date
+from newstui.model.corpus.frontmatter import read_front_matter
+from newstui.model.corpus.sanitize import clean_line, clean_text, is_clean, squash
 
 SEED_HEADER = re.compile(r"^\s*date\s+(\S+)\s+(.*)$")  # group 2 has trailing spaces
 _BULLET = re.compile(r"^\s*[•·▪‣◦*-]\s+")
@@ -87,7 +87,7 @@ def parse_text(text: str, name: str = "") -> Parsed:
     text = clean_text(text)
     if text.startswith("---\n") and (front := read_front_matter(text)) is not None:
         fields, body, warnings = front
-        return parse_plain(split_blocks(body.split("\n")), name, warnings, **fields)
+        return parse_plain(split_blocks(body.split("\n")), name, warnings, fields)
     first, _, rest = text.partition("\n")
     if SEED_HEADER.match(first):
         return parse_seed(first, split_blocks(rest.split("\n")))
@@ -213,26 +213,17 @@ def parse_seed(header: str, blocks: list[Block]) -> Parsed:
     if not title:
         title = "(untitled)"
         warnings.append(NO_TITLE)
-    return _finish(blocks, layout="seed", warnings=warnings, title=title, date=date,
-                   source=source, section=section)
+    base = Article(title=title, date=date, source=source, section=section, layout="seed")
+    return _finish(blocks, base, warnings)
 
 
-def _finish(
-    blocks: list[Block],
-    *,
-    title: str,
-    layout: str,
-    warnings: list[str],
-    date: dt.date | None = None,
-    source: str = "",
-    section: str = "",
-    caption: str = "",
-    dateline: str = "",
-    url: str = "",
-    tags: Iterable[str] = (),
-) -> Parsed:
-    """Classify the blocks after the header: tags, highlights, caption, dateline, body."""
-    tag_list = list(tags)
+def _finish(blocks: list[Block], base: Article, warnings: list[str]) -> Parsed:
+    """Classify the blocks after the header: tags, highlights, caption, dateline, body.
+
+    ``base`` holds what the header (or front matter) said; what it leaves empty may come
+    from the blocks.
+    """
+    tag_list = list(base.tags)
     if blocks:
         found = tags_from(blocks[-1])
         if found is not None:
@@ -247,31 +238,24 @@ def _finish(
         else:
             kept.append(block)
     blocks = kept
+    url, caption, dateline, date = base.url, base.caption, base.dateline, base.date
     if blocks:
         found_url = _URL_LINE.match(blocks[-1].text)
         if found_url and not url:
             url = found_url.group(1)
             blocks.pop()
-    if not caption and layout == "seed" and _is_caption(blocks):
+    if not caption and base.layout == "seed" and _is_caption(blocks):
         caption = squash(blocks.pop(0).text)
     if not dateline and blocks and (_is_dateline(blocks[0]) or _is_date_only(blocks[0])):
         dateline = squash(blocks.pop(0).text)
-    if date is None and dateline and layout != "seed":
+    if date is None and dateline and base.layout != "seed":
         date = date_from_line(dateline)
-    return Parsed(
-        title=title,
-        date=date,
-        source=source,
-        section=section,
-        caption=caption,
-        dateline=dateline,
-        url=url,
-        tags=dedupe_tags(tag_list),
-        highlights=tuple(highlights),
-        body=tuple(b.text for b in blocks),
-        layout=layout,
-        warnings=tuple(warnings),
-    )
+    body = tuple(b.text for b in blocks)
+    boxes = tuple(highlights)
+    article = base._replace(date=date, caption=caption, dateline=dateline, url=url,
+                            tags=dedupe_tags(tag_list),
+                            words=len(body_text(body, boxes).split()))
+    return Parsed(article, highlights=boxes, body=body, warnings=tuple(warnings))
 
 
 def _title_from(blocks: list[Block]) -> str:
@@ -284,21 +268,18 @@ def _title_from(blocks: list[Block]) -> str:
 
 
 def parse_plain(blocks: list[Block], name: str, warnings: list[str],
-                **fields: object) -> Parsed:
+                front: Article | None = None) -> Parsed:
     """A plain or front-matter article from its blocks: the first line is the headline
-    unless ``fields`` (from front matter) give a title; ``name`` may hold the date."""
-    title = str(fields.pop("title", "") or "")
-    if not title and blocks:
-        title = _title_from(blocks)
-    date = fields.pop("date", None)
-    if date is None:
+    unless the ``front`` matter gives a title; ``name`` (the file's) may hold the date."""
+    base = front or Article(title="")
+    if not base.title:
+        base = base._replace(title=_title_from(blocks) if blocks else "(untitled)")
+    if base.date is None:
         m = _ISO_IN_NAME.search(name)
         if m:
             try:
-                date = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                base = base._replace(date=dt.date(int(m.group(1)), int(m.group(2)),
+                                                  int(m.group(3))))
             except ValueError:
                 warnings.append(f"impossible date {m.group(0)!r} in file name: ignored")
-    layout = str(fields.pop("layout", "plain"))
-    return _finish(
-        blocks, title=title or "(untitled)", layout=layout, warnings=warnings, date=date, **fields
-    )  # type: ignore[arg-type]
+    return _finish(blocks, base, warnings)

@@ -51,7 +51,7 @@ class DateRange:
 
 
 @dataclass(frozen=True)
-class State:
+class StateFilter:
     """``is:unread`` / ``is:read`` / ``is:starred``."""
 
     value: str
@@ -78,7 +78,7 @@ class Or:
     children: tuple[Node, ...]
 
 
-Node = Term | DateRange | State | Not | And | Or
+Node = Term | DateRange | StateFilter | Not | And | Or
 
 
 @dataclass(frozen=True)
@@ -118,38 +118,46 @@ def _tokens(text: str) -> list[_Token]:
             out.append(_Token("not", ch, i, i + 1))
             i += 1
         elif ch == '"':
-            end = text.find('"', i + 1)
-            if end < 0:
-                raise QueryError("unbalanced quote", i, n)
+            end = _closing_quote(text, i)
             out.append(_Token("phrase", text[i + 1 : end], i, end + 1))
             i = end + 1
         else:
-            j = i
-            while j < n and not text[j].isspace() and text[j] not in '()"':
-                j += 1
-            word = text[i:j]
-            name, colon, value = word.partition(":")
-            if colon and name.isalpha():
-                key = name.lower()
-                if key not in FIELDS:
-                    raise QueryError(f"unknown field {name}: (try {', '.join(FIELDS)})", i,
-                                     i + len(name) + 1)
-                if not value and j < n and text[j] == '"':
-                    end = text.find('"', j + 1)
-                    if end < 0:
-                        raise QueryError("unbalanced quote", j, n)
-                    out.append(_Token("field", text[j + 1 : end], i, end + 1, key))
-                    i = end + 1
-                    continue
-                if not value:
-                    raise QueryError(f"{key}: needs a value", i, j)
-                out.append(_Token("field", value, i, j, key))
-            elif word.lower() == "or":
-                out.append(_Token("or", word, i, j))
-            else:
-                out.append(_Token("word", word, i, j))
-            i = j
+            token = _word_token(text, i)
+            out.append(token)
+            i = token.end
     return out
+
+
+def _closing_quote(text: str, start: int) -> int:
+    """The position of the quote that closes the one at ``start``."""
+    end = text.find('"', start + 1)
+    if end < 0:
+        raise QueryError("unbalanced quote", start, len(text))
+    return end
+
+
+def _word_token(text: str, i: int) -> _Token:
+    """The word, ``field:value`` or ``or`` that starts at ``i``."""
+    n = len(text)
+    j = i
+    while j < n and not text[j].isspace() and text[j] not in '()"':
+        j += 1
+    word = text[i:j]
+    name, colon, value = word.partition(":")
+    if colon and name.isalpha():
+        key = name.lower()
+        if key not in FIELDS:
+            raise QueryError(f"unknown field {name}: (try {', '.join(FIELDS)})", i,
+                             i + len(name) + 1)
+        if not value and j < n and text[j] == '"':
+            end = _closing_quote(text, j)
+            return _Token("field", text[j + 1 : end], i, end + 1, key)
+        if not value:
+            raise QueryError(f"{key}: needs a value", i, j)
+        return _Token("field", value, i, j, key)
+    if word.lower() == "or":
+        return _Token("or", word, i, j)
+    return _Token("word", word, i, j)
 
 
 def parse_age(value: str, today: dt.date | None = None) -> dt.date | None:
@@ -273,7 +281,7 @@ class _Parser:
         if name == "is":
             if value.lower() not in STATE_VALUES:
                 raise QueryError(f"is: takes {', '.join(STATE_VALUES)}", tok.start, tok.end)
-            return State(value.lower())
+            return StateFilter(value.lower())
         return Term(value, field=name, phrase=" " in value)
 
 

@@ -32,7 +32,7 @@ def default_state_path() -> Path:
     return Path(user_state_dir("newstui", appauthor=False)) / "state.db"
 
 
-class State:
+class ReadingState:
     """Read and starred sets and saved searches, mirrored in memory and saved on each change.
 
     Thread-safe: the app changes state on its event loop while search workers read it.

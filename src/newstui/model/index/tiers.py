@@ -1,7 +1,7 @@
 """Scored result sets as tiers, and rows that are listed only as far as they are read.
 
 A :class:`Tiers` is a few disjoint sets of articles (bit sets, see
-:mod:`newstui.model.bitset`), each with one score. AND, OR and NOT of tiers are int
+:mod:`newstui.model.index.bitset`), each with one score. AND, OR and NOT of tiers are int
 operations, so a query that matches 100k articles costs a few microseconds of set algebra,
 not 100k Python steps. :class:`Rows` then lists the articles best tier first, newest first
 within a tier (the store numbers articles newest first), materialising only the rows asked for.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import overload
 
-from newstui.model import bitset
+from newstui.model.index import bitset
 
 Tier = tuple[float, int]
 
@@ -43,7 +43,7 @@ class Tiers:
                 taken |= fresh
         return cls(out)
 
-    def docs(self) -> int:
+    def bits(self) -> int:
         """Every article in any tier."""
         out = 0
         for _, docs in self.tiers:
@@ -59,7 +59,7 @@ class Tiers:
 
     def __or__(self, other: Tiers) -> Tiers:
         """Articles in either; where in both, scores add up."""
-        mine, theirs = self.docs(), other.docs()
+        mine, theirs = self.bits(), other.bits()
         both = [(a + b, da & db) for a, da in self.tiers for b, db in other.tiers]
         only = [(a, da & ~theirs) for a, da in self.tiers]
         only += [(b, db & ~mine) for b, db in other.tiers]

@@ -10,8 +10,9 @@ import bisect
 import re
 from array import array
 from collections.abc import Iterable
+from typing import cast
 
-from newstui.model import bitset
+from newstui.model.index import bitset
 
 WORD = re.compile(r"\w+(?:['’.-]\w+)*")
 PUNCT = "".join(chr(c) for c in range(33, 127) if not chr(c).isalnum()) + "“”‘’«»…—–•·¡¿"
@@ -61,7 +62,7 @@ class WordIndex:
     """Postings for one field group, with a sorted vocabulary for prefix and length lookups.
 
     While it is built, a word's postings are an array of article numbers; :meth:`finish`
-    turns the words found in many articles into bit sets (see :mod:`newstui.model.bitset`).
+    turns the words found in many articles into bit sets (see :mod:`newstui.model.index.bitset`).
     """
 
     def __init__(self) -> None:
@@ -72,12 +73,13 @@ class WordIndex:
 
     def add(self, doc: int, words: set[str]) -> None:
         """Record that document ``doc`` contains ``words`` (docs must come in order)."""
-        postings = self.postings
+        # While building, every posting is a list: cheaper to create than an array for each
+        # new word (compact() makes them arrays).
+        postings = cast("dict[str, list[int]]", self.postings)
         for word in words:
             bucket = postings.get(word)
             if bucket is None:
-                # A list while building: cheaper to create than an array for each new word.
-                postings[word] = [doc]  # type: ignore[assignment]
+                postings[word] = [doc]
             else:
                 bucket.append(doc)
         self._sorted = self._by_length = None
@@ -108,7 +110,7 @@ class WordIndex:
             if not isinstance(docs, int) and len(docs) >= threshold:
                 postings[word] = bitset.from_docs((docs,), size)
 
-    def docs(self, words: Iterable[str]) -> int:
+    def bits(self, words: Iterable[str]) -> int:
         """The articles holding any of ``words``, as a bit set."""
         dense = 0
         sparse: list[array] = []

@@ -6,22 +6,18 @@ Nothing raises out of :func:`load_paths`: a file that cannot be used is recorded
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import marshal
 import os
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from itertools import chain, islice
 
-from newstui.model.article import Article, Headers
-from newstui.model.body_cache import body_key
-from newstui.model.cache import HeaderCache, Stat
-from newstui.model.chunks import run_chunks
-from newstui.model.files import (
+from newstui.model.cache.bodies import body_key
+from newstui.model.cache.headers import HeaderCache
+from newstui.model.corpus.article import Article
+from newstui.model.corpus.files import (
     Unusable,
     decode,
     first_files,
@@ -29,43 +25,21 @@ from newstui.model.files import (
     read_bytes,
     read_headers,
 )
-from newstui.model.index import WordIndex, index_words
-from newstui.model.sanitize import clean_line
-
-Loaded = tuple[Article, tuple[str, ...], Stat]  # an article, its warnings, its file's stat
-
-
-@dataclass
-class LoadResult:
-    """What a load produced (articles in load order), and everything that went wrong."""
-
-    docs: list[Article] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    warnings: list[tuple[str, str]] = field(default_factory=list)
-
-    @property
-    def articles(self) -> list[Article]:
-        """The loaded articles, in load order."""
-        return self.docs
-
+from newstui.model.gc_pause import no_gc
+from newstui.model.index.words import WordIndex, index_words
+from newstui.model.load.chunks import run_chunks
+from newstui.model.load.merge import Loaded, LoadResult, Merger, stem_id
 
 CHUNK = 1000
 PARALLEL_MIN = 4000
 
 
-@dataclass
-class _Chunk:
-    """What a worker read from one chunk of files."""
-
-    loaded: list[Loaded]
-    skipped: list[tuple[str, str]]
-
-    @classmethod
-    def unpack(cls, data: bytes) -> _Chunk:
-        """The chunk :func:`_load_chunk` packed."""
-        rows, skipped = marshal.loads(data)
-        from_row = Article.from_row
-        return cls([(from_row(row), warnings, stat) for row, warnings, stat in rows], skipped)
+def _unpack(data: bytes) -> tuple[list[Loaded], list[tuple[str, str]]]:
+    """What :func:`_load_chunk` packed: the articles read (with warnings and stat), and the
+    files skipped with their reasons."""
+    rows, skipped = marshal.loads(data)
+    from_row = Article.from_row
+    return [(from_row(row), warnings, stat) for row, warnings, stat in rows], skipped
 
 
 def _load_chunk(paths: list[str], details: bool = True) -> bytes:
@@ -76,16 +50,17 @@ def _load_chunk(paths: list[str], details: bool = True) -> bytes:
     with no_gc():
         for path in paths:
             try:
-                headers, data, stat = read_headers(path, details)
+                headers, warnings, data, stat = read_headers(path, details)
             except Unusable as exc:
                 skipped.append((path, str(exc)))
                 continue
-            except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the load
+            except Exception as exc:  # a parser bug must not stop the load
                 skipped.append((path, f"could not parse: {type(exc).__name__}: {exc}"))
                 continue
             digest = hashlib.blake2b(data, digest_size=12).hexdigest()
             # The id is the file's stem here; the parent makes it unique across chunks.
-            rows.append((_article(headers, path, digest).to_row(), headers.warnings, stat))
+            article = headers._replace(id=stem_id(path), path=path, digest=digest)
+            rows.append((article.to_row(), warnings, stat))
     return marshal.dumps((rows, skipped))
 
 
@@ -109,25 +84,6 @@ def _index_chunk(pairs: list[tuple[int, str]]) -> dict[str, array]:
                 continue  # it was readable a moment ago; its headers stay searchable
             index.add(doc, body_words(text))
     return index.compact()
-
-
-@contextmanager
-def no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: loading makes only long-lived objects, which
-    collections would walk again and again, finding nothing to free.
-
-    On the way out they are frozen (``gc.freeze``) before collecting resumes: else the
-    first collection after a 100k-file load walks them all (~0.1 s) to find nothing. (The
-    app runs with the collector off and collects and freezes on its own, when idle.)
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.freeze()
-            gc.enable()
 
 
 def load_paths(
@@ -156,7 +112,7 @@ def load_paths(
     with no_gc():
         paths = list(paths)
         result = LoadResult()
-        merger = _Merger(result, cache)
+        merger = Merger(result, cache)
         walker = iter_files(paths, result.skipped)
         # The first chunk is read before the rest of the folders are even listed: the first
         # headlines of a 100k-file folder come after ~1,000 files, not after walking 100k.
@@ -166,7 +122,7 @@ def load_paths(
         first = _Jobs(iter(head), cache if quick else None, details)
         for job in first:
             files, hits = first.chunks.popleft()
-            merger.add(files, _Chunk.unpack(_load_chunk(*job)), hits)
+            merger.add(files, *_unpack(_load_chunk(*job)), hits)
             if progress is not None:
                 progress(len(head), result)
             if cancelled is not None and cancelled():
@@ -186,7 +142,7 @@ def load_paths(
         def merged(packed: bytes) -> None:
             nonlocal count
             files, hits = jobs.chunks.popleft()
-            merger.add(files, _Chunk.unpack(packed), hits)
+            merger.add(files, *_unpack(packed), hits)
             count += len(files)
             if progress is not None:
                 progress(count, result)
@@ -240,7 +196,7 @@ def read_details(articles: Sequence[Article], cache: HeaderCache | None = None,
 
     def merged(packed: bytes) -> None:
         nonlocal done
-        read = {a.path: (a, warnings, stat) for a, warnings, stat in _Chunk.unpack(packed).loaded}
+        read = {a.path: (a, warnings, stat) for a, warnings, stat in _unpack(packed)[0]}
         for i in todo[done * CHUNK : (done + 1) * CHUNK]:
             old = articles[i]
             got = read.get(old.path)
@@ -321,73 +277,3 @@ def _workers(files: int, workers: int | None) -> int:
     if files < PARALLEL_MIN:
         return 1
     return workers or os.cpu_count() or 1
-
-
-class _Merger:
-    """Folds chunks into a :class:`LoadResult` in order: unique ids, one copy of each file."""
-
-    def __init__(self, result: LoadResult, cache: HeaderCache | None) -> None:
-        self.result = result
-        self.cache = cache
-        self.ids: set[str] = set()
-        self.digests: dict[str, str] = {}
-
-    def add(self, files: list[str], chunk: _Chunk, hits: dict[str, Loaded]) -> None:
-        """Merge the next chunk of ``files`` (chunks must come in order): what a worker read
-        of them and what the cache had, in file order."""
-        self.result.skipped.extend(chunk.skipped)
-        if not hits:
-            for loaded in chunk.loaded:
-                self._add(*loaded)
-            return
-        read = {loaded[0].path: loaded for loaded in chunk.loaded}
-        for path in files:
-            if (hit := hits.get(path)) is not None:
-                self._add(*hit, cached=True)
-            elif (loaded := read.get(path)) is not None:
-                self._add(*loaded)
-
-    def _add(self, article: Article, warnings: tuple[str, ...], stat: Stat,
-             cached: bool = False) -> None:
-        result = self.result
-        if self.cache is not None:
-            if cached:
-                self.cache.keep(article.path)
-            else:
-                self.cache.put(article, warnings, stat)
-        first = self.digests.get(article.digest)
-        if first is not None:
-            result.warnings.append((article.path, f"same content as {first}: loaded once"))
-            return
-        self.digests[article.digest] = article.path
-        if warnings:
-            result.warnings.extend((article.path, w) for w in warnings)
-        if article.id in self.ids:
-            article = article._replace(id=_unique(article.id, self.ids))
-        else:
-            self.ids.add(article.id)
-        result.docs.append(article)
-
-
-def _stem_id(path: str) -> str:
-    name = os.path.basename(path)
-    dot = name.rfind(".")
-    stem = name[:dot] if 0 < dot < len(name) - 1 else name  # as pathlib's Path.stem
-    if stem.isascii() and stem.isprintable() and " " not in stem:
-        return stem or "article"  # clean already: the common case, ~10x cheaper
-    return clean_line(stem).replace(" ", "-") or "article"
-
-
-def _unique(stem: str, ids: set[str]) -> str:
-    """``stem``, or ``stem-2``, ``stem-3``… whichever is not taken yet (then taken)."""
-    candidate, n = stem, 1
-    while candidate in ids:
-        n += 1
-        candidate = f"{stem}-{n}"
-    ids.add(candidate)
-    return candidate
-
-
-def _article(h: Headers, path: str, digest: str) -> Article:
-    return Article(_stem_id(path), path, h.title, h.date, h.source, h.section, h.caption,
-                   h.dateline, h.url, h.tags, h.words, digest, h.layout)

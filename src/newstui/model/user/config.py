@@ -174,9 +174,9 @@ def _themes(value: object) -> str | None:
 
 
 def _columns(value: object) -> str | None:
-    if _str_list(value) or not value or any(v not in COLUMNS for v in value):  # type: ignore[union-attr]
+    if not isinstance(value, list) or not value or any(v not in COLUMNS for v in value):
         return f"must be a non-empty list drawn from {', '.join(COLUMNS)}"
-    if "title" not in value:  # type: ignore[operator]
+    if "title" not in value:
         return "must include title"
     return None
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from newstui.model.dates import date_from_line, parse_date
-from newstui.model.sanitize import clean_line
+from newstui.model.corpus.article import Article
+from newstui.model.corpus.dates import date_from_line, parse_date
+from newstui.model.corpus.sanitize import clean_line
 
 _END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
-def read_front_matter(text: str) -> tuple[dict[str, object], str, list[str]] | None:
+def read_front_matter(text: str) -> tuple[Article | None, str, list[str]] | None:
     """Fields, the text after the block, and warnings; None when there is no closing line.
 
     When the block is not usable YAML, the fields are empty and the whole text is returned
@@ -28,11 +29,11 @@ def read_front_matter(text: str) -> tuple[dict[str, object], str, list[str]] | N
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
-        return {}, text, [f"front matter is not valid YAML{where}: read as plain text"]
+        return None, text, [f"front matter is not valid YAML{where}: read as plain text"]
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        return {}, text, ["front matter is not a mapping: read as plain text"]
+        return None, text, ["front matter is not a mapping: read as plain text"]
     meta = {str(k).lower(): v for k, v in meta.items()}
     warnings: list[str] = []
 
@@ -43,17 +44,17 @@ def read_front_matter(text: str) -> tuple[dict[str, object], str, list[str]] | N
                 return clean_line(str(v))
         return ""
 
-    fields: dict[str, object] = {
-        "title": field("title", "headline"),
-        "date": _date(meta.get("date"), warnings),
-        "source": field("source", "publisher", "site"),
-        "section": field("section", "category"),
-        "caption": field("caption"),
-        "dateline": field("dateline"),
-        "url": field("url", "link"),
-        "tags": _as_tags(meta.get("tags", meta.get("keywords", meta.get("categories")))),
-        "layout": "front-matter",
-    }
+    fields = Article(
+        title=field("title", "headline"),
+        date=_date(meta.get("date"), warnings),
+        source=field("source", "publisher", "site"),
+        section=field("section", "category"),
+        caption=field("caption"),
+        dateline=field("dateline"),
+        url=field("url", "link"),
+        tags=tuple(_as_tags(meta.get("tags", meta.get("keywords", meta.get("categories"))))),
+        layout="front-matter",
+    )
     return fields, rest, warnings
 
 

@@ -11,16 +11,25 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from newstui.model.article import Article, Headers, Parsed
-from newstui.model.cache import Stat, file_stat
-from newstui.model.parse import parse_text
-from newstui.model.scan import scan_headers
+from newstui.model.corpus.article import Article, Parsed
+from newstui.model.corpus.parse import parse_text
+from newstui.model.corpus.scan import scan_headers
 
 EXTENSIONS = frozenset({".txt", ".md"})
 MAX_BYTES = 64 * 1024 * 1024
 _BINARY_SAMPLE = 8192
 # Bytes that never occur in text: C0 controls other than TAB, LF, FF, CR, ESC.
 _BINARY_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+
+
+Stat = tuple[int, int, int]  # size, mtime and ctime in ns: what a cache entry is checked against
+
+
+def file_stat(st: os.stat_result) -> Stat:
+    """The :data:`Stat` of a file."""
+    # ctime too: a chmod (a file becoming unreadable) or a restore that keeps the mtime
+    # changes it, and then the file is read again, not trusted from a cache.
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
 class Unusable(Exception):
@@ -98,43 +107,39 @@ def read_file(path: str) -> tuple[Parsed, bytes, str]:
 
     Raises :class:`Unusable` with a one-line reason when the file cannot be used.
     """
-    return read_with_stat(path)[:3]  # type: ignore[return-value]
+    data, _ = _read(path)
+    parsed, text = _parse(data, path)
+    return parsed, data, text
 
 
-def read_with_stat(path: str) -> tuple[Parsed, bytes, str, Stat]:
-    """:func:`read_file`, and the file's size and mtime as seen just before reading it."""
-    data, stat = _read(path)
+def _parse(data: bytes, path: str) -> tuple[Parsed, str]:
+    """Decode and parse a file's bytes; the parse (with any decoding warning) and the text."""
     text, warning = decode(data)
     parsed = parse_text(text, os.path.basename(path))
     if warning:
-        parsed = _with_warning(parsed, warning)
-    return parsed, data, text, stat
+        parsed = replace(parsed, warnings=(warning, *parsed.warnings))
+    return parsed, text
 
 
-def read_headers(path: str, details: bool = True) -> tuple[Headers, bytes, Stat]:
-    """What loading needs of one file: its headers, its bytes and its stat; :class:`Unusable`
-    if it cannot be used. Without ``details`` a seed-layout file may come back with only
-    what the list shows (``words`` None, see :func:`newstui.model.scan.scan_headers`)."""
+def read_headers(path: str, details: bool = True
+                 ) -> tuple[Article, tuple[str, ...], bytes, Stat]:
+    """What loading needs of one file: its headers (no id, path or digest yet), their
+    warnings, the file's bytes and its stat; :class:`Unusable` if it cannot be used.
+
+    Without ``details`` a seed-layout file may come back with only what the list shows
+    (``words`` None, see :func:`newstui.model.corpus.scan.scan_headers`)."""
     data, stat = _read(path)
-    headers = None if details else scan_headers(data)
-    if headers is None:
-        name = os.path.basename(path)
-        text, warning = decode(data)
-        parsed = parse_text(text, name)
-        if warning:
-            parsed = _with_warning(parsed, warning)
-        headers = parsed.headers()
-    return headers, data, stat
-
-
-def _with_warning(parsed: Parsed, warning: str) -> Parsed:
-    return replace(parsed, warnings=(warning, *parsed.warnings))
+    scanned = None if details else scan_headers(data)
+    if scanned is None:
+        parsed, _ = _parse(data, path)
+        return parsed.article, parsed.warnings, data, stat
+    return scanned[0], scanned[1], data, stat
 
 
 def read_full(article: Article) -> Parsed:
     """Re-read an article's file for its body; raise :class:`Unusable` if it is gone."""
-    parsed, _, _ = read_file(article.path)
-    return parsed
+    data, _ = _read(article.path)
+    return _parse(data, article.path)[0]
 
 
 def iter_files(paths: Iterable[str], skipped: list[tuple[str, str]]) -> Iterator[str]:

@@ -88,7 +88,7 @@ def _parallel(func: Callable[..., T], queue: _Queue, on_result: Callable[[T], No
     try:
         pool = ProcessPoolExecutor(max_workers=workers,
                                    mp_context=multiprocessing.get_context(method))
-    except Exception as exc:  # noqa: BLE001 - processes are only an optimisation
+    except Exception as exc:  # processes are only an optimisation
         raise _Resume() from exc
     with pool:
         pending: deque[Future[T]] = deque()
@@ -99,7 +99,7 @@ def _parallel(func: Callable[..., T], queue: _Queue, on_result: Callable[[T], No
             while len(pending) < 2 * workers and (job := queue.take()) is not None:
                 try:
                     pending.append(pool.submit(func, *job))
-                except Exception as exc:  # noqa: BLE001 - the workers could not start
+                except Exception as exc:  # the workers could not start
                     pool.shutdown(cancel_futures=True)
                     raise _Resume() from exc
 
@@ -114,7 +114,7 @@ def _parallel(func: Callable[..., T], queue: _Queue, on_result: Callable[[T], No
         while pending:
             try:
                 result = pending.popleft().result()
-            except Exception as exc:  # noqa: BLE001 - e.g. BrokenProcessPool, spawn errors
+            except Exception as exc:  # e.g. BrokenProcessPool, spawn errors
                 pool.shutdown(cancel_futures=True)
                 raise _Resume() from exc
             submit()

@@ -4,7 +4,8 @@ One file per set of opened paths, in ``$NEWSTUI_CACHE`` (else the XDG cache dir)
 is used only while its file keeps the size and modification time (ns) it had when parsed;
 files changed in the last few seconds are not cached at all, because a second change within
 the file system's timestamp granularity could keep both. Article bodies are never cached
-(they are re-read from the files; the body word index has its own cache, ``body_cache``). A
+(they are re-read from the files; the body word index has its own cache,
+:mod:`newstui.model.cache.bodies`). A
 cache that is missing, corrupt, from another version or unwritable
 is simply not used; it is never needed for correctness.
 
@@ -19,23 +20,20 @@ import hashlib
 import marshal
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from newstui import __version__
-from newstui.model.article import Article
-
-if TYPE_CHECKING:
-    from newstui.model.body_cache import BodyCache
+from newstui.model.cache.bodies import BodyCache
+from newstui.model.cache.sealed import sealed, unseal, write_atomically
+from newstui.model.corpus.article import Article
+from newstui.model.corpus.files import Stat, file_stat
 
 MAGIC = b"newstui header cache\n"
-FORMAT = 4  # bump when the parser or the Article fields change what an entry means
+FORMAT = 5  # bump when the parser or the Article fields change what an entry means
 RACY_SECONDS = 3.0
 QUICK_BYTES = 8 * 1024 * 1024
 BLOB = 2000  # entries marshalled together: each (un)marshal call holds the GIL ~5 ms
-_DIGEST = 16
-Stat = tuple[int, int, int]  # size, mtime and ctime in ns
 Entry = tuple[Stat, tuple[object, ...], tuple[str, ...]]
 
 
@@ -49,11 +47,17 @@ def cache_dir() -> Path | None:
     return Path(user_cache_dir("newstui", appauthor=False))
 
 
-def file_stat(st: os.stat_result) -> Stat:
-    """What an entry is checked against."""
-    # ctime too: a chmod (a file becoming unreadable) or a restore that keeps the mtime
-    # changes it, and then the file is read again, not trusted from the cache.
-    return st.st_size, st.st_mtime_ns, st.st_ctime_ns
+def cache_dir_problem(folder: Path) -> str | None:
+    """Why caches cannot be written in ``folder`` (made if missing), or None if they can."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"cannot create it: {exc.strerror or exc}"
+    if not folder.is_dir():
+        return "not a folder"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return "not writable"
+    return None
 
 
 class HeaderCache:
@@ -64,7 +68,8 @@ class HeaderCache:
         self._entries: dict[str, Entry] | None = None if path is not None else {}
         self._new: dict[str, Entry] = {}
         self._changed = False
-        self.problem = ""  # why an existing cache file could not be used, if it could not
+        self.problem = ""  # why the cache file could not be used or written, if it could not
+        self._bodies: BodyCache | None = None
 
     @property
     def _old(self) -> dict[str, Entry]:
@@ -90,7 +95,7 @@ class HeaderCache:
             return {}  # no cache yet
         payload = unseal(data)
         if payload is None or payload[: len(MAGIC)] != MAGIC:
-            self.problem = "damaged: rebuilt"
+            self.problem = f"header cache {path} was damaged: rebuilt"
             return {}
         entries: dict[str, Entry] = {}
         try:
@@ -104,17 +109,17 @@ class HeaderCache:
                 # GIL for ~0.3 s, and the UI thread needs it between keystrokes.
                 entries.update(marshal.loads(blob))
         except (EOFError, ValueError, TypeError):
-            self.problem = "unreadable: rebuilt"
+            self.problem = f"header cache {path} was unreadable: rebuilt"
             return {}
         return entries
 
     def bodies(self) -> BodyCache:
         """The body index cache that goes with this one."""
-        from newstui.model.body_cache import BodyCache
-
-        if self.path is None:
-            return BodyCache(None)
-        return BodyCache(self.path.with_name(self.path.name.replace("headers-", "bodies-", 1)))
+        if self._bodies is None:
+            path = self.path
+            self._bodies = BodyCache(None if path is None else path.with_name(
+                path.name.replace("headers-", "bodies-", 1)))
+        return self._bodies
 
     def quick(self) -> bool:
         """Whether reading the cache costs less than parsing ~1,000 files (~0.1 s): true
@@ -188,43 +193,8 @@ class HeaderCache:
             write_atomically(self.path, sealed([MAGIC, marshal.dumps([[FORMAT, __version__],
                                                                       blobs])]))
         except OSError as exc:
-            return f"header cache not saved: {exc.strerror or exc}"
+            self.problem = f"header cache not saved: {exc.strerror or exc}"
+            return self.problem
         # What was saved is what later puts are compared with.
         self._entries, self._new, self._changed = self._new, dict(self._new), False
         return None
-
-
-def sealed(pieces: Iterable[bytes]) -> Iterator[bytes]:
-    """``pieces``, then a BLAKE2 digest of them all: what :func:`unseal` checks."""
-    digest = hashlib.blake2b(digest_size=_DIGEST)
-    for piece in pieces:
-        digest.update(piece)
-        yield piece
-    yield digest.digest()
-
-
-def unseal(data: bytes) -> memoryview | None:
-    """The bytes a :func:`sealed` file was written from (a view, not a copy), or None if
-    its digest does not check: truncated, damaged, or never one of ours."""
-    view = memoryview(data)
-    body, digest = view[:-_DIGEST], view[-_DIGEST:]
-    if len(data) < _DIGEST or hashlib.blake2b(body, digest_size=_DIGEST).digest() != digest:
-        return None
-    return body
-
-
-def write_atomically(path: Path, data: bytes | Iterable[bytes]) -> None:
-    """Write ``data`` (or its pieces) beside ``path`` and rename it there: a reader never
-    sees half a file."""
-    import tempfile  # only when writing: not on the launch path
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            for piece in [data] if isinstance(data, bytes) else data:
-                handle.write(piece)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise

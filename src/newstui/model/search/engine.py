@@ -11,12 +11,22 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from newstui.model import bitset
-from newstui.model.fuzzy import rapidfuzz
-from newstui.model.index import WORD, WordIndex, tokens, word_parts
-from newstui.model.query import And, DateRange, Node, Not, Or, Query, State, Term, parse
-from newstui.model.store import Facet, Store
-from newstui.model.tiers import Rows, Tiers
+from newstui.model.index import bitset
+from newstui.model.index.store import Facet, Store
+from newstui.model.index.tiers import Rows, Tiers
+from newstui.model.index.words import WORD, WordIndex, tokens, word_parts
+from newstui.model.search.fuzzy import rapidfuzz
+from newstui.model.search.query import (
+    And,
+    DateRange,
+    Node,
+    Not,
+    Or,
+    Query,
+    StateFilter,
+    Term,
+    parse,
+)
 
 WEIGHTS = {"title": 3.0, "tags": 3.0, "meta": 1.5, "body": 1.0}
 EXACT, PREFIX, STEM = 1.0, 0.85, 0.6
@@ -31,10 +41,10 @@ class Cancelled(Exception):
 
 @dataclass
 class Result:
-    """Docs (article numbers in the store), best first, and what to highlight."""
+    """The matching articles (their numbers in the store), best first, and what to highlight."""
 
     query: Query
-    docs: Sequence[int]
+    doc_ids: Sequence[int]
     tiers: Tiers = field(default_factory=Tiers)
     words: frozenset[str] = frozenset()
     phrases: tuple[str, ...] = ()
@@ -81,7 +91,7 @@ class Engine:
         matched: set[str] = set()
         phrases: list[str] = []
         tiers = self._eval(query.node, check, matched, phrases)
-        ranked = Tiers([(0.0, tiers.docs())]) if sort == "date" else tiers
+        ranked = Tiers([(0.0, tiers.bits())]) if sort == "date" else tiers
         docs = Rows(ranked)
         return Result(query, docs, tiers, frozenset(matched), tuple(phrases))
 
@@ -95,7 +105,7 @@ class Engine:
             excluded = 0
             for child in node.children:
                 if isinstance(child, Not):
-                    excluded |= self._eval(child.child, check, set(), []).docs()
+                    excluded |= self._eval(child.child, check, set(), []).bits()
                     continue
                 part = self._eval(child, check, matched, phrases)
                 result = part if result is None else result & part
@@ -108,11 +118,11 @@ class Engine:
                 out = out | self._eval(child, check, matched, phrases)
             return out
         if isinstance(node, Not):
-            excluded = self._eval(node.child, check, set(), []).docs()
+            excluded = self._eval(node.child, check, set(), []).bits()
             return Tiers([(0.0, self.everything & ~excluded)])
         if isinstance(node, DateRange):
             return self._dates(node)
-        if isinstance(node, State):
+        if isinstance(node, StateFilter):
             return self._state(node.value)
         return self._term(node, check, matched, phrases)
 
@@ -120,7 +130,7 @@ class Engine:
         """Docs that are read, unread or starred, by their content digest."""
         keys = self.state("starred" if value == "starred" else "read") if self.state else set()
         want = value != "unread"
-        chosen = [d for d, a in enumerate(self.store.docs) if (a.digest in keys) == want]
+        chosen = [d for d, a in enumerate(self.store.articles) if (a.digest in keys) == want]
         return Tiers([(0.0, bitset.from_docs((chosen,), len(self.store)))])
 
     def _dates(self, node: DateRange) -> Tiers:
@@ -136,7 +146,7 @@ class Engine:
             by_quality: dict[float, list[list[int]]] = {}
             for key, quality in found.items():
                 matched.update(tokens(key))
-                by_quality.setdefault(quality, []).append(facet.docs[key])
+                by_quality.setdefault(quality, []).append(facet.doc_ids[key])
             n = len(self.store)
             return Tiers.best_of((weight * q, bitset.from_docs(lists, n))
                                  for q, lists in by_quality.items())
@@ -149,8 +159,8 @@ class Engine:
             return Tiers()
         result: Tiers | None = None
         for word in words:
-            part, found = self._word(word, groups, check)
-            matched.update(found)
+            part, spelled = self._word(word, groups, check)
+            matched.update(spelled)
             result = part if result is None else result & part
         return result or Tiers()
 
@@ -176,7 +186,7 @@ class Engine:
             by_quality: dict[float, list[str]] = {}
             for candidate, quality in candidates.items():
                 by_quality.setdefault(round(quality, 2), []).append(candidate)
-            scored += [(WEIGHTS[group] * q, index.docs(words)) for q, words in by_quality.items()]
+            scored += [(WEIGHTS[group] * q, index.bits(words)) for q, words in by_quality.items()]
         tiers = Tiers.best_of(scored)
         if len(self._terms) > 256:
             self._terms.clear()
@@ -218,7 +228,7 @@ class Engine:
         title: list[int] = []
         tags: list[int] = []
         meta: list[int] = []
-        for d, article in enumerate(self.store.docs):
+        for d, article in enumerate(self.store.articles):
             if d % CHUNK == 0 and check():
                 raise Cancelled
             if term.field in (None, "title") and needle in article.title.casefold():
@@ -241,7 +251,7 @@ class Engine:
         body = self.store.indexes()["body"]
         docs: int | None = None
         for w in tokens(needle):
-            found = body.docs((w,))
+            found = body.bits((w,))
             docs = found if docs is None else docs & found
             if not docs:
                 return 0
@@ -261,7 +271,7 @@ def _facet_match(facet: Facet, text: str) -> dict[str, float]:
     from the facet's own word index, not a scan of every value: 20k tags cost ~1 ms, not 30.
     """
     needle = " ".join(text.casefold().split())
-    found: dict[str, float] = {needle: EXACT} if needle in facet.docs else {}
+    found: dict[str, float] = {needle: EXACT} if needle in facet.doc_ids else {}
     result: dict[str, float] | None = None
     for word in tokens(needle):
         best: dict[str, float] = {}

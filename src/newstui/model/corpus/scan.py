@@ -1,10 +1,10 @@
 """Read what the headline list shows of a seed-layout file, without parsing the rest.
 
-The first load of a large folder has two passes (see :func:`newstui.model.load.load_paths`).
+The first load of a large folder has two passes (see :func:`newstui.model.load.passes.load_paths`).
 The first reads every file but parses only what the list shows and sorts by: the header line
 (date, title, source), the breadcrumb (section) and the last block (tags). Each comes from
 one place in the file that the rest cannot change, so reading them here gives exactly what
-the parser (:mod:`newstui.model.parse`, whose functions this calls) gives. The caption,
+the parser (:mod:`newstui.model.corpus.parse`, whose functions this calls) gives. The caption,
 dateline, source link and word count depend on the whole body; they are left unread
 (``words`` None) for the second pass, which parses every file in full.
 
@@ -19,8 +19,8 @@ from __future__ import annotations
 import codecs
 import re
 
-from newstui.model.article import Headers
-from newstui.model.parse import (
+from newstui.model.corpus.article import Article
+from newstui.model.corpus.parse import (
     NO_TITLE,
     Block,
     breadcrumb_section,
@@ -45,7 +45,7 @@ _SPECIAL = re.compile(
 _FIRST_BLOCK = re.compile(r"(?: *\n)*((?: *[^ \n][^\n]*\n)+)")
 
 
-def scan_headers(data: bytes) -> Headers | None:
+def scan_headers(data: bytes) -> tuple[Article, tuple[str, ...]] | None:
     """Title, date, source, section, tags and header warnings of the seed-layout article in
     ``data`` (a file's bytes), exactly as the parser reads them, with the caption, dateline
     and link empty and ``words`` None (not read); None when the file needs the parser."""
@@ -87,7 +87,8 @@ def scan_headers(data: bytes) -> Headers | None:
         title, warnings = "(untitled)", (*warnings, NO_TITLE)
     # The file holds no control character, and tags_from squashed them and split at "#".
     tags = dedupe_tags(found, clean=True) if found else ()
-    return Headers(title, date, source, section, "", "", "", tags, None, "seed", warnings)
+    return Article(title=title, date=date, source=source, section=section, tags=tags,
+                   layout="seed"), warnings
 
 
 def _last_block(text: str) -> tuple[Block, int]:

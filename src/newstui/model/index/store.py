@@ -1,7 +1,7 @@
 """The in-memory store: articles with indexes for tags, sources, sections, dates and words.
 
 Articles are numbered newest first: article 0 is the newest, and every set of articles the
-search engine makes (a bit set, see :mod:`newstui.model.bitset`) lists in date order by
+search engine makes (a bit set, see :mod:`newstui.model.index.bitset`) lists in date order by
 itself. The body word index is built after the store, in the store's numbering.
 """
 
@@ -13,44 +13,42 @@ import threading
 from collections.abc import Iterable
 from functools import cached_property
 
-from newstui.model import bitset
-from newstui.model.article import Article, Parsed
-from newstui.model.cache import HeaderCache
-from newstui.model.files import read_full
-from newstui.model.index import WordIndex, index_words, tokens
-from newstui.model.load import LoadResult, index_bodies_cached, load_paths, no_gc
+from newstui.model.corpus.article import Article
+from newstui.model.gc_pause import no_gc
+from newstui.model.index import bitset
+from newstui.model.index.words import WordIndex, index_words, tokens
 
 
 def _newest_first(articles: Iterable[Article | None]) -> tuple[list[Article], list[int]]:
     """The articles newest first, undated last (among equals, title then id keep the order
     deterministic), and each one's day as -ordinal (1 if undated), ascending."""
-    docs = [a for a in articles if a is not None]
+    found = [a for a in articles if a is not None]
     # One string per article sorts ~2x faster than tuples: the day as 7 digits counting
     # down ("~" after every digit: undated last), the title, NUL (before any character: a
     # title sorts before longer ones it starts), the id.
     keys = [(f"{9_999_999 - a.date.toordinal()}" if a.date else "~")
-            + a.title.casefold() + "\0" + a.id for a in docs]
-    docs = [docs[i] for i in sorted(range(len(docs)), key=keys.__getitem__)]
-    return docs, [-a.date.toordinal() if a.date else 1 for a in docs]
+            + a.title.casefold() + "\0" + a.id for a in found]
+    ordered = [found[i] for i in sorted(range(len(found)), key=keys.__getitem__)]
+    return ordered, [-a.date.toordinal() if a.date else 1 for a in ordered]
 
 
-def _meta_index(docs: list[Article]) -> WordIndex:
+def _meta_index(articles: list[Article]) -> WordIndex:
     """Words of each article's source, section, dateline and caption."""
     meta = WordIndex()
-    for d, a in enumerate(docs):
+    for d, a in enumerate(articles):
         meta.add(d, index_words(f"{a.source} {a.section} {a.dateline} {a.caption}"))
     meta.compact()
-    meta.finish(len(docs))
+    meta.finish(len(articles))
     return meta
 
 
 class Facet:
     """The articles of each value of one field, merged case-insensitively (first spelling
-    kept). ``docs`` maps a casefolded value to its article numbers, in order."""
+    kept). ``doc_ids`` maps a casefolded value to its article numbers, in order."""
 
     def __init__(self) -> None:
         self._spelling: dict[str, str] = {}
-        self.docs: dict[str, list[int]] = {}
+        self.doc_ids: dict[str, list[int]] = {}
         self._words: WordIndex | None = None  # word of a value -> the values' numbers
         self._keys: list[str] = []
 
@@ -59,16 +57,16 @@ class Facet:
         if not value:
             return
         key = value.casefold()
-        docs = self.docs.get(key)
+        docs = self.doc_ids.get(key)
         if docs is None:
-            self.docs[key] = [doc]
+            self.doc_ids[key] = [doc]
             self._spelling[key] = value
         else:
             docs.append(doc)
 
     def add_all(self, values: Iterable[Iterable[str]]) -> None:
         """Count the values of each article in turn (article 0 first), like :meth:`add`."""
-        docs, spelling = self.docs, self._spelling
+        docs, spelling = self.doc_ids, self._spelling
         keys: dict[str, str] = {}  # spelling -> casefolded: far fewer spellings than uses
         for d, these in enumerate(values):
             for value in these:
@@ -86,14 +84,15 @@ class Facet:
 
     def most_common(self) -> list[tuple[str, int]]:
         """Values with their counts, most used first, ties alphabetical."""
-        ranked = sorted(((k, len(d)) for k, d in self.docs.items()), key=lambda kv: (-kv[1], kv[0]))
+        ranked = sorted(((k, len(d)) for k, d in self.doc_ids.items()),
+                        key=lambda kv: (-kv[1], kv[0]))
         return [(self._spelling[k], n) for k, n in ranked]
 
     def _index(self) -> WordIndex:
         # Built on the first field query (the store is complete by then); two threads
         # building it at once would build the same thing.
         if self._words is None:
-            keys = list(self.docs)
+            keys = list(self.doc_ids)
             words = WordIndex()
             for i, key in enumerate(keys):
                 words.add(i, set(tokens(key)))
@@ -119,19 +118,16 @@ class Facet:
         return self._spelling.get(key, key)
 
     def __len__(self) -> int:
-        return len(self.docs)
+        return len(self.doc_ids)
 
 
 class Store:
     """All loaded articles, addressable by id or by number (newest first)."""
 
-    def __init__(self, articles: Iterable[Article | None],
-                 result: LoadResult | None = None) -> None:
+    def __init__(self, articles: Iterable[Article | None]) -> None:
         with no_gc():  # 100k sort keys: nothing for the collector to find
             # Days (-ordinal, ascending, undated last): a date range is a range of numbers.
-            self.docs, self._days = _newest_first(articles)
-        self.articles = self.docs  # the same list: article number == position, newest first
-        self.result = result or LoadResult(docs=list(self.docs))
+            self.articles, self._days = _newest_first(articles)
         self._facets: tuple[Facet, Facet, Facet] | None = None
         self._indexes: dict[str, WordIndex] | None = None
         self._body = WordIndex()
@@ -140,7 +136,7 @@ class Store:
     @cached_property
     def doc_of(self) -> dict[str, int]:
         """Article numbers by id (made on first use)."""
-        return {a.id: d for d, a in enumerate(self.docs)}
+        return {a.id: d for d, a in enumerate(self.articles)}
 
     @property
     def tags(self) -> Facet:
@@ -163,33 +159,19 @@ class Store:
         with self._lock:
             if self._facets is None:
                 tags, sources, sections = Facet(), Facet(), Facet()
-                tags.add_all(a.tags for a in self.docs)
-                sources.add_all((a.source,) for a in self.docs)
-                sections.add_all((a.section,) for a in self.docs)
+                tags.add_all(a.tags for a in self.articles)
+                sources.add_all((a.source,) for a in self.articles)
+                sections.add_all((a.section,) for a in self.articles)
                 self._facets = (tags, sources, sections)
             return self._facets
 
-    @classmethod
-    def from_result(cls, result: LoadResult) -> Store:
-        """Build a store from a :class:`LoadResult`, keeping its report."""
-        return cls(result.docs, result)
-
-    @classmethod
-    def load(cls, paths: Iterable[str], bodies: bool = True,
-             cache: HeaderCache | None = None) -> Store:
-        """Load ``paths`` into a store (headers, then, with ``bodies``, the body words)."""
-        store = cls.from_result(load_paths(paths, cache=cache))
-        if bodies:
-            store.attach_body_index(index_bodies_cached(store.docs, cache))
-        return store
-
     def __len__(self) -> int:
-        return len(self.docs)
+        return len(self.articles)
 
     @property
     def order(self) -> range:
         """Article numbers, newest first (which is simply 0 .. n-1)."""
-        return range(len(self.docs))
+        return range(len(self.articles))
 
     def between(self, start: dt.date | None, end: dt.date | None) -> int:
         """The articles dated from ``start`` to ``end`` (inclusive; None is open), as a bit set."""
@@ -201,7 +183,7 @@ class Store:
     def get(self, article_id: str) -> Article | None:
         """The article with ``article_id``, or None."""
         d = self.doc_of.get(article_id)
-        return None if d is None else self.docs[d]
+        return None if d is None else self.articles[d]
 
     def find(self, key: str) -> Article | None:
         """An article by exact id, else by a unique id prefix."""
@@ -210,38 +192,34 @@ class Store:
         matches = [a for a in self.articles if a.id.startswith(key)]
         return matches[0] if len(matches) == 1 else None
 
-    def full(self, article: Article) -> Parsed:
-        """The article with its body, re-read from disk (raises ``Unusable`` if it is gone)."""
-        return read_full(article)
-
     def indexes(self) -> dict[str, WordIndex]:
         """Word indexes per field group (title, tags, meta, body), built on first use."""
         with self._lock:
             if self._indexes is None:
                 title, tags = WordIndex(), WordIndex()
-                for d, a in enumerate(self.docs):
+                for d, a in enumerate(self.articles):
                     title.add(d, index_words(a.title))
                     tags.add(d, index_words(" ".join(a.tags)))
                 for index in (title, tags):
                     index.compact()
-                    index.finish(len(self.docs))
-                meta = _meta_index(self.docs)
+                    index.finish(len(self.articles))
+                meta = _meta_index(self.articles)
                 self._indexes = {"title": title, "tags": tags, "meta": meta, "body": self._body}
             return self._indexes
 
     def fill_details(self, found: dict[int, Article]) -> None:
         """Put in articles whose details were read after loading (see
-        :func:`newstui.model.load.read_details`), by number: the numbering does not change,
+        :func:`newstui.model.load.passes.read_details`), by number: the numbering does not change,
         and the index of caption and dateline words is built again."""
         with self._lock:
             for d, article in found.items():
-                self.docs[d] = article
+                self.articles[d] = article
             if self._indexes is not None and found:
-                self._indexes["meta"] = _meta_index(self.docs)
+                self._indexes["meta"] = _meta_index(self.articles)
 
     def attach_body_index(self, index: WordIndex) -> None:
-        """Use ``index`` (from :func:`newstui.model.load.index_bodies`) for body words."""
-        index.finish(len(self.docs))
+        """Use ``index`` (from :func:`newstui.model.load.passes.index_bodies`) for body words."""
+        index.finish(len(self.articles))
         with self._lock:
             self._body = index
             if self._indexes is not None:
@@ -250,4 +228,4 @@ class Store:
     @property
     def has_bodies(self) -> bool:
         """Whether body words are indexed."""
-        return len(self._body) > 0 or not self.docs
+        return len(self._body) > 0 or not self.articles

@@ -1,7 +1,7 @@
 """A cache of the body word index, so reopening unchanged folders makes bodies searchable
 in about a second instead of re-reading every file (~45 s for 100k articles here).
 
-It sits beside the header cache (see :mod:`newstui.model.cache`) and is used only when the
+It sits beside the header cache (see :mod:`newstui.model.cache.headers`) and is used only when the
 store holds exactly the same articles, with the same contents, in the same order as when it
 was written: its key is a hash of every article's content digest, in store order. Any change
 rebuilds the whole index. Like the header cache it is checksummed, versioned, written
@@ -18,9 +18,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from newstui import __version__
-from newstui.model.article import Article
-from newstui.model.cache import sealed, unseal, write_atomically
-from newstui.model.index import WordIndex
+from newstui.model.cache.sealed import sealed, unseal, write_atomically
+from newstui.model.corpus.article import Article
+from newstui.model.index.words import WordIndex
 
 MAGIC = b"newstui body index\n"
 FORMAT = 1  # bump when tokenising or the postings change
@@ -45,6 +45,7 @@ class BodyCache:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
+        self.problem = ""  # why the last save failed, if it did
 
     def load(self, key: str) -> WordIndex | None:
         """The cached index for ``key``, or None (missing, stale, damaged)."""
@@ -92,5 +93,6 @@ class BodyCache:
         try:
             write_atomically(self.path, sealed(parts()))
         except OSError as exc:
-            return f"body index cache not saved: {exc.strerror or exc}"
+            self.problem = f"body index cache not saved: {exc.strerror or exc}"
+            return self.problem
         return None

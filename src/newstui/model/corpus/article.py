@@ -1,0 +1,126 @@
+"""The article record: its fields are defined once, here, and built by keyword everywhere.
+
+:class:`Article` is what the store keeps of each article (headers and counts, no body);
+:class:`Parsed` is one full parse of a file: the same record plus body, highlights and
+warnings. The order of ``Article``'s fields is the order of the rows the header cache stores
+and loading workers exchange (:meth:`Article.to_row`); ``tests/model/test_article.py`` pins
+it, so a reordering has to bump the cache format on purpose.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """A highlights box: a short heading and its bullet items."""
+
+    heading: str
+    items: tuple[str, ...]
+
+
+class Article(NamedTuple):
+    """One article as the store keeps it: headers and counts, no body.
+
+    Bodies are re-read from ``path`` on demand (see
+    :func:`newstui.model.corpus.files.read_full`), so a 100k-article corpus costs headers
+    only in memory. A named tuple, not a dataclass: ~5x cheaper to create and to pass
+    between processes, which loading does 100k times. A parser fills the headers; loading
+    adds ``id``, ``path`` and ``digest``.
+    """
+
+    title: str
+    date: dt.date | None = None
+    source: str = ""
+    section: str = ""
+    caption: str = ""
+    dateline: str = ""
+    url: str = ""
+    tags: tuple[str, ...] = ()
+    # None until the article's details (caption, dateline, url, words) are read: the first
+    # load of a large folder reads them in a second pass (newstui.model.load.read_details).
+    words: int | None = None
+    layout: str = "plain"
+    id: str = ""
+    path: str = ""
+    digest: str = ""  # a hash of the file's bytes: keys dedupe and reading state
+
+    def with_details(self, source: Article) -> Article:
+        """This article with the caption, dateline, link and word count of ``source`` (its
+        parse, or the same file loaded with details)."""
+        return self._replace(caption=source.caption, dateline=source.dateline, url=source.url,
+                             words=source.words)
+
+    @property
+    def iso_date(self) -> str | None:
+        """The date as ``YYYY-MM-DD``, or None when unknown."""
+        return self.date.isoformat() if self.date else None
+
+    def to_json(self) -> dict[str, object]:
+        """The documented ``newstui list --json`` record."""
+        return {
+            "id": self.id,
+            "path": self.path,
+            "date": self.iso_date,
+            "title": self.title,
+            "source": self.source,
+            "section": self.section,
+            "tags": list(self.tags),
+            "dateline": self.dateline,
+            "caption": self.caption,
+            "words": self.words,
+            "url": self.url,
+        }
+
+    def to_row(self) -> tuple[object, ...]:
+        """The article as plain values (the date as an ordinal) for ``marshal``: how the
+        header cache stores it and how loading workers hand it over."""
+        date = self.date
+        return (*self[:_DATE], date.toordinal() if date else None, *self[_DATE + 1 :])
+
+    @classmethod
+    def from_row(cls, row: tuple[object, ...]) -> Article:
+        """The article :meth:`to_row` made; TypeError or ValueError if ``row`` is not one."""
+        if len(row) != len(cls._fields):
+            raise ValueError(f"a row of {len(row)} values, not {len(cls._fields)}")
+        ordinal = row[_DATE]
+        if ordinal is None:
+            return cls._make(row)
+        if not isinstance(ordinal, int):
+            raise TypeError(f"a date ordinal must be an int, not {type(ordinal).__name__}")
+        date = _DATES.get(ordinal)
+        if date is None:
+            date = _DATES[ordinal] = dt.date.fromordinal(ordinal)
+        return cls._make((*row[:_DATE], date, *row[_DATE + 1 :]))
+
+
+_DATE = Article._fields.index("date")
+
+# Date objects by ordinal: a corpus has few distinct dates, and one object for each saves
+# time and memory when 100k articles come in.
+_DATES: dict[int, dt.date] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """Everything a parser read from one file: the record (with no id, path or digest:
+    a parser sees text, not files), the body, the highlights boxes and the warnings."""
+
+    article: Article
+    highlights: tuple[Highlight, ...] = ()
+    body: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def body_text(self) -> str:
+        """Body paragraphs and highlights boxes as one string, for indexing."""
+        return body_text(self.body, self.highlights)
+
+
+def body_text(body: tuple[str, ...], highlights: tuple[Highlight, ...]) -> str:
+    """Body paragraphs and highlights boxes as one string (what ``words`` counts)."""
+    boxes = (f"{h.heading} {' '.join(h.items)}" for h in highlights)
+    return " ".join((*body, *boxes))

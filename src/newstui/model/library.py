@@ -1,0 +1,222 @@
+"""The loaded corpus: one owner of the store and the engine, and of the passes that fill them.
+
+A :class:`Library` is plain Python, used alike by the app (in a worker thread) and by the
+command line (in the foreground). It runs the load passes in order — the list pass (what
+the headline list shows), the details pass (caption, dateline, link, word count) and the
+body pass (body words) — and after each one publishes a :class:`Snapshot`: a store and the
+one engine built for it. The engine is built here and nowhere else. Progress, snapshots
+and problems reach the caller through one callback, as :data:`LoadEvent` values; loading
+stops between chunks when ``cancelled()`` turns true.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from newstui.model.cache.headers import HeaderCache
+from newstui.model.index.store import Store
+from newstui.model.load.merge import LoadResult
+from newstui.model.load.passes import index_bodies_cached, load_paths, load_small, read_details
+from newstui.model.search.engine import Engine, StateLookup
+
+Stage = Literal["empty", "partial", "listed", "detailed", "complete"]
+Phase = Literal["list", "details", "bodies"]
+PRELOAD_FILES = 1000  # a folder this small is read before the first frame (~30 ms / 300)
+PRELOAD_BYTES = 32 * 1024 * 1024
+SNAPSHOT_EVERY = 25_000  # a partial list is shown each time this many more articles are in
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A store and the engine built for it: one consistent view of the corpus.
+
+    ``stage`` says how far loading had got: ``partial`` (some headers), ``listed`` (every
+    header, details to come), ``detailed`` (details too), ``complete`` (bodies indexed).
+    """
+
+    store: Store
+    engine: Engine
+    stage: Stage
+
+    @property
+    def listed(self) -> bool:
+        """Every article is in (headers at least)."""
+        return self.stage in ("listed", "detailed", "complete")
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """``done`` of ``total`` items of ``phase`` (``total`` is 0 while unknown: files are
+    still being listed)."""
+
+    phase: Phase
+    done: int
+    total: int = 0
+
+    @property
+    def percent(self) -> int:
+        """How far the phase has got, 0 to 100 (0 while the total is unknown)."""
+        return 100 * self.done // self.total if self.total else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """A new snapshot is the current one."""
+
+    snapshot: Snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something the user should hear of once, such as a cache that cannot be written."""
+
+    text: str
+
+
+LoadEvent = Progress | Published | Problem
+Listener = Callable[[LoadEvent], None]
+
+
+def _ignore(event: LoadEvent) -> None:
+    """The listener of a load nobody watches."""
+
+
+def _never() -> bool:
+    return False
+
+
+class Library:
+    """The corpus opened from ``paths``: store, engine, load report and load passes.
+
+    ``state`` tells the engine which articles are read or starred (for ``is:``); ``cache``
+    defaults to the header cache of these paths (a disabled one when caching is off).
+    """
+
+    def __init__(self, paths: Iterable[str], state: StateLookup | None = None,
+                 cache: HeaderCache | None = None) -> None:
+        self.paths = list(paths)
+        self.state = state
+        self.cache = cache if cache is not None else HeaderCache.for_paths(self.paths)
+        self.report = LoadResult()  # what was skipped or warned about, and why
+        self.problems: list[str] = []  # told once each, see Problem
+        self.snapshot = self.snapshot_for(Store([]), "empty")
+
+    @property
+    def store(self) -> Store:
+        """The current snapshot's store."""
+        return self.snapshot.store
+
+    @property
+    def engine(self) -> Engine:
+        """The current snapshot's engine."""
+        return self.snapshot.engine
+
+    def snapshot_for(self, store: Store, stage: Stage) -> Snapshot:
+        """A snapshot of ``store`` with its own new engine: the one place an engine is
+        built (its caches must not outlive what the store knew when they were filled)."""
+        return Snapshot(store, Engine(store, self.state), stage)
+
+    def _publish(self, store: Store, stage: Stage, listener: Listener,
+                 warm: bool = False) -> None:
+        """Make ``store`` current with a new engine; ``warm`` does the engine's one-off
+        work before anyone sees it."""
+        snapshot = self.snapshot_for(store, stage)
+        if warm:
+            snapshot.engine.warm()
+        self.snapshot = snapshot
+        listener(Published(snapshot))
+
+    def _check_caches(self, listener: Listener) -> None:
+        """Tell the listener, once each, of caches that could not be used or written."""
+        for problem in (self.cache.problem, self.cache.bodies().problem):
+            if problem and problem not in self.problems:
+                self.problems.append(problem)
+                listener(Problem(problem))
+
+    # -- the passes ----------------------------------------------------------------------------
+    def preload(self, limit: int = PRELOAD_FILES, max_bytes: int = PRELOAD_BYTES) -> bool:
+        """Load a folder of at most ``limit`` files and ``max_bytes`` in full, here and now
+        (before the app's first frame); False, having read nothing, for a larger one."""
+        result = load_small(self.paths, limit, max_bytes, cache=self.cache)
+        if result is None:
+            return False
+        self.report = result
+        self._publish(Store(result.articles), "detailed", _ignore)
+        return True
+
+    def load(self, listener: Listener = _ignore, cancelled: Callable[[], bool] = _never, *,
+             full: bool = False, bodies: bool = True, warm: bool = False) -> Snapshot:
+        """Run every pass still to run, publishing a snapshot after each; return the last.
+
+        ``full`` parses every file in full in the list pass (what the command line wants:
+        one pass, word counts included) instead of the list fields first and the details
+        after. Without ``bodies`` body words are not indexed. ``warm`` does the one-off
+        work of a first query (indexes, facets) in this thread, right after the list.
+        """
+        if self.snapshot.stage in ("empty", "partial"):
+            self.list_pass(listener, cancelled, full=full, warm=warm)
+        if self.snapshot.stage == "listed" and not cancelled():
+            self.details_pass(listener, cancelled, warm=warm)
+        if bodies and self.snapshot.stage == "detailed" and not cancelled():
+            self.body_pass(listener, cancelled, warm=warm)
+        self._check_caches(listener)
+        return self.snapshot
+
+    def list_pass(self, listener: Listener = _ignore, cancelled: Callable[[], bool] = _never,
+                  *, full: bool = False, warm: bool = False) -> None:
+        """Read every file for what the list shows (``full``: parse it whole), publishing a
+        partial snapshot with the first articles and every 25,000 after, then the whole
+        list; then (``warm``) prepare the engine and save the header cache."""
+        shown = 0
+
+        def progress(count: int, result: LoadResult) -> None:
+            nonlocal shown
+            listener(Progress("list", count))
+            n = len(result.articles)
+            if (not shown and n) or n - shown >= SNAPSHOT_EVERY:
+                shown = n
+                self._publish(Store(result.articles[:n]), "partial", listener)
+
+        result = load_paths(self.paths, progress=progress, cancelled=cancelled,
+                            cache=self.cache, details=full, save=False)
+        self.report = result
+        if cancelled():
+            return  # a cache saved now would forget the files not reached
+        self._publish(Store(result.articles), "detailed" if full else "listed", listener)
+        if warm:
+            # After the list is on screen: a keystroke meanwhile waits for this in its
+            # search worker.
+            self.snapshot.engine.warm()
+        # Saved as soon as the list is complete: a quit during the later passes still
+        # leaves the next launch fast (details are saved again as they are read).
+        if (problem := self.cache.save()) is not None:
+            result.warnings.append((str(self.cache.path), problem))
+
+    def details_pass(self, listener: Listener = _ignore,
+                     cancelled: Callable[[], bool] = _never, *, warm: bool = False) -> None:
+        """Parse in full the files read for the list only: caption, dateline, link, word
+        count. The numbering of articles does not change."""
+        store = self.snapshot.store
+        total = sum(1 for a in store.articles if a.words is None)
+        if total:
+            found = read_details(store.articles, self.cache, cancelled=cancelled,
+                                 progress=lambda n: listener(Progress("details", n, total)))
+            if cancelled():
+                return
+            store.fill_details(found)
+        self._publish(store, "detailed", listener, warm=warm)
+
+    def body_pass(self, listener: Listener = _ignore, cancelled: Callable[[], bool] = _never,
+                  *, warm: bool = False) -> None:
+        """Index body words (or take them from the body cache), while the user already reads
+        and filters by headers."""
+        store = self.snapshot.store
+        total = len(store)
+        index = index_bodies_cached(store.articles, self.cache, cancelled=cancelled,
+                                    progress=lambda n: listener(Progress("bodies", n, total)))
+        if cancelled():
+            return
+        store.attach_body_index(index)
+        self._publish(store, "complete", listener, warm=warm)

@@ -1,0 +1,69 @@
+"""Typed messages from workers to the reader screen.
+
+Workers never call into the UI and never wait for it: they post one of these and go on.
+The screen drops a message that is stale by the time it arrives (an older query, another
+article, a store replaced since).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from newstui.model.corpus import Article, Parsed
+from newstui.model.library import Progress, Snapshot
+from newstui.model.search import Result
+from newstui.tui.suggest import FieldSuggester
+
+
+@dataclass(eq=False)
+class LoadProgress(Message):
+    """How far a load pass has got; a newer report replaces one still in the queue."""
+
+    progress: Progress
+
+    def can_replace(self, message: Message) -> bool:
+        """Only the latest report matters."""
+        return isinstance(message, LoadProgress)
+
+
+@dataclass(eq=False)
+class StoreReady(Message):
+    """A new snapshot of the corpus: a partial list, every header, details or bodies."""
+
+    snapshot: Snapshot
+
+
+@dataclass(eq=False)
+class SuggesterReady(Message):
+    """Completion for ``tag:``/``source:``/``section:``, built for the store in ``snapshot``
+    (built in the load worker: ranking 20k tags takes ~0.2 s)."""
+
+    snapshot: Snapshot
+    suggester: FieldSuggester
+
+
+@dataclass(eq=False)
+class LoadProblem(Message):
+    """Something the user should hear of once (a cache that cannot be written)."""
+
+    text: str
+
+
+@dataclass(eq=False)
+class SearchDone(Message):
+    """The result of query number ``seq`` against the store in ``snapshot``."""
+
+    seq: int
+    snapshot: Snapshot
+    result: Result
+
+
+@dataclass(eq=False)
+class ArticleRead(Message):
+    """``article`` read in full (``parsed`` None and ``note`` set when it could not be)."""
+
+    article: Article
+    parsed: Parsed | None
+    note: str

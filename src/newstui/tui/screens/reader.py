@@ -1,0 +1,526 @@
+"""The reader: filter bar, headline list and article pane, and the routes between them.
+
+The screen owns no data of its own beyond what it shows: the corpus is a
+:class:`~newstui.model.library.Library`, loaded in a worker that posts typed messages
+(:mod:`newstui.tui.messages`); searching and reading article files run in workers too, and
+a result that is stale when it arrives (an older query, another store) is dropped. Widgets
+never reach into each other: they post messages, and this screen routes them.
+"""
+
+from __future__ import annotations
+
+import gc
+from functools import partial
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.containers import Container
+from textual.css.query import NoMatches
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Footer, Input
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from newstui.model.corpus import Article, Unusable, clean_line, read_full
+from newstui.model.index import Store
+from newstui.model.library import Library, LoadEvent, Problem, Progress, Published, Snapshot
+from newstui.model.search import Cancelled, Result, spans
+from newstui.model.user import Config, ReadingState
+from newstui.tui.bindings import bindings
+from newstui.tui.commands import NewsCommands
+from newstui.tui.messages import (
+    ArticleRead,
+    LoadProblem,
+    LoadProgress,
+    SearchDone,
+    StoreReady,
+    SuggesterReady,
+)
+from newstui.tui.screens.pickers import Picker, Prompt
+from newstui.tui.suggest import FieldSuggester
+from newstui.tui.widgets.article_view import ArticleView
+from newstui.tui.widgets.filter_bar import FilterBar, QueryInput
+from newstui.tui.widgets.headline_list import HeadlineList
+
+WIDE = 120
+FOLLOW_DELAY = 0.06  # seconds the list cursor rests before the article pane follows it
+PHASE_NAMES = {"details": "reading details", "bodies": "indexing bodies"}
+STAGE_STATUS = {"listed": "reading details…", "detailed": "indexing bodies…", "complete": ""}
+
+
+class ReaderScreen(Screen[None]):
+    """The main screen: browse, filter and read the articles of one library."""
+
+    BINDINGS = bindings("reader")
+    COMMANDS = {NewsCommands}
+    # The list, not the first focusable widget (the filter): a "/" or "j" typed while the
+    # app starts must not land in the filter as text.
+    AUTO_FOCUS = "#headlines"
+
+    def __init__(self, library: Library, config: Config, state: ReadingState) -> None:
+        super().__init__()
+        self.library = library
+        self.config = config
+        self.state = state
+        self.view = library.snapshot  # what the widgets show; replaced only by show_snapshot
+        self.layout_mode = config.layout
+        self.sort = config.sort
+        self.query_text = ""
+        self.status = ""  # what loading is doing, for the count line
+        self.result: Result | None = None
+        self._seq = 0  # the number of the latest query asked for
+        self._keep = True
+        self._follow: Timer | None = None
+        self._unread: int | None = None
+        self._suggested: Store | None = None  # the store the last suggester was built for
+
+    # -- composition ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        """Filter bar on top, the two panes, key hints at the bottom."""
+        yield FilterBar(id="filter")
+        with Container(id="panes"):
+            yield HeadlineList(id="headlines")
+            yield ArticleView(id="article")
+        yield Footer()
+
+    @property
+    def headlines(self) -> HeadlineList:
+        """The headline list."""
+        return self.query_one(HeadlineList)
+
+    @property
+    def article_view(self) -> ArticleView:
+        """The article pane."""
+        return self.query_one(ArticleView)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        """The filter bar."""
+        return self.query_one(FilterBar)
+
+    @property
+    def store(self) -> Store:
+        """The store on screen."""
+        return self.view.store
+
+    @property
+    def loading_corpus(self) -> bool:
+        """True until headers and body words are all in."""
+        return self.view.stage != "complete"
+
+    def on_mount(self) -> None:
+        """Apply settings and start loading; the list has the focus from the start."""
+        self.headlines.columns = self.config.columns
+        self.headlines.date_format = self.config.date_format
+        self.headlines.is_read, self.headlines.is_starred = self.is_read, self.is_starred
+        self._apply_layout()
+        self.set_focus(self.headlines)
+        self.filter_bar.set_count(0, 0, "loading…")
+        if self.view.listed:  # loaded before the first frame
+            self._suggested = self.view.store
+            self.show_snapshot(self.view, FieldSuggester(self.view.store))
+        self._load()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Side by side when wide, stacked when narrow (in auto layout)."""
+        self._apply_layout(event.size.width)
+
+    def _apply_layout(self, width: int | None = None) -> None:
+        panes = self.query_one("#panes")
+        width = self.size.width if width is None else width
+        side = self.layout_mode == "side" or (self.layout_mode == "auto" and width >= WIDE)
+        panes.set_class(side, "side")
+        panes.set_class(not side, "stacked")
+        self.headlines.styles.width = f"{self.config.list_width}%" if side else "100%"
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed says so; the screen and what it shows stay as they were."""
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(f"{event.worker.name or 'a task'} failed: {type(error).__name__}: "
+                        f"{clean_line(str(error))[:300]}", severity="error", timeout=15)
+
+    # -- loading -------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self) -> None:
+        worker = get_current_worker()
+        self.library.load(self._report, lambda: worker.is_cancelled, warm=True)
+
+    def _report(self, event: LoadEvent) -> None:
+        """Pass a load event on as a message (in the load worker: never waits for the UI)."""
+        if isinstance(event, Progress):
+            self.post_message(LoadProgress(event))
+        elif isinstance(event, Published):
+            snapshot = event.snapshot
+            self.post_message(StoreReady(snapshot))
+            if snapshot.listed and snapshot.store is not self._suggested:
+                self._suggested = snapshot.store
+                self.post_message(SuggesterReady(snapshot, FieldSuggester(snapshot.store)))
+        elif isinstance(event, Problem):
+            self.post_message(LoadProblem(event.text))
+
+    @on(LoadProgress)
+    def _progress(self, message: LoadProgress) -> None:
+        progress = message.progress
+        if progress.phase == "list":
+            self.status = f"loading… {progress.done:,} files read"
+        else:
+            self.status = f"{PHASE_NAMES[progress.phase]} {progress.percent}%"
+        self._update_count()
+
+    @on(StoreReady)
+    def _store_ready(self, message: StoreReady) -> None:
+        self.show_snapshot(message.snapshot)
+
+    @on(SuggesterReady)
+    def _suggester_ready(self, message: SuggesterReady) -> None:
+        if message.snapshot.store is self.view.store:
+            self.filter_bar.input.suggester = message.suggester
+
+    @on(LoadProblem)
+    def _load_problem(self, message: LoadProblem) -> None:
+        self.notify(message.text, title="cache", severity="warning", timeout=8)
+
+    def show_snapshot(self, snapshot: Snapshot, suggester: FieldSuggester | None = None) -> None:
+        """Show ``snapshot``: a partial list, every header, details or bodies."""
+        new_store = snapshot.store is not self.headlines.store  # not listed yet
+        first_full = snapshot.listed and (new_store or not self.view.listed)
+        self.view = snapshot
+        if new_store:
+            self._unread = None
+        self.status = STAGE_STATUS[snapshot.stage] if snapshot.listed else self.status
+        if snapshot.stage == "complete":
+            # Everything loaded lives as long as the app: keep the cyclic collector from
+            # walking it again and again (100+ ms pauses at 100k articles).
+            gc.collect()
+            gc.freeze()
+        if suggester is not None:
+            self.filter_bar.input.suggester = suggester
+        if first_full and (skipped := self.library.report.skipped):
+            self.notify(f"{len(skipped)} files skipped: run 'newstui check' for the reasons",
+                        severity="warning", timeout=6)
+        if new_store or self.query_text.strip():
+            # A cursor the user moved stays on its article; one still on the first row
+            # stays there, on the newest article, as newer ones load.
+            self._run_query(keep=self.headlines.cursor > 0)
+        else:
+            self._update_count()
+
+    # -- filtering -----------------------------------------------------------------------------
+    @on(FilterBar.Changed)
+    def _query_changed(self, event: FilterBar.Changed) -> None:
+        self.query_text = event.text
+        # Clearing the filter keeps the article you were on (cheap: a plain list then).
+        self._run_query(keep=not event.text.strip())
+
+    def _run_query(self, keep: bool = True) -> None:
+        """Filter again; ``keep`` holds the cursor on its article (a new query starts at the
+        best match instead, and finding the old article in 100k rows is not free)."""
+        self._keep = keep
+        self._seq += 1
+        if not self.query_text.strip():
+            # No query: the date order is already known, no worker needed.
+            self._apply(self._seq, self.view, self.view.engine.search(""))
+        else:
+            self._search(self._seq, self.view, self.query_text, self.sort)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search(self, seq: int, snapshot: Snapshot, text: str, sort: str) -> None:
+        worker = get_current_worker()
+        try:
+            result = snapshot.engine.search(text, sort, cancelled=lambda: worker.is_cancelled)
+        except Cancelled:
+            return
+        if not worker.is_cancelled:
+            self.post_message(SearchDone(seq, snapshot, result))
+
+    @on(SearchDone)
+    def _search_done(self, message: SearchDone) -> None:
+        self._apply(message.seq, message.snapshot, message.result)
+
+    def _apply(self, seq: int, snapshot: Snapshot, result: Result) -> None:
+        if seq != self._seq or snapshot is not self.view:
+            return  # a newer query or store has been asked for since
+        bar = self.filter_bar
+        if result.error is not None:
+            # Keep the last good result on screen; say what is wrong.
+            bar.set_message(f"⚠ {result.error}")
+            return
+        bar.set_message("")
+        self.result = result
+        current = self.headlines.current if self._keep else None
+        store = snapshot.store
+        if len(store) == 0:
+            where = ", ".join(clean_line(p) for p in self.library.paths)
+            empty = "Loading…" if not snapshot.listed else f"No articles in {where}"
+        else:
+            empty = f"Nothing matches “{clean_line(self.query_text)}”, Esc to clear"
+        marker = partial(spans, words=result.words, phrases=result.phrases)
+        self.headlines.set_rows(store, result.doc_ids, marker if self.query_text else None,
+                                keep=current.id if current else None, empty_message=empty)
+        top, shown = self.headlines.current, self.article_view.article
+        # The list goes to the screen first; the article pane's new marks in the frame
+        # after. When the cursor is on another article, that one soon replaces the pane
+        # with these marks, and the old one is not repainted at all.
+        self.article_view.set_marks(result.words, result.phrases, repaint=False)
+        if top is not None and shown is not None and top.id == shown.id:
+            self.call_after_refresh(self.article_view.refresh)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        notes = [self.status or "loading…"] if self.loading_corpus else []
+        notes.append(f"{self.unread_count():,} unread")
+        if self.query_text.strip():
+            notes.append(f"by {self.sort}")
+        self.filter_bar.set_count(len(self.headlines.rows), len(self.view.store),
+                                  " · ".join(notes))
+
+    def search_now(self, text: str) -> Result:
+        """Run a query here and now (the command palette uses this for small answers)."""
+        return self.view.engine.search(text)
+
+    # -- the article pane ----------------------------------------------------------------------
+    @on(HeadlineList.Highlighted)
+    def _highlighted(self, event: HeadlineList.Highlighted) -> None:
+        if self._follow is not None:
+            self._follow.stop()
+            self._follow = None
+        article = event.article
+        if article is None:
+            self.article_view.show(None, None, "No article selected.")
+        elif self.article_view.article is None or article.id != self.article_view.article.id:
+            if self.focused is self.article_view or self.article_view.article is None:
+                self._read(article)  # reading (J/K) or the first article: at once
+            else:
+                # While the cursor runs down the list, the article follows once it rests,
+                # so each step repaints two rows, not a whole article.
+                self._follow = self.set_timer(FOLLOW_DELAY, self._follow_cursor)
+
+    def _follow_cursor(self) -> None:
+        """Show the article under the cursor if the pane shows another one."""
+        self._follow = None
+        try:
+            article, shown = self.headlines.current, self.article_view.article
+        except NoMatches:
+            return  # the app is closing
+        if article is not None and (shown is None or shown.id != article.id):
+            self._read(article)
+
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
+    def _read(self, article: Article) -> None:
+        try:
+            parsed = read_full(article)
+            # The details may not be read yet: here they are.
+            message = ArticleRead(article.with_details(parsed.article), parsed, "")
+        except Unusable as exc:
+            message = ArticleRead(article, None, f"Cannot read {clean_line(article.path)}: {exc}")
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)
+
+    @on(ArticleRead)
+    def _article_read(self, message: ArticleRead) -> None:
+        current = self.headlines.current
+        if current is not None and current.id == message.article.id:
+            self.article_view.show(message.article, message.parsed, message.note)
+            if self.config.mark_read == "select" or self.focused is self.article_view:
+                self.mark_read(message.article)
+
+    @on(HeadlineList.Opened)
+    def _opened(self, event: HeadlineList.Opened) -> None:
+        if self._follow is not None:
+            self._follow.stop()
+        self._follow_cursor()  # Enter never waits for the follow delay
+        self.set_focus(self.article_view)
+        self.mark_read(event.article)
+
+    @on(ArticleView.Step)
+    def _step(self, event: ArticleView.Step) -> None:
+        self.headlines.action_cursor(event.direction)
+
+    @on(QueryInput.Leave)
+    def _leave_filter(self) -> None:
+        self.set_focus(self.headlines)
+
+    # -- moving around -------------------------------------------------------------------------
+    def action_focus_filter(self) -> None:
+        """Put the cursor in the filter bar (in the filter itself, type the key's text)."""
+        if isinstance(self.focused, Input):
+            self.focused.insert_text_at_cursor("/")  # in any input, "/" is just text
+        else:
+            self.set_focus(self.filter_bar.input)
+
+    def action_clear_filter(self) -> None:
+        """Empty the query."""
+        self.filter_bar.input.value = ""
+
+    def action_step_back(self) -> None:
+        """Esc: leave full screen, then the article, then clear the filter."""
+        if self.has_class("full-article"):
+            self.remove_class("full-article")
+        elif self.focused is self.article_view:
+            self.set_focus(self.headlines)
+        elif self.filter_bar.input.value:
+            self.action_clear_filter()
+
+    def action_toggle_full(self) -> None:
+        """Give the article the whole screen, or give the list back."""
+        full = not self.has_class("full-article")
+        self.set_class(full, "full-article")
+        self.set_focus(self.article_view if full else self.headlines)
+
+    def action_toggle_layout(self) -> None:
+        """Switch between side by side and stacked."""
+        side = self.query_one("#panes").has_class("side")
+        self.layout_mode = "stacked" if side else "side"
+        self._apply_layout()
+
+    def action_toggle_sort(self) -> None:
+        """Relevance or date order for an active query."""
+        self.sort = "date" if self.sort == "relevance" else "relevance"
+        self.notify(f"Sorted by {self.sort}", timeout=2)
+        self._run_query()
+
+    def action_cycle(self, direction: int) -> None:
+        """Tab / Shift+Tab: filter -> list -> article (in full screen: the article only)."""
+        order: list[Widget] = [self.filter_bar.input, self.headlines, self.article_view]
+        if self.has_class("full-article"):
+            order = [self.filter_bar.input, self.article_view]
+        index = order.index(self.focused) if self.focused in order else 0
+        self.set_focus(order[(index + direction) % len(order)])
+
+    def open_article(self, article_id: str) -> None:
+        """Select ``article_id`` in the list (clearing a filter that hides it) and read it."""
+        if (doc := self.view.store.doc_of.get(article_id)) is None:
+            return
+        if doc not in self.headlines.rows:
+            self.filter_bar.input.value = ""
+            self.query_text = ""
+            self._run_query()  # an empty query is applied at once, no worker
+        rows = self.headlines.rows
+        if doc in rows:
+            self.headlines.move_to(rows.index(doc))
+            self.set_focus(self.article_view)
+
+    def apply_query(self, query: str | None) -> None:
+        """Put ``query`` in the filter bar (it runs at once) and go to the list."""
+        if query is not None:
+            self.filter_bar.input.value = query
+            self.set_focus(self.headlines)
+
+    def filter_by_tag(self, tag: str) -> None:
+        """Replace the query with ``tag:"…"``."""
+        self.apply_query(f'tag:"{tag}"')
+
+    # -- reading state -------------------------------------------------------------------------
+    def is_read(self, article: Article) -> bool:
+        """Has the user read ``article``?"""
+        return article.digest in self.state.read
+
+    def is_starred(self, article: Article) -> bool:
+        """Has the user starred ``article``?"""
+        return article.digest in self.state.starred
+
+    def mark_read(self, article: Article | None) -> None:
+        """Mark ``article`` read (when the setting allows) and repaint its row only."""
+        if article is None or self.config.mark_read == "never" or self.is_read(article):
+            return
+        self.state.set_read([article.digest])
+        if self._unread is not None:
+            self._unread -= 1
+        self.headlines.refresh_article(article)
+        self.report_state()
+        self._update_count()
+
+    def _state_changed(self, article: Article | None = None) -> None:
+        """Repaint what a state change touched: one row, or (``None``) the whole list."""
+        self._unread = None
+        if article is None:
+            self.headlines.clear_cache()
+        else:
+            self.headlines.refresh_article(article)
+        self.report_state()
+        self._update_count()
+
+    def report_state(self) -> None:
+        """Tell the user of reading-state problems (each once)."""
+        while self.state.problems:
+            self.notify(self.state.problems.pop(0), severity="warning", timeout=8)
+
+    def unread_count(self) -> int:
+        """Unread articles in the store; counted again only after a state or store change."""
+        if self._unread is None:
+            read = self.state.keys("read")
+            articles = self.view.store.articles
+            self._unread = len(articles) - sum(1 for a in articles if a.digest in read)
+        return self._unread
+
+    def action_toggle_read(self) -> None:
+        """Flip the read mark of the selected article."""
+        if (article := self.headlines.current) is not None:
+            now = self.state.toggle_read(article.digest)
+            self.notify("Marked read" if now else "Marked unread", timeout=1.5)
+            self._state_changed(article)
+
+    def action_toggle_star(self) -> None:
+        """Star or unstar the selected article."""
+        if (article := self.headlines.current) is not None:
+            now = self.state.toggle_star(article.digest)
+            self.notify("Starred" if now else "Star removed", timeout=1.5)
+            self._state_changed(article)
+
+    def action_mark_all_read(self) -> None:
+        """Mark every article in the list as read."""
+        rows = self.headlines.rows
+        if not rows:
+            return
+        articles = self.view.store.articles
+        self.state.set_read(articles[d].digest for d in rows)
+        self.notify(f"Marked {len(rows):,} articles read", timeout=2)
+        self._state_changed()
+
+    def action_next_unread(self) -> None:
+        """Move to the next unread article in the list (wrapping around)."""
+        rows, articles, read = self.headlines.rows, self.view.store.articles, self.state.read
+        start = self.headlines.cursor
+        for step in range(1, len(rows) + 1):
+            index = (start + step) % len(rows)
+            if articles[rows[index]].digest not in read:
+                self.headlines.move_to(index)
+                return
+        self.notify("No unread articles here", timeout=2)
+
+    def action_save_search(self) -> None:
+        """Save the current query under a name."""
+        query = self.query_text.strip()
+        if not query:
+            self.notify("Type a query first, then save it", timeout=3)
+            return
+
+        def save(name: str | None) -> None:
+            if name:
+                self.state.save_search(name, query)
+                self.report_state()
+                self.notify(f"Saved search “{name}”", timeout=2)
+
+        self.app.push_screen(Prompt(f"Save “{query}” as:"), save)
+
+    def delete_saved(self, name: str) -> None:
+        """Forget the saved search ``name``."""
+        self.state.delete_search(name)
+        self.report_state()
+        self.notify(f"Deleted saved search “{name}”", timeout=2)
+
+    def action_pick_saved(self) -> None:
+        """Choose a saved search to apply."""
+        items = [(f"{name}  —  {query}", query) for name, query in self.state.saved.items()]
+        self.app.push_screen(Picker("Saved searches (Enter applies, Esc closes)", items,
+                                    empty="No saved searches yet: Ctrl+S saves the current "
+                                    "query"), self.apply_query)
+
+    def action_pick_tag(self) -> None:
+        """Choose a tag (with counts, most used first) to filter by."""
+        items = [(f"{tag}  ({count})", tag) for tag, count in self.view.store.tags.most_common()]
+        self.app.push_screen(Picker("Tags (Enter filters by the tag, Esc closes)", items,
+                                    empty="No tags in this corpus"),
+                             lambda tag: self.filter_by_tag(tag) if tag else None)

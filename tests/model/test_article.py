@@ -1,0 +1,49 @@
+"""The article record: one field list, pinned, and the rows built from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from newstui.model.cache.headers import FORMAT
+from newstui.model.corpus.article import Article
+
+
+def test_the_field_list_is_pinned_with_the_cache_format() -> None:
+    # The header cache stores Article.to_row() and loading workers exchange it: reordering,
+    # adding or removing a field changes what a row means. Change this pin only together
+    # with FORMAT in newstui.model.cache.headers, so old caches are not misread.
+    assert (Article._fields, FORMAT) == ((
+        "title", "date", "source", "section", "caption", "dateline", "url", "tags", "words",
+        "layout", "id", "path", "digest",
+    ), 5)
+
+
+def test_rows_round_trip() -> None:
+    article = Article(title="T", date=dt.date(2023, 9, 13), source="S", section="W",
+                      caption="C", dateline="D", url="https://example.com/a", tags=("x", "y"),
+                      words=12, layout="seed", id="a", path="/n/a.txt", digest="0f")
+    row = article.to_row()
+    assert row[Article._fields.index("date")] == dt.date(2023, 9, 13).toordinal()
+    assert Article.from_row(row) == article
+    undated = article._replace(date=None)
+    assert Article.from_row(undated.to_row()) == undated
+
+
+@pytest.mark.parametrize("row", [
+    (),
+    ("T",) * 5,
+    ("T", "not an ordinal", "", "", "", "", "", (), 1, "seed", "a", "p", "d"),
+    ("T", 10**30, "", "", "", "", "", (), 1, "seed", "a", "p", "d"),
+])
+def test_a_row_of_the_wrong_shape_is_refused(row) -> None:
+    with pytest.raises((TypeError, ValueError, OverflowError)):
+        Article.from_row(row)
+
+
+def test_records_are_built_by_keyword_with_defaults() -> None:
+    article = Article(title="Only a title")
+    assert (article.date, article.tags, article.words, article.layout) == (None, (), None,
+                                                                          "plain")
+    assert article.to_json()["title"] == "Only a title"

@@ -1,0 +1,122 @@
+"""The Library: one owner of the loaded corpus, used alike by the app and the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newstui.model.cache.headers import HeaderCache
+from newstui.model.library import Library, Problem, Progress, Published
+from newstui.model.load.passes import load_paths
+from tests.conftest import SEEDS
+from tests.model.test_two_pass import _age, _corpus
+
+
+def _events(library: Library, **kwargs) -> list[object]:
+    seen: list[object] = []
+    library.load(seen.append, **kwargs)
+    return seen
+
+
+def test_the_passes_run_in_order_and_publish_each_stage(tmp_path) -> None:
+    _corpus(tmp_path, n=30)
+    library = Library([str(tmp_path)])
+    events = _events(library)
+    stages = [e.snapshot.stage for e in events if isinstance(e, Published)]
+    assert stages == ["partial", "listed", "detailed", "complete"]
+    phases = [e.phase for e in events if isinstance(e, Progress)]
+    assert phases[0] == "list" and "details" in phases and phases[-1] == "bodies"
+    assert library.snapshot.stage == "complete" and len(library.store) == 32
+    assert all(a.words is not None for a in library.store.articles)
+    assert library.engine.search("lagos").doc_ids  # a dateline word: details are in
+
+
+def test_each_snapshot_has_its_own_engine_for_its_own_store(tmp_path) -> None:
+    _corpus(tmp_path, n=10)
+    library = Library([str(tmp_path)])
+    snapshots = [e.snapshot for e in _events(library) if isinstance(e, Published)]
+    assert len({id(s.engine) for s in snapshots}) == len(snapshots)
+    assert all(s.engine.store is s.store for s in snapshots)
+
+
+def test_a_full_load_is_one_pass_with_the_same_articles_as_the_loader(tmp_path) -> None:
+    _corpus(tmp_path, n=12)
+    library = Library([str(tmp_path)])
+    stages = [e.snapshot.stage for e in _events(library, full=True, bodies=False)
+              if isinstance(e, Published)]
+    assert stages == ["partial", "detailed"]  # no details pass, no bodies
+    assert sorted(library.store.articles) == sorted(load_paths([str(tmp_path)]).articles)
+
+
+def test_partial_snapshots_come_every_so_many_articles(tmp_path, monkeypatch) -> None:
+    from newstui.model import library as library_module
+
+    monkeypatch.setattr(library_module, "SNAPSHOT_EVERY", 1)
+    monkeypatch.setattr(library_module, "load_paths", _one_chunk_at_a_time)
+    _corpus(tmp_path, n=5)
+    library = Library([str(tmp_path)])
+    sizes = [len(e.snapshot.store) for e in _events(library) if isinstance(e, Published)
+             and e.snapshot.stage == "partial"]
+    assert sizes == [1, 2, 3, 4, 5, 6, 7]  # one file a chunk: a snapshot after each
+
+
+def _one_chunk_at_a_time(*args, **kwargs):
+    from newstui.model.load import passes
+
+    real = passes.CHUNK
+    passes.CHUNK = 1
+    try:
+        return load_paths(*args, **kwargs)
+    finally:
+        passes.CHUNK = real
+
+
+def test_cancelling_stops_between_passes_and_keeps_the_last_snapshot(tmp_path) -> None:
+    _corpus(tmp_path, n=10)
+    library = Library([str(tmp_path)])
+    calls = 0
+
+    def cancelled() -> bool:
+        nonlocal calls
+        calls += 1
+        return library.snapshot.listed  # stop as soon as the list is in
+
+    library.load(cancelled=cancelled)
+    assert calls and library.snapshot.stage == "listed"
+    assert any(a.words is None for a in library.store.articles)  # no details pass ran
+
+
+def test_a_preloaded_small_folder_needs_only_the_body_pass() -> None:
+    library = Library([str(SEEDS)])
+    assert library.preload()
+    assert library.snapshot.stage == "detailed"
+    stages = [e.snapshot.stage for e in _events(library) if isinstance(e, Published)]
+    assert stages == ["complete"]
+    assert not Library([str(SEEDS)]).preload(limit=10)  # too many files: nothing read
+
+
+def test_a_cache_that_cannot_be_written_is_told_once(tmp_path, monkeypatch) -> None:
+    (tmp_path / "news").mkdir()
+    _corpus(tmp_path / "news", n=5)
+    _age(*(tmp_path / "news").iterdir())
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("NEWSTUI_CACHE", str(blocker / "cache"))
+    paths = [str(tmp_path / "news")]
+    library = Library(paths, cache=HeaderCache.for_paths(paths))
+    problems = [e.text for e in _events(library) if isinstance(e, Problem)]
+    assert len(problems) == 2  # headers and bodies, each once
+    assert any(p.startswith("header cache not saved") for p in problems)
+    assert any(p.startswith("body index cache not saved") for p in problems)
+    assert library.problems == problems
+    assert any("header cache not saved" in w for _, w in library.report.warnings)
+
+
+def test_the_cli_and_the_library_list_the_same(tmp_path: Path, capsys) -> None:
+    from newstui.cli import main
+
+    _corpus(tmp_path, n=8)
+    assert main(["list", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    library = Library([str(tmp_path)])
+    library.load(full=True, bodies=False)
+    assert [line.split("  ")[-1] for line in lines] == [a.title for a in library.store.articles]

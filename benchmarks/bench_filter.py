@@ -28,6 +28,7 @@ from machine import describe
 
 from newstui.model.corpus.article import Article
 from newstui.model.index.store import Store
+from newstui.model.library import Library
 from newstui.model.search.engine import Engine
 
 QUERIES = ["north korea", "kim", "ukrane", "putin arms", "tag:russia after:2023"]
@@ -108,7 +109,8 @@ def main() -> None:
     print(f"Queries typed a character at a time: {', '.join(QUERIES)}\n")
     print("| corpus | tool | keystrokes | min ms | median ms | p95 ms | max ms |")
     print("|---|---|---:|---:|---:|---:|---:|")
-    stores = [(Path(c).name + " (bodies indexed)", Store.load([c])) for c in args.corpus]
+    stores = [(Path(c).name + " (bodies indexed)", Library([c]).load(full=True).store)
+              for c in args.corpus]
     stores += [(f"synthetic {n:,} (headers)", synthetic_store(n)) for n in args.synthetic]
     for name, store in stores:
         times, hits = bench_engine(store)

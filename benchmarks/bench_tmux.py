@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import describe
 
-from newstui.model.index.store import Store
+from newstui.model.library import Library
 from newstui.model.search.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -157,7 +157,8 @@ def bench(corpus: str, steps: int, launches_n: int = 5) -> list[tuple[str, list[
     screen.key("/")
     time.sleep(0.2)
     # The expected count of each prefix, from the same engine, tells when the list is done.
-    store = Store.load([corpus])  # bodies indexed, as in the app once loading is done
+    # Bodies indexed, as in the app once loading is done.
+    store = Library([corpus]).load(full=True).store
     engine = Engine(store)
     typing = []
     for query in QUERIES:

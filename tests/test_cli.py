@@ -179,3 +179,15 @@ def _digest_of(article_id: str) -> str:
     from newstui.cli import load_store
 
     return load_store([]).get(article_id).digest
+
+
+def test_config_path_says_when_the_cache_cannot_be_written(capsys, tmp_path, monkeypatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv("NEWSTUI_CACHE", str(blocker / "cache"))
+    assert main(["config", "path", "--config", str(tmp_path / "c.yaml")]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("cache:"))
+    assert line.startswith(f"cache:  {blocker / 'cache'}  (cannot be written: cannot create")
+    monkeypatch.setenv("NEWSTUI_CACHE", str(tmp_path / "fine"))
+    assert main(["config", "path", "--config", str(tmp_path / "c.yaml")]) == 0
+    assert f"cache:  {tmp_path / 'fine'}\n" in capsys.readouterr().out

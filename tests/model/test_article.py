@@ -47,3 +47,11 @@ def test_records_are_built_by_keyword_with_defaults() -> None:
     assert (article.date, article.tags, article.words, article.layout) == (None, (), None,
                                                                           "plain")
     assert article.to_json()["title"] == "Only a title"
+
+
+def test_a_workers_row_is_the_located_articles_row() -> None:
+    parsed = Article(title="T", date=dt.date(2024, 2, 29), tags=("x",), layout="seed")
+    located = parsed._replace(id="i", path="/p.txt", digest="d")
+    assert parsed.row_at("i", "/p.txt", "d") == located.to_row()
+    assert Article.from_row(parsed._replace(date=None).row_at("i", "/p.txt", "d")) == \
+        located._replace(date=None)

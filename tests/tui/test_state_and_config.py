@@ -139,3 +139,33 @@ async def test_palette_lists_saved_searches(tmp_path) -> None:
         delete[0].command()
         assert app.state.saved == {}
         assert ReadingState(tmp_path / "s.db").saved == {}
+
+
+async def test_a_cache_that_cannot_be_written_is_a_notice_once(tmp_path, monkeypatch) -> None:
+    from tests.model.test_cache import _age
+    from tests.model.test_two_pass import _corpus
+
+    news = tmp_path / "news"
+    news.mkdir()
+    _corpus(news, n=5)
+    _age(*news.iterdir())
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv("NEWSTUI_CACHE", str(blocker / "cache"))
+    app = NewsApp([str(news)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await settle(app, pilot)
+        notices = [n.message for n in app._notifications if "cache not saved" in n.message]
+        assert len(notices) == 2  # the header cache and the body index cache, once each
+        assert any(n.startswith("header cache not saved") for n in notices)
+
+
+async def test_notifications_are_plain_text_from_every_widget() -> None:
+    app = NewsApp([str(SEEDS)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        app.reader.headlines.notify("[bold red]not markup[/]")  # Widget.notify: markup=True
+        await pilot.pause()
+        [note] = [n for n in app._notifications if "not markup" in n.message]
+        assert note.message == "[bold red]not markup[/]" and note.markup is False

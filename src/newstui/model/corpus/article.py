@@ -81,6 +81,13 @@ class Article(NamedTuple):
         date = self.date
         return (*self[:_DATE], date.toordinal() if date else None, *self[_DATE + 1 :])
 
+    def row_at(self, id: str, path: str, digest: str) -> tuple[object, ...]:
+        """:meth:`to_row` of this parse found in the file ``path`` with this ``digest`` and
+        ``id``: what a loading worker sends (a third of the cost of ``_replace`` first)."""
+        date = self.date
+        return (*self[:_DATE], date.toordinal() if date else None, *self[_DATE + 1 : _ID],
+                id, path, digest)
+
     @classmethod
     def from_row(cls, row: tuple[object, ...]) -> Article:
         """The article :meth:`to_row` made; TypeError or ValueError if ``row`` is not one."""
@@ -98,6 +105,9 @@ class Article(NamedTuple):
 
 
 _DATE = Article._fields.index("date")
+_ID = Article._fields.index("id")
+# row_at relies on the file's fields coming last, in this order (test_article pins it).
+assert Article._fields[_ID:] == ("id", "path", "digest")
 
 # Date objects by ordinal: a corpus has few distinct dates, and one object for each saves
 # time and memory when 100k articles come in.

@@ -59,8 +59,7 @@ def _load_chunk(paths: list[str], details: bool = True) -> bytes:
                 continue
             digest = hashlib.blake2b(data, digest_size=12).hexdigest()
             # The id is the file's stem here; the parent makes it unique across chunks.
-            article = headers._replace(id=stem_id(path), path=path, digest=digest)
-            rows.append((article.to_row(), warnings, stat))
+            rows.append((headers.row_at(stem_id(path), path, digest), warnings, stat))
     return marshal.dumps((rows, skipped))
 
 

@@ -14,15 +14,17 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "newstui"
 MODEL = SRC / "model"
 
 # What each part of the model may import from the rest of it (itself always included).
+BASE = {"gc_pause", "untrusted"}  # helpers any part may use; they import nothing of newstui
 LAYERS = {
     "gc_pause": set(),
-    "corpus": {"gc_pause"},
-    "index": {"corpus", "gc_pause"},
-    "search": {"index", "corpus", "gc_pause"},
-    "cache": {"index", "corpus", "gc_pause"},
-    "load": {"cache", "index", "corpus", "gc_pause"},
-    "library": {"load", "cache", "search", "index", "corpus", "gc_pause"},
-    "user": set(),
+    "untrusted": set(),
+    "corpus": BASE,
+    "index": {"corpus", *BASE},
+    "search": {"index", "corpus", *BASE},
+    "cache": {"index", "corpus", *BASE},
+    "load": {"cache", "index", "corpus", *BASE},
+    "library": {"load", "cache", "search", "index", "corpus", *BASE},
+    "user": {"untrusted"},
 }
 
 

@@ -7,7 +7,6 @@ start fast and work without a terminal.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sys
@@ -29,6 +28,7 @@ from newstui.model.user import (
     load_config,
 )
 from newstui.model.user.config import default_text
+from newstui.output import Output, json_record
 from newstui.resources import seeds_dir
 from newstui.show import full_json, render_text
 
@@ -158,12 +158,26 @@ def load_store(paths: Sequence[str], config: Config | None = None) -> Store:
     return load_library(paths, config).store
 
 
+def say(text: str) -> None:
+    """Print one line, made safe (see :mod:`newstui.output`)."""
+    Output(sys.stdout).line(text)
+
+
+def warn(text: str) -> None:
+    """Print one warning line on stderr, made safe."""
+    Output(sys.stderr).line(f"{PROG}: warning: {text}")
+
+
 def _config(ns: argparse.Namespace) -> Config:
     return load_config(ns.config)
 
 
 def _state(ns: argparse.Namespace) -> ReadingState:
-    return ReadingState(ns.state or default_state_path())
+    """The reading state; what went wrong opening it is said on stderr, never hidden."""
+    state = ReadingState(ns.state or default_state_path())
+    for problem in state.problems:
+        warn(problem)
+    return state
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -179,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ns = top.parse_args(args)
         return launch(ns)
     except CliError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        Output(sys.stderr).line(f"{PROG}: error: {exc}")
         return 2
     except BrokenPipeError:
         # The reader of our output went away (e.g. `| head`): not an error worth a trace.
@@ -219,6 +233,9 @@ def cmd_list(ns: argparse.Namespace) -> int:
         state = _state(ns)
         if ns.saved is not None:
             if ns.saved not in state.saved:
+                if state.problems:  # the saves could not be read: say so, not "no such"
+                    raise CliError(f"saved search {clean_line(ns.saved)!r} cannot be read: "
+                                   f"{state.problems[0]}")
                 names = ", ".join(state.saved) or "none yet"
                 raise CliError(f"no saved search {clean_line(ns.saved)!r} (saved: {names})")
             query = state.saved[ns.saved]
@@ -233,12 +250,12 @@ def cmd_list(ns: argparse.Namespace) -> int:
         articles = [store.articles[d] for d in result.doc_ids]
     if ns.limit is not None:
         articles = articles[: ns.limit]
-    out = sys.stdout
+    out = Output(sys.stdout)
     for article in articles:
         if ns.json:
-            out.write(json.dumps(article.to_json(), ensure_ascii=False) + "\n")
+            out.json(json_record(article))
         else:
-            out.write(_line(article) + "\n")
+            out.line(_line(article))
     out.flush()
     return 0
 
@@ -255,10 +272,10 @@ def cmd_show(ns: argparse.Namespace) -> int:
     except Unusable as exc:
         raise CliError(f"{clean_line(article.path)}: cannot read: {exc}") from None
     if ns.json:
-        print(json.dumps(full_json(article, parsed), ensure_ascii=False, indent=2))
+        Output(sys.stdout).json(full_json(article, parsed), indent=2)
     else:
         width = min(shutil.get_terminal_size((80, 24)).columns, 100) - 2
-        sys.stdout.write(render_text(article, parsed, max(width, 20)))
+        Output(sys.stdout).text(render_text(article, parsed, max(width, 20)))
     return 0
 
 
@@ -267,9 +284,9 @@ def cmd_check(ns: argparse.Namespace) -> int:
     library = load_library(ns.paths, _config(ns))
     result = library.report
     for path, reason in result.skipped:
-        print(f"{clean_line(path)}: skipped: {reason}")
+        say(f"{path}: skipped: {reason}")
     for path, reason in result.warnings:
-        print(f"{clean_line(path)}: warning: {reason}")
+        say(f"{path}: warning: {reason}")
     print(f"{len(library.store)} articles, {len(result.skipped)} skipped, "
           f"{len(result.warnings)} warnings")
     return 1 if result.skipped else 0
@@ -279,7 +296,7 @@ def cmd_tags(ns: argparse.Namespace) -> int:
     """``newstui tags``."""
     store = load_store(ns.paths, _config(ns))
     for tag, count in store.tags.most_common():
-        print(f"{count:6d}  {tag}")
+        say(f"{count:6d}  {tag}")
     return 0
 
 
@@ -287,15 +304,15 @@ def cmd_config(ns: argparse.Namespace) -> int:
     """``newstui config init|path|check``."""
     path = ns.config or default_config_path()
     if ns.action == "path":
-        print(f"config: {path}{'' if path.exists() else '  (not created yet)'}")
+        say(f"config: {path}{'' if path.exists() else '  (not created yet)'}")
         state = ns.state or default_state_path()
-        print(f"state:  {state}{'' if state.exists() else '  (not created yet)'}")
+        say(f"state:  {state}{'' if state.exists() else '  (not created yet)'}")
         cache = cache_dir()
         if cache is None:
-            print("cache:  off ($NEWSTUI_CACHE)")
+            say("cache:  off ($NEWSTUI_CACHE)")
         else:
             problem = cache_dir_problem(cache)
-            print(f"cache:  {cache}{f'  (cannot be written: {problem})' if problem else ''}")
+            say(f"cache:  {cache}{f'  (cannot be written: {problem})' if problem else ''}")
         return 0
     if ns.action == "init":
         if path.exists() and not ns.force:
@@ -305,7 +322,7 @@ def cmd_config(ns: argparse.Namespace) -> int:
             path.write_text(default_text(), encoding="utf-8")
         except OSError as exc:
             raise CliError(f"cannot write {path}: {exc.strerror}") from None
-        print(f"wrote {path}")
+        say(f"wrote {path}")
         return 0
     config = load_config(path)
     problems = [*config.problems, *check_keymap(config.keymap)]
@@ -316,8 +333,8 @@ def cmd_config(ns: argparse.Namespace) -> int:
         problems.append(f"theme: unknown theme {config.theme!r} "
                         f"(available: {', '.join(sorted(themes))})")
     for problem in problems:
-        print(problem)
+        say(problem)
     if not path.exists():
-        print(f"{path}: no config file (defaults apply)")
-    print(f"{len(problems)} problems")
+        say(f"{path}: no config file (defaults apply)")
+    say(f"{len(problems)} problems")
     return 1 if problems else 0

@@ -5,11 +5,12 @@ from __future__ import annotations
 import textwrap
 
 from newstui.model.corpus.article import Article, Parsed
+from newstui.output import json_record
 
 
 def full_json(article: Article, parsed: Parsed) -> dict[str, object]:
     """The ``show --json`` record: the list record plus body and highlights."""
-    record = article.to_json()
+    record = json_record(article)
     record["body"] = list(parsed.body)
     record["highlights"] = [{"heading": h.heading, "items": list(h.items)}
                             for h in parsed.highlights]

@@ -18,13 +18,14 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from newstui import __version__
-from newstui.model.cache.sealed import sealed, unseal, write_atomically
+from newstui.model.cache.sealed import read_sealed, sealed, write_atomically
 from newstui.model.corpus.article import Article
 from newstui.model.index.words import WordIndex
 
 MAGIC = b"newstui body index\n"
 FORMAT = 1  # bump when tokenising or the postings change
 BLOB = 5000  # words marshalled together
+MAX_BYTES = 8 * 1024**3  # ~1.5 GB at a million articles; a larger file is not ours
 
 
 def body_key(articles: Sequence[Article]) -> str:
@@ -33,6 +34,30 @@ def body_key(articles: Sequence[Article]) -> str:
     for article in articles:
         h.update(article.digest.encode())
     return h.hexdigest()
+
+
+def _read_blobs(body: memoryview, at: int, size: int, postings: dict[str, array | int]) -> None:
+    """Decode the blobs of a body cache from ``at`` into ``postings``, checking every one:
+    words are strings, postings bit sets or arrays of article numbers below ``size``."""
+    while at < len(body):
+        length = int.from_bytes(body[at : at + 4], "little")
+        blob = marshal.loads(body[at + 4 : at + 4 + length])
+        at += 4 + length
+        if not isinstance(blob, dict):
+            raise ValueError("a block that is not a mapping")
+        for word, docs in blob.items():
+            if type(word) is not str:
+                raise ValueError("a word that is not a string")
+            if type(docs) is bytes:
+                numbers = array("I")
+                numbers.frombytes(docs)  # ValueError unless a whole number of items
+                if numbers and max(numbers) >= size:
+                    raise ValueError("an article number out of range")
+                postings[word] = numbers
+            elif type(docs) is int and docs >= 0 and docs.bit_length() <= size:
+                postings[word] = docs
+            else:
+                raise ValueError("postings of the wrong kind")
 
 
 class BodyCache:
@@ -47,33 +72,25 @@ class BodyCache:
         self.path = path
         self.problem = ""  # why the last save failed, if it did
 
-    def load(self, key: str) -> WordIndex | None:
-        """The cached index for ``key``, or None (missing, stale, damaged)."""
+    def load(self, key: str, size: int) -> WordIndex | None:
+        """The cached index for ``key`` over ``size`` articles, or None: missing, stale,
+        damaged, or forged (any word, posting or article number of the wrong kind makes
+        the whole file a miss, and ``problem`` says so)."""
         if self.path is None:
             return None
         try:
-            data = self.path.read_bytes()
-        except OSError:
+            body = read_sealed(self.path, MAX_BYTES)
+        except ValueError as exc:
+            self.problem = f"body index cache {self.path} was not usable ({exc}): rebuilt"
             return None
-        body = unseal(data)
         header = MAGIC + key.encode() + b"\n"
         if body is None or body[: len(header)] != header:
-            return None  # damaged, or another key (the articles changed)
+            return None  # none yet, or another key (the articles changed)
         index = WordIndex()
-        postings = index.postings
-        at = len(header)
         try:
-            while at < len(body):
-                size = int.from_bytes(body[at : at + 4], "little")
-                blob = marshal.loads(body[at + 4 : at + 4 + size])
-                at += 4 + size
-                for word, docs in blob.items():
-                    if isinstance(docs, bytes):
-                        postings[word] = array("I")
-                        postings[word].frombytes(docs)  # type: ignore[union-attr]
-                    else:
-                        postings[word] = docs
-        except (EOFError, ValueError, TypeError):
+            _read_blobs(body, len(header), size, index.postings)
+        except (EOFError, ValueError, TypeError) as exc:
+            self.problem = f"body index cache {self.path} was not usable ({exc}): rebuilt"
             return None
         return index
 

@@ -25,9 +25,10 @@ from pathlib import Path
 
 from newstui import __version__
 from newstui.model.cache.bodies import BodyCache
-from newstui.model.cache.sealed import sealed, unseal, write_atomically
+from newstui.model.cache.sealed import read_sealed, remove_stale_writes, sealed, write_atomically
 from newstui.model.corpus.article import Article
 from newstui.model.corpus.files import Stat, file_stat
+from newstui.model.corpus.sanitize import clean_line, is_clean
 
 MAGIC = b"newstui header cache\n"
 FORMAT = 5  # bump when the parser or the Article fields change what an entry means
@@ -35,6 +36,13 @@ RACY_SECONDS = 3.0
 QUICK_BYTES = 8 * 1024 * 1024
 BLOB = 2000  # entries marshalled together: each (un)marshal call holds the GIL ~5 ms
 Entry = tuple[Stat, tuple[object, ...], tuple[str, ...]]
+MAX_BYTES = 4 * 1024**3  # ~400 MB at a million articles; a larger file is not ours
+# The types of a row's values (see Article.to_row): the date is an ordinal or None, the
+# word count an int or None.
+_ROW_TYPES = frozenset(
+    (str, date, str, str, str, str, str, tuple, words, str, str, str, str)
+    for date in (int, type(None)) for words in (int, type(None))
+)
 
 
 def cache_dir() -> Path | None:
@@ -70,6 +78,7 @@ class HeaderCache:
         self._changed = False
         self.problem = ""  # why the cache file could not be used or written, if it could not
         self._bodies: BodyCache | None = None
+        self._prefixes: list[tuple[str, str]] = []  # (opened as, real path) where they differ
 
     @property
     def _old(self) -> dict[str, Entry]:
@@ -80,36 +89,54 @@ class HeaderCache:
 
     @classmethod
     def for_paths(cls, paths: Iterable[str]) -> HeaderCache:
-        """The cache of these opened paths (a disabled one if caching is off)."""
+        """The cache of these opened paths (a disabled one if caching is off), named after
+        their real locations: ``corp/x``, ``./corp/x`` and ``/abs/corp/x`` share one."""
         folder = cache_dir()
         if folder is None:
             return cls(None)
-        key = "\0".join(sorted(os.path.abspath(os.path.expanduser(p)) for p in paths))
+        _clean_once(folder)
+        typed = [os.path.normpath(os.path.expanduser(p)) for p in paths]
+        real = [os.path.realpath(p) for p in typed]
+        key = "\0".join(sorted(real))
         name = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
-        return cls(folder / f"headers-{name}.bin")
+        cache = cls(folder / f"headers-{name}.bin")
+        cache._prefixes = [(t, r) for t, r in zip(typed, real, strict=True) if t != r]
+        return cache
+
+    def _key(self, path: str) -> str:
+        """The entry key of a file: its path under the real location of its opened root."""
+        for typed, real in self._prefixes:
+            if path.startswith(typed) and path[len(typed) : len(typed) + 1] in ("", os.sep):
+                return real + path[len(typed):]
+        return path
 
     def _read(self, path: Path) -> dict[str, Entry]:
+        """The entries of the cache file; none (and ``problem`` says why) for a file that is
+        damaged, foreign or forged. Each entry is checked again when it is used."""
         try:
-            data = path.read_bytes()
-        except OSError:
-            return {}  # no cache yet
-        payload = unseal(data)
-        if payload is None or payload[: len(MAGIC)] != MAGIC:
-            self.problem = f"header cache {path} was damaged: rebuilt"
+            payload = read_sealed(path, MAX_BYTES)
+        except ValueError as exc:
+            self.problem = f"header cache {path} was not usable ({exc}): rebuilt"
             return {}
+        if payload is None:
+            return {}  # no cache yet
         entries: dict[str, Entry] = {}
         try:
+            if payload[: len(MAGIC)] != MAGIC:
+                raise ValueError("not a header cache")
             version, blobs = marshal.loads(payload[len(MAGIC):])
             payload.release()
-            del data  # the blobs hold their own copy
             if version != [FORMAT, __version__]:
                 return {}  # another version wrote it: parse again
             for blob in blobs:
                 # A blob at a time: one marshal call over a 100k-file cache would hold the
                 # GIL for ~0.3 s, and the UI thread needs it between keystrokes.
-                entries.update(marshal.loads(blob))
-        except (EOFError, ValueError, TypeError):
-            self.problem = f"header cache {path} was unreadable: rebuilt"
+                found = marshal.loads(blob)
+                if not isinstance(found, dict):
+                    raise ValueError("an entry block that is not a mapping")
+                entries.update(found)
+        except (EOFError, ValueError, TypeError) as exc:
+            self.problem = f"header cache {path} was not usable ({exc}): rebuilt"
             return {}
         return entries
 
@@ -137,40 +164,37 @@ class HeaderCache:
 
     def known(self, files: Iterable[str]) -> int:
         """How many of ``files`` have an entry (changed or not: nothing is checked)."""
-        old = self._old
-        return sum(1 for path in files if path in old) if old else 0
+        old, key = self._old, self._key
+        return sum(1 for path in files if key(path) in old) if old else 0
 
     def hits(self, files: Iterable[str], details: bool = True
              ) -> dict[str, tuple[Article, tuple[str, ...], Stat]]:
         """Cached headers of those ``files`` that are unchanged since they were cached (with
-        ``details``, only those whose details were read: see ``Article.words``)."""
+        ``details``, only those whose details were read: see ``Article.words``). An entry
+        of the wrong shape is a miss; its strings are sanitised like a fresh parse's."""
         out: dict[str, tuple[Article, tuple[str, ...], Stat]] = {}
         if not self._old:
             return out
-        old = self._old
+        old, key = self._old, self._key
         for path in files:
-            entry = old.get(path)
+            entry = old.get(key(path))
             if entry is None:
                 continue
             try:
                 st = os.stat(path)
             except OSError:
                 continue
-            if file_stat(st) == entry[0]:
-                try:
-                    article = Article.from_row(entry[1])
-                except (TypeError, ValueError, OverflowError):
-                    continue  # an entry of the wrong shape: parse the file again
-                if details and article.words is None:
+            if file_stat(st) == entry[0] and (found := _entry(entry, path)) is not None:
+                if details and found[0].words is None:
                     continue
-                out[path] = (article, tuple(entry[2]), entry[0])
+                out[path] = found
         return out
 
     def put(self, article: Article, warnings: tuple[str, ...], stat: Stat) -> None:
         """Remember ``article`` as parsed from a file with ``stat`` (unless it is too new)."""
         if self.path is None or time.time() - stat[1] / 1e9 < RACY_SECONDS:
             return
-        self._new[article.path] = (tuple(stat), article.to_row(), tuple(warnings))  # type: ignore[assignment]
+        self._new[self._key(article.path)] = (stat, article.to_row(), tuple(warnings))
         self._changed = True  # maybe: save() compares with what was read
 
     def _differs(self) -> bool:
@@ -181,7 +205,8 @@ class HeaderCache:
 
     def keep(self, path: str) -> None:
         """Keep the entry of ``path``, found unchanged by :meth:`hits`."""
-        self._new[path] = self._old[path]
+        key = self._key(path)
+        self._new[key] = self._old[key]
 
     def save(self) -> str | None:
         """Write the entries put since loading, if they differ; return a problem or None."""
@@ -198,3 +223,41 @@ class HeaderCache:
         # What was saved is what later puts are compared with.
         self._entries, self._new, self._changed = self._new, dict(self._new), False
         return None
+
+
+def _entry(entry: object, path: str) -> tuple[Article, tuple[str, ...], Stat] | None:
+    """A cache entry as (article, warnings, stat), or None if it is not one. Its strings
+    are sanitised as a fresh parse's would be: the cache is as untrusted as the files."""
+    if not (isinstance(entry, tuple) and len(entry) == 3):
+        return None
+    stat, row, warnings = entry
+    if (not isinstance(row, tuple) or tuple(map(type, row)) not in _ROW_TYPES
+            or not isinstance(warnings, tuple)):
+        return None
+    tags = row[_TAGS]
+    strings = [v for v in row if type(v) is str]
+    if not all(type(t) is str for t in (*tags, *warnings)):
+        return None
+    if not is_clean("".join((*strings, *tags, *warnings))):
+        row = tuple(clean_line(v) if type(v) is str else v for v in row[:_TAGS]) + (
+            tuple(clean_line(t) for t in tags), *row[_TAGS + 1 :])
+        warnings = tuple(clean_line(w) for w in warnings)
+    try:
+        article = Article.from_row(row)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if article.path != path:  # the same file, opened by another spelling of its folder
+        article = article._replace(path=path)
+    return article, warnings, stat
+
+
+_TAGS = Article._fields.index("tags")
+_CLEANED = False
+
+
+def _clean_once(folder: Path) -> None:
+    """Remove what writes killed mid-way left in ``folder`` (once a process)."""
+    global _CLEANED
+    if not _CLEANED:
+        _CLEANED = True
+        remove_stale_writes(folder)

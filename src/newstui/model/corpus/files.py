@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import os
 import stat
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
@@ -18,7 +19,7 @@ from newstui.model.corpus.scan import scan_headers
 EXTENSIONS = frozenset({".txt", ".md"})
 MAX_BYTES = 64 * 1024 * 1024
 _BINARY_SAMPLE = 8192
-# Bytes that never occur in text: C0 controls other than TAB, LF, FF, CR, ESC.
+# Bytes that do not occur in text: NUL and the C0 controls other than TAB, LF, FF, CR, ESC.
 _BINARY_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 
 
@@ -37,7 +38,14 @@ class Unusable(Exception):
 
 
 def decode(data: bytes) -> tuple[str, str | None]:
-    """Decode file bytes to text; return the text and a warning, or raise :class:`Unusable`."""
+    """Decode file bytes to text; return the text and a warning, or raise :class:`Unusable`.
+
+    UTF-8 where the bytes are UTF-8, and only the bytes that are not are read as cp1252: a
+    file of UTF-8 with one stray Windows byte keeps its curly quotes, and no byte ever
+    becomes a C1 control (which the sanitiser would then remove, with whatever it seemed to
+    start). A file is binary when many of its first 8 KB are NUL or control bytes, not
+    because of one: stray ones are removed by the sanitiser, with a warning.
+    """
     if data.startswith(codecs.BOM_UTF8):
         data = data[3:]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -46,20 +54,42 @@ def decode(data: bytes) -> tuple[str, str | None]:
         except UnicodeDecodeError as exc:
             raise Unusable("invalid UTF-16 text") from exc
     sample = data[:_BINARY_SAMPLE]
-    if b"\x00" in sample or (sample and _binary_ratio(sample) > 0.05):
+    controls = _control_count(sample)
+    if controls > max(8, len(sample) * 0.05) or sample.count(0) > max(2, len(sample) * 0.01):
         raise Unusable("binary file, not text")
+    stray = _control_count(data) if controls or b"\x00" in data[_BINARY_SAMPLE:] else 0
+    notes = [f"{_count(stray, 'control byte')} removed"] if stray else []
     try:
-        return _nonempty(data.decode("utf-8")), None
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
-    try:
-        return _nonempty(data.decode("cp1252")), "not valid UTF-8: decoded as cp1252"
-    except UnicodeDecodeError:
-        return _nonempty(data.decode("latin-1")), "not valid UTF-8: decoded as latin-1"
+        _MIXED.count = 0
+        text = data.decode("utf-8", errors=_MIXED_HANDLER)
+        notes.insert(0, f"not valid UTF-8: {_count(_MIXED.count, 'byte')} read as cp1252")
+    return _nonempty(text), "; ".join(notes) or None
 
 
-def _binary_ratio(sample: bytes) -> float:
-    return (len(sample) - len(sample.translate(None, _BINARY_BYTES))) / len(sample)
+_MIXED = threading.local()  # bytes the handler below decoded, per thread
+_MIXED_HANDLER = "newstui-cp1252"
+
+
+def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
+    """Decode the bytes UTF-8 refused as cp1252; its five undefined bytes become U+FFFD."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    _MIXED.count = getattr(_MIXED, "count", 0) + len(bad)
+    return bad.decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error(_MIXED_HANDLER, _cp1252_bytes)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _control_count(data: bytes) -> int:
+    return len(data) - len(data.translate(None, _BINARY_BYTES))
 
 
 def _nonempty(text: str) -> str:

@@ -1,4 +1,5 @@
-"""YAML front matter (``---`` ... ``---``), read with ``yaml.safe_load`` only."""
+"""YAML front matter (``---`` ... ``---``), read safely and with bounds (see
+:mod:`newstui.model.untrusted`)."""
 
 from __future__ import annotations
 
@@ -12,35 +13,38 @@ from newstui.model.corpus.sanitize import clean_line
 _END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
+MAX_FRONT_MATTER = 64 * 1024  # a real one is a few hundred bytes
+
+
 def read_front_matter(text: str) -> tuple[Article | None, str, list[str]] | None:
     """Fields, the text after the block, and warnings; None when there is no closing line.
 
-    When the block is not usable YAML, the fields are empty and the whole text is returned
+    When the block is not usable YAML (malformed, too large, too deeply nested, too many
+    values once aliases are expanded), the fields are None and the whole text is returned
     (to be read as plain text) with a warning saying why.
     """
-    import yaml  # imported here: most launches have no config file or front matter
+    from newstui.model.untrusted import Refused, load_yaml  # only for front matter
 
     end = _END.search(text, 4)
     if end is None:
         return None
     head, rest = text[4 : end.start()], text[end.end() :]
     try:
-        meta = yaml.safe_load(head)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 2})" if mark is not None else ""
-        return None, text, [f"front matter is not valid YAML{where}: read as plain text"]
+        meta = load_yaml(head, MAX_FRONT_MATTER)
+    except Refused as exc:
+        where = f" (line {exc.line + 1})" if exc.line else ""
+        return None, text, [f"front matter {exc.reason}{where}: read as plain text"]
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         return None, text, ["front matter is not a mapping: read as plain text"]
-    meta = {str(k).lower(): v for k, v in meta.items()}
+    meta = {_key(k): v for k, v in meta.items()}
     warnings: list[str] = []
 
     def field(key: str, *alts: str) -> str:
         for k in (key, *alts):
             v = meta.get(k)
-            if v is not None and not isinstance(v, dict | list):
+            if v is not None and _is_scalar(v):
                 return clean_line(str(v))
         return ""
 
@@ -58,6 +62,14 @@ def read_front_matter(text: str) -> tuple[Article | None, str, list[str]] | None
     return fields, rest, warnings
 
 
+def _is_scalar(value: object) -> bool:
+    return isinstance(value, str | int | float | bool | dt.date)
+
+
+def _key(key: object) -> str:
+    return str(key).lower() if _is_scalar(key) else ""
+
+
 def _date(raw: object, warnings: list[str]) -> dt.date | None:
     if isinstance(raw, dt.datetime):
         return raw.date()
@@ -65,7 +77,10 @@ def _date(raw: object, warnings: list[str]) -> dt.date | None:
         return raw
     if raw is None:
         return None
-    text = str(raw).strip()
+    if not _is_scalar(raw):
+        warnings.append("the date is not a date: date unknown")
+        return None
+    text = str(raw).strip()[:100]
     try:
         return parse_date(text[:10])
     except ValueError:
@@ -80,5 +95,5 @@ def _as_tags(value: object) -> list[str]:
         parts = value.split("#") if "#" in value else value.split(",")
         return [p for p in parts if p.strip()]
     if isinstance(value, list | tuple):
-        return [str(v) for v in value if v is not None and not isinstance(v, dict | list)]
+        return [str(v) for v in value[:1000] if v is not None and _is_scalar(v)]
     return []

@@ -3,6 +3,8 @@
 Every string that comes from an article file (title, tags, body, even the file name) passes
 through here before it reaches the model. Whole escape sequences are removed, not only their
 ESC byte: dropping just ESC from ``ESC ] 0 ; evil BEL`` would leave ``]0;evil`` on screen.
+An ESC that starts no such sequence (``ESC 7``, or a stray one before ``Kim``) is removed
+alone: what follows it is plain text, and stays.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ _ESCAPES = re.compile(
     | \x9b[0-?]*[ -/]*[@-~]?                         # 8-bit CSI
     | [\x1b][\]PX^_][^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?   # OSC/DCS/SOS/PM/APC
     | [\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?  # 8-bit string starts
-    | \x1b[ -/]*[0-~]?                               # any other escape (nF, Fp, Fe, Fs)
+    | \x1b[ -/]+[0-~]?                               # nF: intermediates, then a final
     """,
     re.VERBOSE,
 )
@@ -26,6 +28,9 @@ _ESCAPES = re.compile(
 # C0 controls except TAB and LF, DEL, C1 controls, bidi overrides/isolates (they can reorder
 # what the user sees), BOM / zero-width no-break space.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+# Lone surrogates: the undecodable bytes of a file name (os.fsdecode); shown as U+FFFD.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_UNSAFE = re.compile(f"{_CONTROLS.pattern}|{_SURROGATES.pattern}")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
 
 
@@ -38,13 +43,13 @@ def clean_text(text: str) -> str:
     """
     if "\t" in text:
         text = text.replace("\t", "    ")
-    if _CONTROLS.search(text) is None:
+    if _UNSAFE.search(text) is None:
         return text  # the common case: one scan, nothing to remove
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x1b" in text or _has_c1(text):
         text = _ESCAPES.sub("", text)
-    return _CONTROLS.sub("", text)
+    return _SURROGATES.sub("\ufffd", _CONTROLS.sub("", text))
 
 
 def clean_line(text: str) -> str:
@@ -61,7 +66,7 @@ def is_clean(text: str) -> bool:
         # bytes.translate runs in C without the regex engine: ~8x faster on long text.
         raw = text.encode("ascii")
         return len(raw.translate(None, _C0)) == len(raw)
-    return _CONTROLS.search(text) is None
+    return _UNSAFE.search(text) is None
 
 
 def squash(text: str) -> str:

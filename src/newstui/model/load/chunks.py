@@ -7,7 +7,9 @@ rest runs in this process.
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -87,7 +89,8 @@ def _parallel(func: Callable[..., T], queue: _Queue, on_result: Callable[[T], No
     method = "fork" if threading.active_count() == 1 else "spawn"
     try:
         pool = ProcessPoolExecutor(max_workers=workers,
-                                   mp_context=multiprocessing.get_context(method))
+                                   mp_context=multiprocessing.get_context(method),
+                                   initializer=watch_parent, initargs=(os.getpid(),))
     except Exception as exc:  # processes are only an optimisation
         raise _Resume() from exc
     with pool:
@@ -123,6 +126,18 @@ def _parallel(func: Callable[..., T], queue: _Queue, on_result: Callable[[T], No
             if cancelled is not None and cancelled():
                 pool.shutdown(cancel_futures=True)
                 return
+
+
+def watch_parent(parent: int, every: float = 0.5) -> None:
+    """In a worker process: exit as soon as ``parent`` is gone (killed, say), instead of
+    reading on for a process nobody will hear from."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
 class _Resume(Exception):

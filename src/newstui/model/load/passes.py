@@ -263,7 +263,7 @@ def index_bodies_cached(articles: Sequence[Article], cache: HeaderCache | None,
     exactly those it was built for; a freshly built index is cached for next time."""
     bodies = cache.bodies() if cache is not None else None
     key = body_key(articles)
-    if bodies is not None and (cached := bodies.load(key)) is not None:
+    if bodies is not None and (cached := bodies.load(key, len(articles))) is not None:
         return cached
     index = index_bodies(articles, progress, cancelled)
     if bodies is not None and not (cancelled is not None and cancelled()):

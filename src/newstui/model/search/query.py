@@ -13,6 +13,7 @@ malformed (unknown field, unbalanced quote or parenthesis, bad date).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -188,11 +189,18 @@ def date_bounds(value: str, today: dt.date | None = None) -> tuple[dt.date, dt.d
             return start, start
         if month:
             start = dt.date(year, int(month), 1)
-            following = dt.date(year + (start.month == 12), start.month % 12 + 1, 1)
-            return start, following - dt.timedelta(days=1)
+            return start, start.replace(day=calendar.monthrange(year, start.month)[1])
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
     except ValueError:
         return None
+
+
+NOTHING = DateRange(dt.date.max, dt.date.min)  # a range no date is in
+
+
+def _before(day: dt.date) -> DateRange:
+    """Dates before ``day`` (none before the first day there is)."""
+    return NOTHING if day == dt.date.min else DateRange(None, day - dt.timedelta(days=1))
 
 
 class _Parser:
@@ -267,16 +275,10 @@ class _Parser:
             if bounds is None:
                 raise QueryError(f"{name}: takes YYYY, YYYY-MM, YYYY-MM-DD or an age like 7d",
                                  tok.start, tok.end)
-            if _RELATIVE.match(value.lower()):
-                # An age is a moment: after:7d = since then, before:7d = older than that.
-                since = bounds[0]
-                if name == "before":
-                    return DateRange(None, since - dt.timedelta(days=1))
-                return DateRange(since, None)
-            if name == "after":
+            if name == "after":  # an age is a moment: after:7d = since then
                 return DateRange(bounds[0], None)
-            if name == "before":
-                return DateRange(None, bounds[0] - dt.timedelta(days=1))
+            if name == "before":  # before:7d = older than that
+                return _before(bounds[0])
             return DateRange(*bounds)
         if name == "is":
             if value.lower() not in STATE_VALUES:

@@ -18,6 +18,7 @@ LAYOUTS = ("auto", "side", "stacked")
 COLUMNS = ("date", "source", "title", "tags")
 SORTS = ("relevance", "date")
 MARK_READ = ("open", "select", "never")
+MAX_CONFIG = 1024 * 1024  # a real config is a few hundred bytes
 THEME_COLOURS = ("primary", "secondary", "accent", "foreground", "background", "surface",
                  "panel", "warning", "error", "success")
 
@@ -82,30 +83,32 @@ def load_config(path: Path | None = None) -> Config:
     """
     path = path or default_config_path()
     config = Config(path=path)
+    from newstui.model.untrusted import Refused, read_regular
+
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, MAX_CONFIG).decode("utf-8")
     except FileNotFoundError:
         return config
+    except Refused as exc:
+        config.problems.append(f"{path}: not read: {exc.reason}; using defaults")
+        return config
     except (OSError, UnicodeDecodeError) as exc:
-        config.problems.append(f"{path}: cannot read: {exc}")
+        config.problems.append(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}")
         return config
     return parse_config(text, config)
 
 
 def parse_config(text: str, config: Config | None = None) -> Config:
     """Validate YAML ``text`` into ``config`` (a fresh one by default)."""
-    import yaml  # imported here: most launches have no config file or front matter
+    from newstui.model.untrusted import Refused, compose_yaml  # not on every launch
 
     config = config or Config()
     name = str(config.path or "config.yaml")
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        config.problems.append(f"{name}{where}: not valid YAML: {problem}; using defaults")
+        data, root = compose_yaml(text, MAX_CONFIG)
+    except Refused as exc:
+        where = f":{exc.line}" if exc.line else ""
+        config.problems.append(f"{name}{where}: {exc.reason}; using defaults")
         return config
     if data is None:
         return config
@@ -115,17 +118,27 @@ def parse_config(text: str, config: Config | None = None) -> Config:
     lines = {str(k.value): k.start_mark.line + 1 for k, _ in root.value}
     for key, value in data.items():
         where = f"{name}:{lines.get(str(key), 1)}"
-        check = _CHECKS.get(str(key))
+        check = _CHECKS.get(key) if isinstance(key, str) else None
         if check is None:
             known = ", ".join(DOCS)
-            config.problems.append(f"{where}: unknown key {key!r} (known: {known})")
+            config.problems.append(f"{where}: unknown key {_shown(key)} (known: {known})")
             continue
-        error = check(value)
+        try:
+            error = check(value)
+        except Exception as exc:  # a check must never stop newstui from starting
+            error = f"cannot be checked ({type(exc).__name__})"
         if error:
             config.problems.append(f"{where}: {key}: {error}; using the default")
         else:
-            setattr(config, str(key), value)
+            setattr(config, key, value)
     return config
+
+
+def _shown(value: object) -> str:
+    """``value`` as a short printable repr for a message."""
+    text = repr(value) if isinstance(value, str | int | float | bool) else type(value).__name__
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _str_list(value: object) -> str | None:
@@ -197,6 +210,8 @@ def _date_format(value: object) -> str | None:
         sample = dt.date(2023, 12, 31).strftime(value)
     except ValueError as exc:
         return f"not a usable format: {exc}"
+    if not sample.isprintable():
+        return "must give printable text (no control characters or escapes)"
     return None if 0 < len(sample) <= 16 else "must give 1 to 16 characters"
 
 

@@ -25,6 +25,18 @@ CREATE TABLE IF NOT EXISTS saved (name TEXT PRIMARY KEY, query TEXT NOT NULL, at
 """
 
 
+COLUMNS = {"read": ("key", "at"), "starred": ("key", "at"), "saved": ("name", "query", "at")}
+
+
+def _foreign_schema(db: sqlite3.Connection) -> str | None:
+    """Why ``db`` is not a newstui state file (a table of another shape), or None."""
+    for table, wanted in COLUMNS.items():
+        have = tuple(row[1] for row in db.execute(f"PRAGMA table_info({table})"))
+        if have[: len(wanted)] != wanted:
+            return f"table {table} has columns {', '.join(have) or 'none'}, not {', '.join(wanted)}"
+    return None
+
+
 def default_state_path() -> Path:
     """``$NEWSTUI_STATE``, else ``$XDG_STATE_HOME/newstui/state.db``."""
     if env := os.environ.get("NEWSTUI_STATE"):
@@ -59,6 +71,9 @@ class ReadingState:
                 db = self._connect(str(self.path))
                 if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                     raise sqlite3.DatabaseError("integrity check failed")
+                if (foreign := _foreign_schema(db)) is not None:
+                    db.close()
+                    raise sqlite3.DatabaseError(foreign)
                 return db
             except sqlite3.OperationalError as exc:
                 # Busy or locked is another newstui at work, not damage: never move the

@@ -169,3 +169,13 @@ async def test_notifications_are_plain_text_from_every_widget() -> None:
         await pilot.pause()
         [note] = [n for n in app._notifications if "not markup" in n.message]
         assert note.message == "[bold red]not markup[/]" and note.markup is False
+
+
+async def test_notifications_never_carry_an_escape() -> None:
+    app = NewsApp([str(SEEDS)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        app.notify("a file \x1b]0;PWN\x07named x", title="t\x1b[2J")
+        await pilot.pause()
+        [note] = [n for n in app._notifications if "named x" in n.message]
+        assert note.message == "a file named x" and note.title == "t"

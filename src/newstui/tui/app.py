@@ -14,6 +14,7 @@ from textual.app import App
 from textual.notifications import SeverityLevel
 
 from newstui.keys import PALETTE, PANES, check_keymap
+from newstui.model.corpus import clean_line, clean_text
 from newstui.model.library import Library
 from newstui.model.user import Config, ReadingState
 from newstui.resources import styles_dir
@@ -48,12 +49,14 @@ class NewsApp(App[int]):
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = False) -> None:
-        """A notification, always as plain text: names, paths and errors hold any text.
+        """A notification, always as plain, sanitised text: names, paths and errors hold
+        any text, escape sequences included.
 
         ``markup`` is accepted for Textual's callers (``Widget.notify`` passes True) and
         ignored on purpose, so that no caller can turn data into markup.
         """
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        super().notify(clean_text(message), title=clean_line(title), severity=severity,
+                       timeout=timeout, markup=False)
 
     def on_mount(self) -> None:
         """Apply the keymap, report config problems, show the reader."""

@@ -52,14 +52,15 @@ class Block:
     def _join(self) -> str:
         if len(self.lines) == 1:
             return self.lines[0].strip()
-        out: list[str] = []
+        # Lines of one list item or paragraph are joined once: adding each to a growing
+        # string is quadratic, and a file may be one "paragraph" of 400k lines.
+        items: list[list[str]] = []
         for line in self.lines:
-            stripped = line.strip()
-            if out and not _LIST_LINE.match(line):
-                out[-1] = f"{out[-1]} {stripped}"
+            if items and not _LIST_LINE.match(line):
+                items[-1].append(line.strip())
             else:
-                out.append(stripped)
-        return "\n".join(out)
+                items.append([line.strip()])
+        return "\n".join(" ".join(item) for item in items)
 
 
 def split_blocks(lines: Iterable[str]) -> list[Block]:

@@ -20,7 +20,7 @@ _ESCAPES = re.compile(
     | \x9b[0-?]*[ -/]*[@-~]?                         # 8-bit CSI
     | [\x1b][\]PX^_][^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?   # OSC/DCS/SOS/PM/APC
     | [\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?  # 8-bit string starts
-    | \x1b[ -/]+[0-~]?                               # nF: intermediates, then a final
+    | \x1b[!-/]+[0-~]?                               # nF: intermediates, then a final
     """,
     re.VERBOSE,
 )

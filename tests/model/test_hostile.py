@@ -179,6 +179,15 @@ def test_8_a_forged_body_cache_is_a_miss_not_a_stuck_app(tmp_path) -> None:
         assert library.snapshot.stage == "complete"
         assert library.engine.search("words").doc_ids  # rebuilt from the files
         assert any("body index cache" in p for p in library.problems)
+    # Out of order, so the last number is in range: loaded, and harmless when searched.
+    from array import array
+
+    blob = marshal.dumps({"words": array("I", [0, 10**6, 1]).tobytes()})
+    bodies.path.write_bytes(b"".join(sealed([data[:header_end], len(blob).to_bytes(4, "little"),
+                                             blob])))
+    library = Library(paths)
+    library.load()
+    assert list(library.engine.search("words").doc_ids) == [0, 1]  # 10**6 is dropped
 
 
 # 9 -----------------------------------------------------------------------------------------

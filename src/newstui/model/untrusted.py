@@ -129,9 +129,14 @@ def read_regular(path: Path, max_bytes: int) -> bytes:
             raise Refused("not a regular file")
         if st.st_size > max_bytes:
             raise Refused(f"larger than {max_bytes // 1024} KB")
-        data = os.read(fd, max_bytes + 1)
-        if len(data) > max_bytes:
+        # Asked for what fstat said, plus one: os.read allocates all it is asked for.
+        parts = [os.read(fd, st.st_size + 1)]
+        size = len(parts[0])
+        while size > st.st_size and size <= max_bytes and (more := os.read(fd, 1 << 20)):
+            parts.append(more)  # it grew since fstat
+            size += len(more)
+        if size > max_bytes:
             raise Refused(f"larger than {max_bytes // 1024} KB")
-        return data
+        return parts[0] if len(parts) == 1 else b"".join(parts)
     finally:
         os.close(fd)

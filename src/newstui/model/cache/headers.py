@@ -21,14 +21,16 @@ import marshal
 import os
 import time
 from collections.abc import Iterable
+from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from newstui import __version__
 from newstui.model.cache.bodies import BodyCache
 from newstui.model.cache.sealed import read_sealed, remove_stale_writes, sealed, write_atomically
 from newstui.model.corpus.article import Article
 from newstui.model.corpus.files import Stat, file_stat
-from newstui.model.corpus.sanitize import clean_line, is_clean
+from newstui.model.corpus.sanitize import clean_line
 
 MAGIC = b"newstui header cache\n"
 FORMAT = 5  # bump when the parser or the Article fields change what an entry means
@@ -39,7 +41,7 @@ Entry = tuple[Stat, tuple[object, ...], tuple[str, ...]]
 MAX_BYTES = 4 * 1024**3  # ~400 MB at a million articles; a larger file is not ours
 # The types of a row's values (see Article.to_row): the date is an ordinal or None, the
 # word count an int or None.
-_ROW_TYPES = frozenset(
+_ROW_TYPES: frozenset[tuple[type, ...]] = frozenset(
     (str, date, str, str, str, str, str, tuple, words, str, str, str, str)
     for date in (int, type(None)) for words in (int, type(None))
 )
@@ -84,7 +86,10 @@ class HeaderCache:
     def _old(self) -> dict[str, Entry]:
         # Read on first use, in the loader's thread: a 100k-file cache takes ~0.4 s.
         if self._entries is None:
-            self._entries = self._read(self.path) if self.path is not None else {}
+            entries = self._read(self.path) if self.path is not None else {}
+            if self._prefixes:  # kept in memory by the paths as opened: no lookup translates
+                entries = {self._key(k, back=True): e for k, e in entries.items()}
+            self._entries = entries
         return self._entries
 
     @classmethod
@@ -103,11 +108,14 @@ class HeaderCache:
         cache._prefixes = [(t, r) for t, r in zip(typed, real, strict=True) if t != r]
         return cache
 
-    def _key(self, path: str) -> str:
-        """The entry key of a file: its path under the real location of its opened root."""
+    def _key(self, path: str, back: bool = False) -> str:
+        """The key of a file in the cache file: its path under the real location of its
+        opened root (``back``: the other way, from a key to the path as opened)."""
         for typed, real in self._prefixes:
-            if path.startswith(typed) and path[len(typed) : len(typed) + 1] in ("", os.sep):
-                return real + path[len(typed):]
+            old, new = (real, typed) if back else (typed, real)
+            n = len(old)
+            if path.startswith(old) and (len(path) == n or path[n] == os.sep):
+                return new + path[n:]
         return path
 
     def _read(self, path: Path) -> dict[str, Entry]:
@@ -164,20 +172,21 @@ class HeaderCache:
 
     def known(self, files: Iterable[str]) -> int:
         """How many of ``files`` have an entry (changed or not: nothing is checked)."""
-        old, key = self._old, self._key
-        return sum(1 for path in files if key(path) in old) if old else 0
+        old = self._old
+        return sum(1 for path in files if path in old) if old else 0
 
     def hits(self, files: Iterable[str], details: bool = True
              ) -> dict[str, tuple[Article, tuple[str, ...], Stat]]:
         """Cached headers of those ``files`` that are unchanged since they were cached (with
-        ``details``, only those whose details were read: see ``Article.words``). An entry
-        of the wrong shape is a miss; its strings are sanitised like a fresh parse's."""
+        ``details``, only those whose details were read: see ``Article.words``), kept for
+        the next save. An entry of the wrong shape is a miss; its strings are sanitised
+        like a fresh parse's."""
         out: dict[str, tuple[Article, tuple[str, ...], Stat]] = {}
         if not self._old:
             return out
-        old, key = self._old, self._key
+        old, new = self._old, self._new
         for path in files:
-            entry = old.get(key(path))
+            entry = old.get(path)
             if entry is None:
                 continue
             try:
@@ -188,13 +197,14 @@ class HeaderCache:
                 if details and found[0].words is None:
                     continue
                 out[path] = found
+                new[path] = entry
         return out
 
     def put(self, article: Article, warnings: tuple[str, ...], stat: Stat) -> None:
         """Remember ``article`` as parsed from a file with ``stat`` (unless it is too new)."""
         if self.path is None or time.time() - stat[1] / 1e9 < RACY_SECONDS:
             return
-        self._new[self._key(article.path)] = (stat, article.to_row(), tuple(warnings))
+        self._new[article.path] = (stat, article.to_row(), tuple(warnings))
         self._changed = True  # maybe: save() compares with what was read
 
     def _differs(self) -> bool:
@@ -203,16 +213,13 @@ class HeaderCache:
             return True
         return self._changed and any(old.get(p) != e for p, e in self._new.items())
 
-    def keep(self, path: str) -> None:
-        """Keep the entry of ``path``, found unchanged by :meth:`hits`."""
-        key = self._key(path)
-        self._new[key] = self._old[key]
-
     def save(self) -> str | None:
         """Write the entries put since loading, if they differ; return a problem or None."""
         if self.path is None or not self._differs():
             return None
         items = list(self._new.items())
+        if self._prefixes:
+            items = [(self._key(path), entry) for path, entry in items]
         blobs = [marshal.dumps(dict(items[i : i + BLOB])) for i in range(0, len(items), BLOB)]
         try:
             write_atomically(self.path, sealed([MAGIC, marshal.dumps([[FORMAT, __version__],
@@ -225,24 +232,23 @@ class HeaderCache:
         return None
 
 
-def _entry(entry: object, path: str) -> tuple[Article, tuple[str, ...], Stat] | None:
+def _entry(entry: Any, path: str) -> tuple[Article, tuple[str, ...], Stat] | None:
     """A cache entry as (article, warnings, stat), or None if it is not one. Its strings
     are sanitised as a fresh parse's would be: the cache is as untrusted as the files."""
-    if not (isinstance(entry, tuple) and len(entry) == 3):
-        return None
-    stat, row, warnings = entry
-    if (not isinstance(row, tuple) or tuple(map(type, row)) not in _ROW_TYPES
-            or not isinstance(warnings, tuple)):
-        return None
-    tags = row[_TAGS]
-    strings = [v for v in row if type(v) is str]
-    if not all(type(t) is str for t in (*tags, *warnings)):
-        return None
-    if not is_clean("".join((*strings, *tags, *warnings))):
-        row = tuple(clean_line(v) if type(v) is str else v for v in row[:_TAGS]) + (
-            tuple(clean_line(t) for t in tags), *row[_TAGS + 1 :])
-        warnings = tuple(clean_line(w) for w in warnings)
     try:
+        stat, row, warnings = entry
+        if (type(row) is not tuple or type(warnings) is not tuple
+                or tuple(map(type, row)) not in _ROW_TYPES):
+            return None
+        tags = row[_TAGS]
+        # One check for every string (join raises TypeError for a tag that is not one):
+        # a fresh parse's fields are single clean lines, which are all printable. What is
+        # not (a control, an escape, a bidi override, a zero-width joiner) is cleaned as a
+        # fresh parse would clean it.
+        if not "".join((*_STRINGS(row), *tags, *warnings)).isprintable():
+            row = tuple(clean_line(v) if type(v) is str else v for v in row[:_TAGS]) + (
+                tuple(clean_line(t) for t in tags), *row[_TAGS + 1 :])
+            warnings = tuple(clean_line(w) for w in warnings)
         article = Article.from_row(row)
     except (TypeError, ValueError, OverflowError):
         return None
@@ -252,6 +258,10 @@ def _entry(entry: object, path: str) -> tuple[Article, tuple[str, ...], Stat] | 
 
 
 _TAGS = Article._fields.index("tags")
+# The string fields but the path (a file name may hold anything: it is replaced by the
+# path the file was found at).
+_STRINGS = itemgetter(*(i for i, (name, kind) in enumerate(
+    zip(Article._fields, next(iter(_ROW_TYPES)), strict=True)) if kind is str and name != "path"))
 _CLEANED = False
 
 

@@ -42,7 +42,11 @@ def from_docs(groups: Iterable[Sequence[int] | array], n: int) -> int:
             continue
         if digits is None:
             digits = bytearray(b"0") * n
-        deque(map(digits.__setitem__, docs, repeat(_ONE)), maxlen=0)
+        try:
+            deque(map(digits.__setitem__, docs, repeat(_ONE)), maxlen=0)
+        except (IndexError, TypeError):  # a number out of range (a forged cache, say)
+            deque(map(digits.__setitem__, [d for d in docs if type(d) is int and 0 <= d < n],
+                      repeat(_ONE)), maxlen=0)
     if digits is None:
         return EMPTY
     digits.reverse()  # the first digit of a base-2 string is the highest bit

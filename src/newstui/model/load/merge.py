@@ -51,11 +51,8 @@ class Merger:
     def _add(self, article: Article, warnings: tuple[str, ...], stat: Stat,
              cached: bool = False) -> None:
         result = self.result
-        if self.cache is not None:
-            if cached:
-                self.cache.keep(article.path)
-            else:
-                self.cache.put(article, warnings, stat)
+        if self.cache is not None and not cached:  # a cache hit is kept by the cache
+            self.cache.put(article, warnings, stat)
         first = self.digests.get(article.digest)
         if first is not None:
             result.warnings.append((article.path, f"same content as {first}: loaded once"))

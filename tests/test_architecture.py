@@ -24,7 +24,7 @@ LAYERS = {
     "cache": {"index", "corpus", *BASE},
     "load": {"cache", "index", "corpus", *BASE},
     "library": {"load", "cache", "search", "index", "corpus", *BASE},
-    "user": {"untrusted"},
+    "user": {"untrusted"},  # reading state, config, the binding table
 }
 
 

@@ -77,7 +77,7 @@ def test_check_reports_and_exit_status(capsys, write, tmp_path) -> None:
     assert code == 1
     assert f"{tmp_path}/empty.txt: skipped: empty file" in lines
     assert any(line.startswith(f"{tmp_path}/good.txt: warning: impossible date") for line in lines)
-    assert lines[-1] == "1 articles, 1 skipped, 1 warnings"
+    assert lines[-1] == "1 article, 1 skipped, 1 warning"
     code, out, _ = run(capsys, "check")
     assert code == 0 and out.splitlines()[-1].endswith("0 skipped, 0 warnings")
 
@@ -191,3 +191,51 @@ def test_config_path_says_when_the_cache_cannot_be_written(capsys, tmp_path, mon
     monkeypatch.setenv("NEWSTUI_CACHE", str(tmp_path / "fine"))
     assert main(["config", "path", "--config", str(tmp_path / "c.yaml")]) == 0
     assert f"cache:  {tmp_path / 'fine'}\n" in capsys.readouterr().out
+
+
+def test_missing_or_unusable_paths_are_one_line_errors(capsys, tmp_path) -> None:
+    (tmp_path / "bin.txt").write_bytes(bytes(range(256)) * 4)
+    for args in (["list", "/nonexistent/path"], ["tags", "/nonexistent"],
+                 ["show", "/nonexistent", "abc"], ["list", str(tmp_path / "bin.txt")]):
+        code, out, err = run(capsys, *args)
+        assert code == 2 and out == "" and len(err.splitlines()) == 1, args
+        assert err.startswith(f"newstui: error: {args[1]}: ")
+    code, out, _ = run(capsys, "check", "/nonexistent/path")  # check reports per file
+    assert code == 1 and "/nonexistent/path: skipped: no such file or folder" in out
+
+
+def test_global_options_before_or_after_the_command(capsys, tmp_path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text("sort: date\n")
+    for args in (["--config", str(config), "list", "--limit", "1"],
+                 ["list", "--config", str(config), "--limit", "1"],
+                 [f"--config={config}", "list", "--limit", "1"]):
+        code, out, _ = run(capsys, *args)
+        assert code == 0 and out.startswith("2023-09-13  The Tribune India"), args
+    code, _, err = run(capsys, "--config", str(tmp_path / "missing.yaml"), "list")
+    assert code == 2 and "missing.yaml: no such config file" in err
+
+
+def test_unknown_words_and_bad_arguments_are_one_line(capsys) -> None:
+    code, _, err = run(capsys, "frobnicate")
+    assert code == 2 and err.count("\n") == 1
+    assert "frobnicate: no such command, file or folder" in err
+    code, _, err = run(capsys, "list", "--limit", "x")
+    assert code == 2 and err.count("\n") == 1 and "see 'newstui list --help'" in err
+
+
+def test_list_json_says_read_and_starred(capsys, tmp_path) -> None:
+    from newstui.model.user.state import ReadingState
+
+    state_path = tmp_path / "s.db"
+    _, out, _ = run(capsys, "list", "--json", "--limit", "2", "--state", str(state_path))
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert (first["read"], first["starred"]) == (False, False)
+    assert not state_path.exists()  # listing does not make a state file
+    state = ReadingState(state_path)
+    state.set_read([_digest_of(first["id"])])
+    state.toggle_star(_digest_of(second["id"]))
+    _, out, _ = run(capsys, "list", "--json", "--limit", "2", "--state", str(state_path))
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert (first["read"], first["starred"], second["read"], second["starred"]) == (
+        True, False, False, True)

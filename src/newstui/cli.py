@@ -10,11 +10,11 @@ import argparse
 import os
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from newstui import __version__
-from newstui.keys import check_keymap
 from newstui.model.cache import cache_dir, cache_dir_problem
 from newstui.model.corpus import Article, Unusable, clean_line, read_full
 from newstui.model.index import Store
@@ -28,7 +28,7 @@ from newstui.model.user import (
     load_config,
 )
 from newstui.model.user.config import default_text
-from newstui.output import Output, json_record
+from newstui.output import Output, json_record, plural
 from newstui.resources import seeds_dir
 from newstui.show import full_json, render_text
 
@@ -54,6 +54,33 @@ class CliError(Exception):
     """An error shown as one line on stderr."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors as one line and a pointer to ``--help``."""
+
+    def error(self, message: str) -> NoReturn:
+        """Raise the error as a :class:`CliError` instead of printing the usage."""
+        raise CliError(f"{message} (see '{self.prog} --help')")
+
+
+GLOBAL_OPTIONS = {"--config": 1, "--state": 1, "--no-mouse": 0}  # option -> values it takes
+
+
+def _command_first(args: list[str], commands: Iterable[str]) -> list[str]:
+    """``args`` with a subcommand moved to the front, so that global options may come before
+    it (``newstui --config F list``) as well as after; unchanged when there is none."""
+    i = 0
+    while i < len(args):
+        word = args[i]
+        name = word.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS:
+            i += 1 + (GLOBAL_OPTIONS[name] if "=" not in word else 0)
+        elif word in commands:
+            return [word, *args[:i], *args[i + 1 :]]
+        else:
+            return args
+    return args
+
+
 def _files_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="FILE", type=Path,
                         help="config file (default: $NEWSTUI_CONFIG or the XDG config dir)")
@@ -72,7 +99,7 @@ def _paths_arg(parser: argparse.ArgumentParser) -> None:
 
 def build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     """The top-level parser and one parser per subcommand."""
-    top = argparse.ArgumentParser(
+    top = _Parser(
         prog=PROG,
         description="A fast, keyboard-driven terminal reader for folders of news articles.",
         epilog=EPILOG,
@@ -84,7 +111,7 @@ def build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
     _paths_arg(top)
     subs: dict[str, argparse.ArgumentParser] = {}
 
-    p = subs["list"] = argparse.ArgumentParser(
+    p = subs["list"] = _Parser(
         prog=f"{PROG} list", description="Print one article a line: date  source  title, "
         "newest first.")
     _paths_arg(p)
@@ -98,7 +125,7 @@ def build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
                    help="order of a --query's results (default: the config's, relevance)")
     p.add_argument("--saved", metavar="NAME", help="use the saved search NAME as the query")
 
-    p = subs["show"] = argparse.ArgumentParser(
+    p = subs["show"] = _Parser(
         prog=f"{PROG} show", description="Print one article as clean readable text.")
     _files_args(p)
     p.add_argument("args", nargs="+", metavar="[PATH ...] ID",
@@ -107,17 +134,17 @@ def build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
     p.add_argument("--json", action="store_true",
                    help="print one JSON object, with body (paragraphs) and highlights")
 
-    p = subs["check"] = argparse.ArgumentParser(
+    p = subs["check"] = _Parser(
         prog=f"{PROG} check",
         description="Report every skipped file and warning, then a summary line. "
                     "Exit status 1 if any file was skipped.")
     _paths_arg(p)
 
-    p = subs["tags"] = argparse.ArgumentParser(
+    p = subs["tags"] = _Parser(
         prog=f"{PROG} tags", description="Print tags with their counts, most used first.")
     _paths_arg(p)
 
-    p = subs["config"] = argparse.ArgumentParser(
+    p = subs["config"] = _Parser(
         prog=f"{PROG} config", description="Write, locate or validate the configuration.")
     _files_args(p)
     p.add_argument("action", choices=("init", "path", "check"),
@@ -143,13 +170,22 @@ def default_paths(config: Config) -> list[str]:
 
 
 def load_library(paths: Sequence[str], config: Config | None = None, bodies: bool = False,
-                 state: StateLookup | None = None) -> Library:
+                 state: StateLookup | None = None, strict: bool = True) -> Library:
     """Load ``paths`` (the config's or the bundled seeds when empty), every file in full.
 
     Body words are indexed only when asked for (a query needs them; listing does not).
+    ``strict``: a PATH given that is missing, unreadable or an unusable file is an error
+    (``check`` reports those per file instead).
     """
+    if strict:
+        _check_paths(paths)
     library = Library(list(paths) or default_paths(config or Config()), state)
     library.load(full=True, bodies=bodies)
+    if strict:
+        given = {os.path.normpath(os.path.expanduser(p)) for p in paths}
+        for path, reason in library.report.skipped:
+            if path in given:
+                raise CliError(f"{path}: {reason}")
     return library
 
 
@@ -182,15 +218,21 @@ def _state(ns: argparse.Namespace) -> ReadingState:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    args = list(sys.argv[1:] if argv is None else argv)
     top, subs = build_parsers()
+    args = _command_first(list(sys.argv[1:] if argv is None else argv), subs)
     try:
         if args and args[0] in subs:
             command = args[0]
             ns = subs[command].parse_args(args[1:])
+            _check_config_option(ns, command)
             return {"list": cmd_list, "show": cmd_show, "check": cmd_check,
                     "tags": cmd_tags, "config": cmd_config}[command](ns)
         ns = top.parse_args(args)
+        for word in ns.paths:
+            if not os.path.lexists(os.path.expanduser(word)):
+                raise CliError(f"{word}: no such command, file or folder (commands: "
+                               f"{', '.join(COMMANDS)}; see 'newstui --help')")
+        _check_config_option(ns, "")
         return launch(ns)
     except CliError as exc:
         Output(sys.stderr).line(f"{PROG}: error: {exc}")
@@ -201,6 +243,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+
+
+def _check_config_option(ns: argparse.Namespace, command: str) -> None:
+    """A config file named on the command line must exist (except for ``config init``)."""
+    config = getattr(ns, "config", None)
+    if config is not None and command != "config" and not config.exists():
+        raise CliError(f"{config}: no such config file (see 'newstui config init')")
+
+
+def _check_paths(paths: Sequence[str]) -> None:
+    """Every PATH given must exist and be readable: one line naming the first that is not."""
+    for path in paths:
+        expanded = os.path.expanduser(path)
+        if not os.path.lexists(expanded):
+            raise CliError(f"{path}: no such file or folder")
+        if not os.access(expanded, os.R_OK) or (os.path.isdir(expanded)
+                                                 and not os.access(expanded, os.X_OK)):
+            raise CliError(f"{path}: not readable")
 
 
 def launch(ns: argparse.Namespace) -> int:
@@ -251,9 +311,14 @@ def cmd_list(ns: argparse.Namespace) -> int:
     if ns.limit is not None:
         articles = articles[: ns.limit]
     out = Output(sys.stdout)
+    if ns.json and state is None and (ns.state or default_state_path()).exists():
+        state = _state(ns)  # for read and starred (a missing file is not made for them)
+    read, starred = (state.keys("read"), state.keys("starred")) if state else ((), ())
     for article in articles:
         if ns.json:
-            out.json(json_record(article))
+            record = json_record(article)
+            record["read"], record["starred"] = article.digest in read, article.digest in starred
+            out.json(record)
         else:
             out.line(_line(article))
     out.flush()
@@ -281,14 +346,14 @@ def cmd_show(ns: argparse.Namespace) -> int:
 
 def cmd_check(ns: argparse.Namespace) -> int:
     """``newstui check``."""
-    library = load_library(ns.paths, _config(ns))
+    library = load_library(ns.paths, _config(ns), strict=False)
     result = library.report
     for path, reason in result.skipped:
         say(f"{path}: skipped: {reason}")
     for path, reason in result.warnings:
         say(f"{path}: warning: {reason}")
-    print(f"{len(library.store)} articles, {len(result.skipped)} skipped, "
-          f"{len(result.warnings)} warnings")
+    say(f"{plural(len(library.store), 'article')}, {len(result.skipped):,} skipped, "
+        f"{plural(len(result.warnings), 'warning')}")
     return 1 if result.skipped else 0
 
 
@@ -325,7 +390,7 @@ def cmd_config(ns: argparse.Namespace) -> int:
         say(f"wrote {path}")
         return 0
     config = load_config(path)
-    problems = [*config.problems, *check_keymap(config.keymap)]
+    problems = list(config.problems)
     from newstui.tui.themes import theme_names  # only this command needs the theme list
 
     themes = theme_names(config)
@@ -336,5 +401,5 @@ def cmd_config(ns: argparse.Namespace) -> int:
         say(problem)
     if not path.exists():
         say(f"{path}: no config file (defaults apply)")
-    say(f"{len(problems)} problems")
+    say(plural(len(problems), "problem"))
     return 1 if problems else 0

@@ -20,6 +20,11 @@ from newstui.model.corpus import Article, clean_text
 _C1_OR_SURROGATE = re.compile("[\x80-\x9f\ud800-\udfff]")
 
 
+def plural(n: int, noun: str) -> str:
+    """``1 article``, ``2 articles``, ``1,000 articles``."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
 def safe_text(text: str) -> str:
     """``text`` (one line or many) with nothing a terminal would act on: escape sequences
     and control characters removed, undecodable file-name bytes shown as U+FFFD."""

@@ -3,6 +3,7 @@ quit with status 0, in several terminal types."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -56,6 +57,36 @@ def test_odd_terminals_and_no_color(tmux: Tmux, term: str) -> None:
     tmux.wait_until(lambda s: "Kim" not in cursor_line(s))
     tmux.keys("q")
     assert tmux.exit_status() == 0
+
+
+COLOUR_SGR = re.compile(r"\x1b\[([0-9;:]*)m")
+
+
+def _colours(data: str) -> list[str]:
+    """The colour parameters (30-49, 90-107, 38;..., 48;...) in the SGR sequences of
+    ``data``."""
+    found = []
+    for params in COLOUR_SGR.findall(data):
+        codes = [int(c) for c in re.split("[;:]", params) if c.isdigit()]
+        found += [str(c) for c in codes if 30 <= c <= 49 or 90 <= c <= 107]
+    return found
+
+
+@pytest.mark.parametrize("term", ["xterm-256color", "vt100"])
+def test_no_color_sends_no_colour_and_the_text_shows(tmux: Tmux, tmp_path, term) -> None:
+    record = tmp_path / "typescript"
+    tmux.start(f"script -q -f -c '{NEWSTUI} {SEEDS}' {record}", 80, 24,
+               {**ENV, "TERM": term, "NO_COLOR": "1"})
+    tmux.wait_until(lambda s: "Kim in Russia" in cursor_line(s) and "Wikinews" in s
+                    and "unread" in s)
+    tmux.keys("j", "/", "korea")
+    tmux.wait_for("by relevance")
+    tmux.keys("Escape", "Escape", "q")
+    assert tmux.exit_status() == 0
+    sent = record.read_bytes().decode("utf-8", "replace")
+    assert "Kim in Russia" in sent
+    assert _colours(sent) == []
+    assert "\x1b[7m" in sent or ";7m" in sent or "[7;" in sent  # the cursor row: reverse
 
 
 def test_ctrl_c_quits_cleanly(tmux: Tmux) -> None:

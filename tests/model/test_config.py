@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from newstui.keys import all_ids, check_keymap
 from newstui.model.user.config import Config, default_text, load_config, parse_config
+from newstui.model.user.keys import all_ids, check_keymap
 
 
 def test_defaults_when_missing(tmp_path) -> None:

@@ -43,7 +43,7 @@ def test_1_billion_laughs_front_matter_is_refused_at_once(write, tmp_path, capsy
     start = time.perf_counter()
     code, out, _ = _run(capsys, "check", str(tmp_path))
     assert time.perf_counter() - start < 5
-    assert code == 0 and "aliases expanded" in out and "1 articles, 0 skipped" in out
+    assert code == 0 and "aliases expanded" in out and "1 article, 0 skipped" in out
     [article] = load_paths([str(tmp_path)]).articles
     assert article.layout == "plain"  # read as plain text, nothing lost
 
@@ -304,7 +304,7 @@ def test_13_check_works_with_a_strict_ascii_stdout(tmp_path) -> None:
     proc = subprocess.run([sys.executable, "-m", "newstui", "check", str(tmp_path)],
                           capture_output=True, timeout=60,
                           env={**os.environ, "PYTHONIOENCODING": "ascii:strict"})
-    assert proc.returncode == 0 and b"1 articles" in proc.stdout
+    assert proc.returncode == 0 and b"1 article," in proc.stdout
 
 
 # 14 ----------------------------------------------------------------------------------------

@@ -49,7 +49,8 @@ async def test_toggle_read_mark_all_and_next_unread(tmp_path) -> None:
         await pilot.press("slash", *"penguin", "enter")
         await settle(app, pilot)
         shown = list(app.reader.headlines.rows)
-        await pilot.press("R")
+        await pilot.press("A", "y")  # newsboat's key for it; it asks first
+        await pilot.pause()
         assert all(app.reader.is_read(app.reader.store.articles[d]) for d in shown)
         await pilot.press("escape")
         await settle(app, pilot)

@@ -7,22 +7,38 @@ the corpus itself is a plain-Python :class:`~newstui.model.library.Library`.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
+from rich.segment import Segment
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.color import Color
+from textual.filter import LineFilter, Monochrome, NoColor
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 
-from newstui.keys import PALETTE, PANES, check_keymap
 from newstui.model.corpus import clean_line, clean_text
 from newstui.model.library import Library
 from newstui.model.user import Config, ReadingState
+from newstui.model.user.keys import PALETTE, PANES
 from newstui.resources import styles_dir
 from newstui.tui.bindings import bindings
 from newstui.tui.idle_gc import IdleCollector
 from newstui.tui.screens.help import HelpScreen, help_lines
 from newstui.tui.screens.reader import ReaderScreen
 from newstui.tui.themes import install_themes
+
+
+class WithoutColour(LineFilter):
+    """Takes every colour out of what is drawn, keeping bold, dim, italic, underline and
+    reverse: the terminal shows its own colours, and no colour code is ever sent (Textual's
+    NoColor still sends "default colour" codes)."""
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        """The segments without colour."""
+        return [Segment(text, None if style is None else style.without_color, control)
+                for text, style, control in segments]
 
 
 class NewsApp(App[int]):
@@ -46,6 +62,13 @@ class NewsApp(App[int]):
         self._collector = IdleCollector() if collect_when_idle else None
         self.reader = ReaderScreen(self.library, self.config, self.state)
         install_themes(self, self.config)
+        if self.no_color:
+            # Textual chose its filter before our theme was set: Monochrome, which paints
+            # text in its background's grey (black on black). NO_COLOR asks for no colour
+            # at all: the terminal's own colours, with bold, dim, underline and reverse.
+            self._filters = [WithoutColour() if isinstance(f, Monochrome | NoColor) else f
+                             for f in self._filters]
+            self.add_class("-no-color")
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = False) -> None:
@@ -62,7 +85,7 @@ class NewsApp(App[int]):
         """Apply the keymap, report config problems, show the reader."""
         if self._collector is not None:
             self.set_interval(0.5, self._collector.tick, name="idle-gc")
-        for problem in [*self.config.problems, *check_keymap(self.config.keymap)]:
+        for problem in self.config.problems:
             self.notify(problem, title="config", severity="warning", timeout=10)
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
@@ -79,6 +102,13 @@ class NewsApp(App[int]):
         """Give the garbage collector back."""
         if self._collector is not None:
             self._collector.stop()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Of Textual's own palette commands only the theme picker: Quit is newstui's
+        (the reader's palette has it), Keys, Maximize and Screenshot are not for readers."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Theme":
+                yield command
 
     def action_help(self) -> None:
         """Show every binding by pane, with the keys in effect."""

@@ -1,10 +1,10 @@
-"""Textual ``Binding`` objects built from the binding table in :mod:`newstui.keys`."""
+"""Textual ``Binding`` objects built from the binding table, :mod:`newstui.model.user.keys`."""
 
 from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
-from newstui.keys import PANES, Key
+from newstui.model.user.keys import PANES, Key
 
 
 def bindings(owner: str) -> list[BindingType]:

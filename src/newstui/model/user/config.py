@@ -131,7 +131,24 @@ def parse_config(text: str, config: Config | None = None) -> Config:
             config.problems.append(f"{where}: {key}: {error}; using the default")
         else:
             setattr(config, key, value)
+    if config.keymap:
+        _review_keymap(config, name, root)
     return config
+
+
+def _review_keymap(config: Config, name: str, root: Any) -> None:
+    """Keep the keymap entries that can be applied; report the others with their line."""
+    from newstui.model.user.keys import review_keymap
+
+    lines: dict[str, int] = {}
+    for key, value in root.value:
+        if key.value == "keymap" and hasattr(value, "value") and isinstance(value.value, list):
+            lines = {str(k.value): k.start_mark.line + 1 for k, _ in value.value}
+    usable, problems = review_keymap(config.keymap)
+    for problem in problems:
+        binding = problem.split(":", 2)[1].strip() if problem.count(":") >= 2 else ""
+        config.problems.append(f"{name}:{lines.get(binding, 1)}: {problem}")
+    config.keymap = usable
 
 
 def _shown(value: object) -> str:

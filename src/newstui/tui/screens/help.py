@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from newstui.keys import Key
+from newstui.model.user.keys import Key
 
 QUERY_HELP = """\
 Query syntax
@@ -59,16 +59,30 @@ def help_lines(panes: Iterable[tuple[str, Iterable[Key]]],
 class HelpScreen(ModalScreen[None]):
     """Lists every binding by pane and the query syntax."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+                Binding("j,down", "scroll('down')", "Down", show=False, id="help.down"),
+                Binding("k,up", "scroll('up')", "Up", show=False, id="help.up"),
+                Binding("space,pagedown", "scroll('page_down')", "Page down", show=False,
+                        id="help.page_down"),
+                Binding("b,pageup", "scroll('page_up')", "Page up", show=False,
+                        id="help.page_up"),
+                Binding("g,home", "scroll('home')", "Top", show=False, id="help.top"),
+                Binding("G,end", "scroll('end')", "Bottom", show=False, id="help.bottom")]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: 90; max-width: 100%; height: 90%;
+    HelpScreen > VerticalScroll { width: 100; max-width: 100%; height: 90%;
                                   border: round $primary; background: $surface; padding: 0 1; }
+    HelpScreen Static { text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(self, lines: list[str]) -> None:
         super().__init__()
         self.lines = lines
+
+    def action_scroll(self, where: str) -> None:
+        """Scroll the help from the keyboard (the text itself never takes the focus)."""
+        view = self.query_one(VerticalScroll)
+        getattr(view, f"scroll_{where}")(animate=False)
 
     def compose(self) -> ComposeResult:
         """The binding table and the query help, as plain text."""

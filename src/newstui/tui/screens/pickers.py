@@ -26,8 +26,10 @@ class Picker(ModalScreen[str | None]):
     Picker { align: center middle; }
     Picker > Vertical { width: 70; max-width: 100%; height: 80%; border: round $primary;
                         background: $surface; }
-    Picker Input { border: none; height: 1; padding: 0 1; }
+    Picker Input { padding: 0 1; }
     Picker OptionList { height: 1fr; border: none; }
+    Picker OptionList > .option-list--option-highlighted { background: $primary;
+                                                           color: $text; text-style: bold; }
     Picker #picker-title { padding: 0 1; color: $text-muted; }
     """
 
@@ -41,7 +43,7 @@ class Picker(ModalScreen[str | None]):
         """Title, filter input, list of choices."""
         with Vertical():
             yield Static(Content(self.title_text), id="picker-title")
-            yield Input(placeholder="type to filter", id="picker-input")
+            yield Input(placeholder="type to filter", id="picker-input", compact=True)
             yield OptionList(id="picker-options")
 
     def on_mount(self) -> None:
@@ -98,6 +100,26 @@ class Picker(ModalScreen[str | None]):
             self.dismiss(shown[index][1])
 
 
+class Confirm(ModalScreen[bool]):
+    """Ask a yes/no question: ``y`` or Enter says yes, ``n`` or Esc says no."""
+
+    BINDINGS = [Binding("y,enter", "dismiss(True)", "Yes", id="confirm.yes"),
+                Binding("n,escape", "dismiss(False)", "No", id="confirm.no")]
+    DEFAULT_CSS = """
+    Confirm { align: center middle; }
+    Confirm > Static { width: 60; max-width: 100%; height: auto; border: round $warning;
+                       background: $surface; padding: 0 1; }
+    """
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        """The question and the answers."""
+        yield Static(Content(f"{self.question}\n\ny / Enter: yes    n / Esc: no"))
+
+
 class Prompt(ModalScreen[str | None]):
     """Ask for one line of text (Enter accepts, Esc cancels)."""
 
@@ -106,7 +128,7 @@ class Prompt(ModalScreen[str | None]):
     Prompt { align: center middle; }
     Prompt > Vertical { width: 60; max-width: 100%; height: auto; border: round $primary;
                         background: $surface; padding: 0 1; }
-    Prompt Input { border: none; height: 1; }
+    Prompt Input { margin: 1 0 0 0; }
     """
 
     def __init__(self, question: str, value: str = "") -> None:
@@ -117,7 +139,7 @@ class Prompt(ModalScreen[str | None]):
         """The question and the input."""
         with Vertical():
             yield Static(Content(self.question))
-            yield Input(value=self.value, id="prompt-input")
+            yield Input(value=self.value, id="prompt-input", compact=True)
 
     def on_mount(self) -> None:
         """Cursor in the input, not blinking."""

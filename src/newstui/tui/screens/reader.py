@@ -27,6 +27,7 @@ from newstui.model.index import Store
 from newstui.model.library import Library, LoadEvent, Problem, Progress, Published, Snapshot
 from newstui.model.search import Cancelled, Result, spans
 from newstui.model.user import Config, ReadingState
+from newstui.output import plural
 from newstui.tui.bindings import bindings
 from newstui.tui.commands import NewsCommands
 from newstui.tui.messages import (
@@ -37,7 +38,7 @@ from newstui.tui.messages import (
     StoreReady,
     SuggesterReady,
 )
-from newstui.tui.screens.pickers import Picker, Prompt
+from newstui.tui.screens.pickers import Confirm, Picker, Prompt
 from newstui.tui.suggest import FieldSuggester
 from newstui.tui.widgets.article_view import ArticleView
 from newstui.tui.widgets.filter_bar import FilterBar, QueryInput
@@ -74,6 +75,7 @@ class ReaderScreen(Screen[None]):
         self._follow: Timer | None = None
         self._unread: int | None = None
         self._suggested: Store | None = None  # the store the last suggester was built for
+        self._undo: list[str] = []  # what the last mark-all-read marked
 
     # -- composition ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -198,7 +200,7 @@ class ReaderScreen(Screen[None]):
         if suggester is not None:
             self.filter_bar.input.suggester = suggester
         if first_full and (skipped := self.library.report.skipped):
-            self.notify(f"{len(skipped)} files skipped: run 'newstui check' for the reasons",
+            self.notify(f"{plural(len(skipped), 'file')} skipped: 'newstui check' says why",
                         severity="warning", timeout=6)
         if new_store or self.query_text.strip():
             # A cursor the user moved stays on its article; one still on the first row
@@ -470,13 +472,33 @@ class ReaderScreen(Screen[None]):
             self._state_changed(article)
 
     def action_mark_all_read(self) -> None:
-        """Mark every article in the list as read."""
-        rows = self.headlines.rows
-        if not rows:
+        """Mark every article in the list as read, once the user says yes."""
+        articles, read = self.view.store.articles, self.state.read
+        unread = [articles[d].digest for d in self.headlines.rows
+                  if articles[d].digest not in read]
+        if not unread:
+            self.notify("Every article listed is read already", timeout=2)
             return
-        articles = self.view.store.articles
-        self.state.set_read(articles[d].digest for d in rows)
-        self.notify(f"Marked {len(rows):,} articles read", timeout=2)
+
+        def mark(yes: bool | None) -> None:
+            if yes:
+                self.state.set_read(unread)
+                self._undo = unread
+                self.notify(f"Marked {plural(len(unread), 'article')} read: U undoes it",
+                            timeout=5)
+                self._state_changed()
+
+        self.app.push_screen(Confirm(f"Mark {plural(len(unread), 'unread article')} "
+                                     "listed as read?"), mark)
+
+    def action_undo_all_read(self) -> None:
+        """Make the articles the last mark-all-read marked unread again."""
+        if not self._undo:
+            self.notify("Nothing to undo", timeout=2)
+            return
+        self.state.set_read(self._undo, read=False)
+        self.notify(f"{plural(len(self._undo), 'article')} unread again", timeout=3)
+        self._undo = []
         self._state_changed()
 
     def action_next_unread(self) -> None:

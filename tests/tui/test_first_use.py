@@ -1,0 +1,116 @@
+"""What a first-time user meets (issue 12): each test fails without its fix."""
+
+from __future__ import annotations
+
+from newstui.model.user.config import parse_config
+from newstui.model.user.state import ReadingState
+from newstui.tui.app import NewsApp
+from newstui.tui.screens.help import HelpScreen
+from newstui.tui.screens.pickers import Confirm, Picker, Prompt
+from tests.conftest import SEEDS
+from tests.tui.conftest import ready, settle
+
+
+def _screen_text(app: NewsApp) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def test_2_typing_in_the_tag_picker_and_the_save_box_is_visible(tmp_path) -> None:
+    app = NewsApp([str(SEEDS)], state=ReadingState(tmp_path / "s.db"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("t", *"korea")
+        await settle(app, pilot)
+        assert isinstance(app.screen, Picker)
+        assert "korea" in _screen_text(app)
+        await pilot.press("escape", "slash", *"kim", "enter", "ctrl+s", *"mine")
+        await pilot.pause()
+        assert isinstance(app.screen, Prompt)
+        assert "mine" in _screen_text(app)
+
+
+async def test_2_the_picker_shows_its_highlighted_row_before_any_tab(tmp_path) -> None:
+    app = NewsApp([str(SEEDS)], state=ReadingState(tmp_path / "s.db"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("t", "down")
+        await pilot.pause()
+        options = app.screen.query_one("#picker-options")
+        highlighted = options.get_component_rich_style("option-list--option-highlighted")
+        plain = options.get_component_rich_style("option-list--option")
+        assert options.highlighted == 1 and highlighted != plain
+        assert highlighted.bgcolor is not None and highlighted.bgcolor != plain.bgcolor
+
+
+async def test_3_the_help_screen_scrolls_from_the_keyboard() -> None:
+    app = NewsApp([str(SEEDS)])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert "Query syntax" not in _screen_text(app)
+        for key in ("j", "down", "pagedown", "space"):
+            before = app.screen.query_one("VerticalScroll").scroll_y
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen.query_one("VerticalScroll").scroll_y > before, key
+        await pilot.press("G")
+        await pilot.pause()
+        assert "is:unread" in _screen_text(app)
+        await pilot.press("g")
+        await pilot.pause()
+        assert app.screen.query_one("VerticalScroll").scroll_y == 0
+        assert all(not line.lstrip("│ ").startswith("[") for line in _screen_text(app).split("\n"))
+
+
+async def test_5_mark_all_read_asks_first_and_can_be_undone(tmp_path) -> None:
+    app = NewsApp([str(SEEDS)], state=ReadingState(tmp_path / "s.db"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        total = len(app.reader.store)
+        await pilot.press("A")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.reader.unread_count() == total  # no: nothing changed
+        await pilot.press("A", "y")
+        await pilot.pause()
+        assert app.reader.unread_count() == 0
+        await pilot.press("U")
+        await pilot.pause()
+        assert app.reader.unread_count() == total
+        await pilot.press("R")  # no longer marks everything read
+        await pilot.pause()
+        assert app.reader.unread_count() == total
+
+
+async def test_7_a_bad_keymap_is_reported_and_the_defaults_kept() -> None:
+    config = parse_config('keymap: {app.quit: "j", app.star: "ctrl+c", app.filter: "notakey+"}\n')
+    assert len(config.problems) == 4 and config.keymap == {}
+    app = NewsApp([str(SEEDS)], config=config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        notes = [n.message for n in app._notifications]
+        assert sum("keymap:" in n for n in notes) == 4
+        await pilot.press("j")
+        assert app.reader.headlines.cursor == 1  # j still moves down
+        await pilot.press("s")
+        assert app.reader.is_starred(app.reader.headlines.current)  # s still stars
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0  # q still quits
+
+
+async def test_9_the_palette_has_newstuis_commands_once_and_no_textual_extras() -> None:
+    app = NewsApp([str(SEEDS)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        text = "\n".join(_screen_text(app).splitlines()[:-1])  # the footer says q Quit
+        assert text.count("Quit") == 1
+        for extra in ("Keys", "Screenshot", "Maximize"):
+            assert extra not in text, extra
+        assert "Theme" in text

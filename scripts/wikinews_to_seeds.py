@@ -169,7 +169,8 @@ TOPICS = [
 ]
 _MARKER = re.compile(r"^\(\((WN|WSS)\)\)\s*:?\s*", re.MULTILINE)
 _SPEAKER = re.compile(r"^\(\(([^()\n]{1,60})\)\)\s*:?\s*", re.MULTILINE)
-_WEEKDAY_DATE = re.compile(r"^\w+day, \w+ \d{1,2}, \d{4}$")
+# The date line Wikinews opens with; some CSV rows glue it to the first paragraph.
+_WEEKDAY_DATE = re.compile(r"^(\w+day, \w+ \d{1,2}, \d{4})(?:$|\s+(?=\S))")
 _BOILERPLATE = (
     re.compile(r"^This article requires pre-publication review"),
     re.compile(r"^-Article last amended:"),
@@ -212,8 +213,9 @@ def to_seed(row: dict[str, str]) -> tuple[str, str] | None:
         return None
     paragraphs = clean_paragraphs(row["text"])
     dateline = ""
-    if paragraphs and _WEEKDAY_DATE.match(paragraphs[0]):
-        dateline = paragraphs.pop(0)
+    if paragraphs and (date := _WEEKDAY_DATE.match(paragraphs[0])):
+        dateline, rest = date.group(1), paragraphs[0][date.end():]
+        paragraphs[0:1] = [rest] if rest else []
     if not paragraphs:
         return None
     section, tags = derive(title, " ".join(paragraphs[:2]))

@@ -72,3 +72,20 @@ def test_unclassified_text_stays_in_body(write) -> None:
     assert parsed.article.section == "Sport"
     assert parsed.body == ("A lone line.", "Para two has words.", "Odd trailing thing")
     assert parsed.article.caption == ""
+
+
+def test_no_bundled_article_starts_its_body_with_its_date() -> None:
+    """Wikinews rows that glue "Friday, December 25, 2020" to the first paragraph are split
+    by the converter (issue 12, item 8): the date is the dateline, not body text."""
+    import re
+
+    from newstui.model.library import Library
+    from tests.conftest import SEEDS
+
+    glued = re.compile(r"^\w+day, \w+ \d{1,2}, \d{4}\b")
+    library = Library([str(SEEDS)])
+    library.load(full=True, bodies=False)
+    bad = [a.id for a in library.store.articles
+           if (body := read_file(a.path)[0].body) and glued.match(body[0])]
+    assert bad == []
+    assert sum(1 for a in library.store.articles if glued.match(a.dateline)) >= 175

@@ -114,3 +114,37 @@ async def test_9_the_palette_has_newstuis_commands_once_and_no_textual_extras() 
         for extra in ("Keys", "Screenshot", "Maximize"):
             assert extra not in text, extra
         assert "Theme" in text
+
+
+async def test_4_at_80_columns_an_error_or_the_count_leaves_the_query_in_view() -> None:
+    app = NewsApp([str(SEEDS)])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        for query in ("after:soon", 'tag:"North Korea" source:Wikinews'):
+            app.reader.filter_bar.input.value = query
+            await settle(app, pilot)
+            bar = app.screen._compositor.render_strips()[0].text
+            assert query in bar, bar
+        assert "⚠ after:" not in bar and "of 294" in bar  # the count is back
+
+
+async def test_11_footer_and_placeholder_end_on_whole_words_at_80_columns() -> None:
+    app = NewsApp([str(SEEDS)])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        for focus in ("list", "article"):
+            if focus == "article":
+                await pilot.press("enter")
+                await settle(app, pilot)
+            footer = app.screen._compositor.render_strips()[-1].text
+            assert "Quit" in footer and "palette" in footer, footer
+        bar = app.screen._compositor.render_strips()[0].text
+        assert not bar.split("294 of")[0].rstrip().endswith(",")
+
+
+async def test_16_a_missing_folder_says_so(tmp_path) -> None:
+    app = NewsApp([str(tmp_path / "nope" / "news")])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(app, pilot)
+        text = app.reader.headlines.render_line(0).text
+        assert f"{tmp_path / 'nope' / 'news'}: no such file or folder" in text

@@ -31,7 +31,7 @@ PANES: dict[str, tuple[str, list[Key]]] = {
         # priority: handled as the key arrives, so text typed right after it (or pasted)
         # lands in the filter instead of racing to the list.
         Key("app.filter", "slash", "focus_filter", "Filter", show=True, priority=True),
-        Key("app.fullscreen", "f", "toggle_full", "Full-screen article", show=True),
+        Key("app.fullscreen", "f", "toggle_full", "Full-screen article"),
         Key("app.sort", "o", "toggle_sort", "Sort by relevance / date"),
         Key("app.layout", "L", "toggle_layout", "Side by side / stacked"),
         Key("app.next_pane", "tab", "cycle(1)", "Next pane"),
@@ -61,13 +61,13 @@ PANES: dict[str, tuple[str, list[Key]]] = {
     "article": ("Article", [
         Key("article.down", "j,down", "scroll_lines(1)", "Scroll down"),
         Key("article.up", "k,up", "scroll_lines(-1)", "Scroll up"),
-        Key("article.page_down", "space,pagedown", "page(1)", "Page down", show=True),
+        Key("article.page_down", "space,pagedown", "page(1)", "Page down"),
         Key("article.page_up", "b,pageup", "page(-1)", "Page up"),
         Key("article.top", "g,home", "edge(0)", "Top"),
         Key("article.bottom", "G,end", "edge(1)", "Bottom"),
         Key("article.next", "J", "step(1)", "Next article", show=True),
         Key("article.previous", "K", "step(-1)", "Previous article", show=True),
-        Key("article.next_hit", "n", "hit(1)", "Next match", show=True),
+        Key("article.next_hit", "n", "hit(1)", "Next match"),
         Key("article.previous_hit", "N", "hit(-1)", "Previous match"),
     ]),
     "filter": ("Filter bar", [

@@ -10,6 +10,7 @@ never reach into each other: they post messages, and this screen routes them.
 from __future__ import annotations
 
 import gc
+import os
 from functools import partial
 
 from textual import events, on, work
@@ -254,8 +255,7 @@ class ReaderScreen(Screen[None]):
         current = self.headlines.current if self._keep else None
         store = snapshot.store
         if len(store) == 0:
-            where = ", ".join(clean_line(p) for p in self.library.paths)
-            empty = "Loading…" if not snapshot.listed else f"No articles in {where}"
+            empty = "Loading…" if not snapshot.listed else self._why_empty()
         else:
             empty = f"Nothing matches “{clean_line(self.query_text)}”, Esc to clear"
         marker = partial(spans, words=result.words, phrases=result.phrases)
@@ -269,6 +269,14 @@ class ReaderScreen(Screen[None]):
         if top is not None and shown is not None and top.id == shown.id:
             self.call_after_refresh(self.article_view.refresh)
         self._update_count()
+
+    def _why_empty(self) -> str:
+        """What to say when no article loaded: which path is missing, or where none is."""
+        missing = [p for p in self.library.paths if not os.path.lexists(os.path.expanduser(p))]
+        if missing:
+            return f"{clean_line(missing[0])}: no such file or folder"
+        where = ", ".join(clean_line(p) for p in self.library.paths)
+        return f"No articles in {where} (.txt and .md files are read)"
 
     def _update_count(self) -> None:
         notes = [self.status or "loading…"] if self.loading_corpus else []

@@ -17,6 +17,10 @@ from textual.widgets import Input, Static
 from newstui.tui.bindings import bindings
 
 
+# Whole words only: a narrow bar cuts the end, never a word in half.
+PLACEHOLDER = 'words  "a phrase"  tag:x  -word  after:2023  (? for more)'
+
+
 class QueryInput(Input):
     """The query input; ``Esc`` clears it, a second ``Esc`` leaves it."""
 
@@ -95,11 +99,15 @@ class FilterBar(Horizontal):
     DEFAULT_CSS = """
     FilterBar { height: 1; background: $panel; }
     FilterBar > #filter-label { width: auto; padding: 0 1; color: $text-muted; }
-    FilterBar > QueryInput { border: none; height: 1; padding: 0; width: 1fr;
+    FilterBar > QueryInput { border: none; height: 1; padding: 0; width: 1fr; min-width: 24;
                              background: $panel; }
     FilterBar > QueryInput:focus { border: none; background: $boost; }
-    FilterBar > #filter-message { width: auto; max-width: 60%; padding: 0 1; color: $error; }
-    FilterBar > #filter-count { width: auto; padding: 0 1; color: $text-muted; }
+    FilterBar > #filter-message { width: auto; max-width: 45%; padding: 0 1; color: $error;
+                                  text-wrap: nowrap; text-overflow: ellipsis; }
+    FilterBar > #filter-count { width: auto; max-width: 35%; padding: 0 1;
+                                color: $text-muted; text-wrap: nowrap;
+                                text-overflow: ellipsis; }
+    FilterBar.-error > #filter-count { display: none; }
     """
 
     class Changed(Message):
@@ -112,7 +120,7 @@ class FilterBar(Horizontal):
     def compose(self) -> ComposeResult:
         """Label, input, message, count."""
         yield Static(Content("/ filter"), id="filter-label")
-        yield QueryInput(placeholder='words, "phrase", tag:x, source:x, after:2023, -word, a or b',
+        yield QueryInput(placeholder=PLACEHOLDER,
                          id="filter-input", select_on_focus=False)
         yield Note(id="filter-message")
         yield Note(id="filter-count")
@@ -139,5 +147,7 @@ class FilterBar(Horizontal):
         self.query_one("#filter-count", Note).set(text)
 
     def set_message(self, message: str) -> None:
-        """Show an inline error or hint (empty to clear)."""
+        """Show an inline error or hint (empty to clear); while there is one the count
+        gives way, so the query keeps its room."""
+        self.set_class(bool(message), "-error")
         self.query_one("#filter-message", Note).set(message)

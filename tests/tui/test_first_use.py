@@ -148,3 +148,32 @@ async def test_16_a_missing_folder_says_so(tmp_path) -> None:
         await ready(app, pilot)
         text = app.reader.headlines.render_line(0).text
         assert f"{tmp_path / 'nope' / 'news'}: no such file or folder" in text
+
+
+async def test_14_focus_shows_on_the_cursor_row_with_the_default_ansi_theme() -> None:
+    app = NewsApp([str(SEEDS)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        assert app.theme == "ansi-dark"
+
+        def cursor_style():
+            return next(iter(app.reader.headlines.render_line(0))).style
+
+        focused = cursor_style()
+        await pilot.press("tab")
+        await settle(app, pilot)
+        unfocused = cursor_style()
+        assert focused.bgcolor != unfocused.bgcolor and unfocused.bgcolor.is_default
+        assert unfocused.bold and unfocused.underline  # still plain to see
+
+
+async def test_14_unread_and_starred_show_side_by_side(tmp_path) -> None:
+    app = NewsApp([str(SEEDS)], state=ReadingState(tmp_path / "s.db"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.reader.headlines.render_line(0).text[1:3] == "●★"
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.reader.headlines.render_line(0).text[1:3] == " ★"

@@ -24,7 +24,7 @@ async def test_open_marks_read_star_and_survive_restart(tmp_path) -> None:
         assert row_text(app, 0)[1] == " "
         await pilot.press("escape", "j", "s")
         second = app.reader.headlines.current
-        assert app.reader.is_starred(second) and row_text(app, 1)[1] == "★"
+        assert app.reader.is_starred(second) and row_text(app, 1)[1:3] == "●★"  # both shown
         count = str(app.reader.query_one("#filter-count").render())
         assert f"{len(app.reader.store) - 1:,} unread" in count
     app.state.close()
@@ -85,7 +85,7 @@ async def test_config_settings_apply_and_problems_are_shown(tmp_path) -> None:
         await ready(app, pilot)
         assert app.reader.query_one("#panes").has_class("stacked")
         assert app.theme == "high-contrast" and app.reader.sort == "date"
-        assert row_text(app, 0).startswith("▌● Kim in Russia")  # only the title column
+        assert row_text(app, 0).startswith("▌●  Kim in Russia")  # only the title column
         assert any("unknown key 'bogus'" in n.message for n in app._notifications)
 
 

@@ -16,7 +16,6 @@ from textual.widgets import Input, Static
 
 from newstui.tui.bindings import bindings
 
-
 # Whole words only: a narrow bar cuts the end, never a word in half.
 PLACEHOLDER = 'words  "a phrase"  tag:x  -word  after:2023  (? for more)'
 

@@ -57,7 +57,7 @@ class HeadlineList(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     HeadlineList { background: $background; overflow-x: hidden; scrollbar-gutter: stable;
                    scrollbar-size-vertical: 1; }
-    HeadlineList > .headline-list--cursor { background: $primary 40%; text-style: bold; }
+    HeadlineList > .headline-list--cursor { text-style: bold underline; }
     HeadlineList:focus > .headline-list--cursor { background: $primary; color: $text; }
     HeadlineList > .headline-list--date { color: $text-muted; }
     HeadlineList > .headline-list--source { color: $secondary; }
@@ -206,9 +206,10 @@ class HeadlineList(ScrollView, can_focus=True):
                   "source": min(18, max(8, width // 8)) if "source" in shown and width >= 60 else 0,
                   "tags": min(40, width // 4) if "tags" in shown and width >= 100 else 0}
         shown_columns = [c for c in shown if c == "title" or widths.get(c)]
-        # The gutter (cursor mark and flag), one space before the first column, two between.
+        # The gutter (cursor mark, unread mark, star), one space before the first column,
+        # two between.
         separators = 1 + 2 * (len(shown_columns) - 1)
-        used = 2 + separators + sum(widths.values())
+        used = 3 + separators + sum(widths.values())
         widths["title"] = max(10, width - used)
         return widths
 
@@ -242,8 +243,9 @@ class HeadlineList(ScrollView, can_focus=True):
         styles = self._styles(selected, unread)
         mark = self.marker or _no_marks
         widths = self._widths(width)
-        flag = "★" if self.is_starred(article) else ("●" if unread else " ")
-        segments = [Segment("▌" if selected else " ", styles.base), Segment(flag, styles.flag)]
+        # Unread and starred side by side: a star never hides whether it is read.
+        flags = ("●" if unread else " ") + ("★" if self.is_starred(article) else " ")
+        segments = [Segment("▌" if selected else " ", styles.base), Segment(flags, styles.flag)]
         first = True
         for column in self.columns:
             size = widths.get(column, 0)

@@ -125,6 +125,7 @@ async def test_4_at_80_columns_an_error_or_the_count_leaves_the_query_in_view() 
             await settle(app, pilot)
             bar = app.screen._compositor.render_strips()[0].text
             assert query in bar, bar
+        assert "…" not in bar  # the count fits whole beside the query
         assert "⚠ after:" not in bar and "of 294" in bar  # the count is back
 
 
@@ -177,3 +178,34 @@ async def test_14_unread_and_starred_show_side_by_side(tmp_path) -> None:
         await pilot.press("r")
         await pilot.pause()
         assert app.reader.headlines.render_line(0).text[1:3] == " ★"
+
+
+async def test_10_full_screen_text_is_centred_and_at_most_reading_width() -> None:
+    app = NewsApp([str(SEEDS)], config=parse_config("reading_width: 90\n"))
+    async with app.run_test(size=(200, 50)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("f")
+        await settle(app, pilot)
+        view = app.reader.article_view
+        lines = [view.render_line(y).text for y in range(20)]
+        text = [line for line in lines if line.strip()]
+        assert max(len(line.strip()) for line in text) <= 90
+        margins = {len(line) - len(line.lstrip()) for line in text if not line.startswith(" ▍")}
+        assert min(margins) >= 40  # (200 - 90) / 2, less padding and scrollbar
+
+
+async def test_10_the_article_pane_says_where_the_reader_is() -> None:
+    app = NewsApp([str(SEEDS)])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        view = app.reader.article_view
+        first = str(view.border_subtitle)
+        assert first.startswith("line 1/") and first.endswith("%")
+        await pilot.press("space")
+        await pilot.pause()
+        assert str(view.border_subtitle) != first and "line 1/" not in str(view.border_subtitle)
+        await pilot.press("G")
+        await pilot.pause()
+        assert str(view.border_subtitle).endswith("· 100%")

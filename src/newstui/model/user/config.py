@@ -33,6 +33,7 @@ class Config:
     themes: dict[str, dict[str, Any]] = field(default_factory=dict)
     layout: str = "auto"
     list_width: int = 55
+    reading_width: int = 100
     columns: list[str] = field(default_factory=lambda: list(COLUMNS))
     sort: str = "relevance"
     mark_read: str = "open"
@@ -51,6 +52,8 @@ DOCS: dict[str, tuple[str, str]] = {
                "dark: true, ...}"),
     "layout": ("auto", "auto (side by side from 120 columns), side or stacked"),
     "list_width": ("55", "width of the headline list in side-by-side layout, in percent"),
+    "reading_width": ("100", "longest line of article text, in columns (a wider pane centres "
+                      "it)"),
     "columns": ("[date, source, title, tags]", "headline columns to show, in this order"),
     "sort": ("relevance", "order of results while a query is active: relevance or date"),
     "mark_read": ("open", "when an article counts as read: open (Enter, J/K), select "
@@ -239,6 +242,8 @@ _CHECKS = {
     "themes": _themes,
     "layout": _choice(LAYOUTS),
     "list_width": _percent,
+    "reading_width": lambda v: None if isinstance(v, int) and not isinstance(v, bool)
+    and 30 <= v <= 1000 else "must be a whole number from 30 to 1000",
     "columns": _columns,
     "sort": _choice(SORTS),
     "mark_read": _choice(MARK_READ),

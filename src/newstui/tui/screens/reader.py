@@ -46,6 +46,7 @@ from newstui.tui.widgets.filter_bar import FilterBar, QueryInput
 from newstui.tui.widgets.headline_list import HeadlineList
 
 WIDE = 120
+NARROW_COUNT = 100  # below this width a query's count leaves out the unread count
 FOLLOW_DELAY = 0.06  # seconds the list cursor rests before the article pane follows it
 PHASE_NAMES = {"details": "reading details", "bodies": "indexing bodies"}
 STAGE_STATUS = {"listed": "reading details…", "detailed": "indexing bodies…", "complete": ""}
@@ -115,6 +116,7 @@ class ReaderScreen(Screen[None]):
     def on_mount(self) -> None:
         """Apply settings and start loading; the list has the focus from the start."""
         self.headlines.columns = self.config.columns
+        self.article_view.reading_width = self.config.reading_width
         self.headlines.date_format = self.config.date_format
         self.headlines.is_read, self.headlines.is_starred = self.is_read, self.is_starred
         self._apply_layout()
@@ -280,8 +282,11 @@ class ReaderScreen(Screen[None]):
 
     def _update_count(self) -> None:
         notes = [self.status or "loading…"] if self.loading_corpus else []
-        notes.append(f"{self.unread_count():,} unread")
-        if self.query_text.strip():
+        querying = bool(self.query_text.strip())
+        if not querying or self.size.width >= NARROW_COUNT:
+            # Narrow and filtering: the query needs the room more than the unread count.
+            notes.append(f"{self.unread_count():,} unread")
+        if querying:
             notes.append(f"by {self.sort}")
         self.filter_bar.set_count(len(self.headlines.rows), len(self.view.store),
                                   " · ".join(notes))

@@ -13,6 +13,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -40,7 +41,9 @@ class ArticleView(ScrollView, can_focus=True):
     }
     DEFAULT_CSS = """
     ArticleView { background: $background; overflow-x: hidden; padding: 0 1;
-                  scrollbar-gutter: stable; scrollbar-size-vertical: 1; }
+                  scrollbar-gutter: stable; scrollbar-size-vertical: 1;
+                  border-bottom: blank; border-subtitle-align: right;
+                  border-subtitle-color: $text-muted; }
     ArticleView > .article-view--title { text-style: bold; color: $text; }
     ArticleView > .article-view--meta { color: $text-muted; }
     ArticleView > .article-view--caption { text-style: italic; color: $text-muted; }
@@ -66,6 +69,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._lines: list[Line] = []
         self._pending: Iterator[Line] | None = None
         self._width = 0
+        self.reading_width = 100  # a line longer than this is hard to read: the text is
+        # centred in a wider pane instead
         self._styles: dict[str, Style] = {}
         self._words: frozenset[str] = frozenset()
         self._phrases: tuple[str, ...] = ()
@@ -118,19 +123,26 @@ class ArticleView(ScrollView, can_focus=True):
         return ["".join(text for text, _ in line) for line in self._lines]
 
     # -- layout --------------------------------------------------------------------------------
+    def _text_width(self) -> int:
+        """The width text is wrapped to: the pane's, at most ``reading_width``."""
+        return max(10, min(self.scrollable_content_region.width or 78, self.reading_width))
+
     def _relayout(self) -> None:
-        self._width = max(10, self.scrollable_content_region.width or 78)
+        self._width = self._text_width()
         self._lines, self._pending = [], self._generate(self._width)
         self._styles.clear()
         self._pull(max(self.size.height, 24) + int(self.scroll_y) + 1)
         if self._pending is not None:
             self.set_timer(0.001, self._continue)
+        self._show_position()
 
     def _continue(self) -> None:
         # Wrap the rest in chunks between other events, so keys are never kept waiting.
         self._pull(len(self._lines) + CHUNK_LINES)
         if self._pending is not None:
             self.set_timer(0.001, self._continue)
+        else:
+            self._show_position()
 
     def _pull(self, count: int) -> None:
         if self._pending is None:
@@ -233,7 +245,8 @@ class ArticleView(ScrollView, can_focus=True):
             self._pull(index + 1)
         if index >= len(self._lines):
             return Strip.blank(width, self.rich_style)
-        segments: list[Segment] = []
+        margin = (width - self._width) // 2
+        segments: list[Segment] = [Segment(" " * margin, self.rich_style)] if margin > 0 else []
         match = self._style("match")
         for text, name in self._lines[index]:
             style = self._style(name)
@@ -252,7 +265,8 @@ class ArticleView(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         """Re-wrap at the new width, keeping the reading position roughly in place."""
-        if self.scrollable_content_region.width != self._width:
+        self._show_position()
+        if self._text_width() != self._width:
             fraction = self.scroll_y / max(1, len(self._lines))
             self._relayout()
             if fraction > 0:
@@ -262,6 +276,29 @@ class ArticleView(ScrollView, can_focus=True):
     def on_mount(self) -> None:
         """Lay out the placeholder note."""
         self._relayout()
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        """Scrolled: say where in the article the view is."""
+        super().watch_scroll_y(old, new)
+        self._show_position()
+
+    def _show_position(self) -> None:
+        """``line 12/80 · 15%`` in the pane's bottom edge (while it is still being
+        wrapped, the lines so far and ``…``)."""
+        total = len(self._lines)
+        if self.article is None or total == 0:
+            text = ""
+        else:
+            height = max(1, self.scrollable_content_region.height)
+            top = int(self.scroll_y)
+            last = min(total, top + height)
+            if self._pending is not None:
+                text = f"line {top + 1}/{total}…"
+            else:
+                shown = 100 if last >= total else 100 * last // total
+                text = f"line {top + 1}/{total} · {shown}%"
+        if text != str(self.border_subtitle or ""):
+            self.border_subtitle = Content(text)
 
     def notify_style_update(self) -> None:
         """Theme changed: forget cached styles."""

@@ -103,7 +103,7 @@ class FilterBar(Horizontal):
     FilterBar > QueryInput:focus { border: none; background: $boost; }
     FilterBar > #filter-message { width: auto; max-width: 45%; padding: 0 1; color: $error;
                                   text-wrap: nowrap; text-overflow: ellipsis; }
-    FilterBar > #filter-count { width: auto; max-width: 35%; padding: 0 1;
+    FilterBar > #filter-count { width: auto; max-width: 45%; padding: 0 1;
                                 color: $text-muted; text-wrap: nowrap;
                                 text-overflow: ellipsis; }
     FilterBar.-error > #filter-count { display: none; }

@@ -178,9 +178,13 @@ async def test_resize_keeps_selection_and_switches_layout() -> None:
         await ready(app, pilot)
         await pilot.press("j", "j", "j")
         chosen = app.reader.headlines.current.id
-        await pilot.resize_terminal(80, 24)
+        await pilot.resize_terminal(100, 30)
         await pilot.pause()
         assert app.reader.query_one("#panes").has_class("stacked")
+        assert app.reader.headlines.current.id == chosen
+        await pilot.resize_terminal(80, 24)  # below 30 rows: the list alone (issue 12)
+        await pilot.pause()
+        assert app.reader.query_one("#panes").has_class("single")
         assert app.reader.headlines.current.id == chosen
         await pilot.resize_terminal(200, 50)
         await pilot.pause()

@@ -209,3 +209,39 @@ async def test_10_the_article_pane_says_where_the_reader_is() -> None:
         await pilot.press("G")
         await pilot.pause()
         assert str(view.border_subtitle).endswith("· 100%")
+
+
+async def test_15_short_terminals_show_the_list_alone_and_open_articles_over_it() -> None:
+    app = NewsApp([str(SEEDS)])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        panes = app.reader.query_one("#panes")
+        assert panes.has_class("single") and not app.reader.article_view.display
+        rows = [app.reader.headlines.render_line(y).text for y in range(30)]
+        assert sum("Wikinews" in r or "Tribune" in r for r in rows) >= 20  # newsboat: 21
+        await pilot.press("j", "enter")
+        await settle(app, pilot)
+        assert app.reader.article_view.region.height >= 20
+        assert app.focused is app.reader.article_view
+        assert app.reader.article_view.article.id == app.reader.headlines.current.id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is app.reader.headlines and not app.reader.article_view.display
+        await pilot.press("enter")
+        await pilot.resize_terminal(200, 50)  # room for both: side by side, as ever
+        await pilot.pause()
+        assert panes.has_class("side") and app.reader.headlines.display
+        assert not app.reader.has_class("full-article")
+    app = NewsApp([str(SEEDS)])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(app, pilot)
+        assert app.reader.query_one("#panes").has_class("stacked")
+
+
+async def test_15_layout_and_list_height_settings_win() -> None:
+    config = parse_config("layout: stacked\nlist_height: 70\n")
+    app = NewsApp([str(SEEDS)], config=config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        assert app.reader.query_one("#panes").has_class("stacked")
+        assert app.reader.headlines.region.height >= 14  # 70% of the 22 rows for the panes

@@ -26,7 +26,7 @@ class NewsCommands(Provider):
 
     def _actions(self) -> list[tuple[str, str]]:
         return [
-            ("Toggle layout (side by side / stacked)", "toggle_layout"),
+            ("Next layout (side by side / stacked / list alone)", "toggle_layout"),
             ("Full-screen article", "toggle_full"),
             ("Switch sort (relevance / date)", "toggle_sort"),
             ("Clear filter", "clear_filter"),

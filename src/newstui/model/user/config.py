@@ -14,7 +14,7 @@ from typing import Any
 
 from platformdirs import user_config_dir
 
-LAYOUTS = ("auto", "side", "stacked")
+LAYOUTS = ("auto", "side", "stacked", "single")
 COLUMNS = ("date", "source", "title", "tags")
 SORTS = ("relevance", "date")
 MARK_READ = ("open", "select", "never")
@@ -33,6 +33,7 @@ class Config:
     themes: dict[str, dict[str, Any]] = field(default_factory=dict)
     layout: str = "auto"
     list_width: int = 55
+    list_height: int = 40
     reading_width: int = 100
     columns: list[str] = field(default_factory=lambda: list(COLUMNS))
     sort: str = "relevance"
@@ -50,7 +51,9 @@ DOCS: dict[str, tuple[str, str]] = {
               "high-contrast; any Textual theme (nord, gruvbox, ...) or one under themes:"),
     "themes": ("{}", "your own themes: name: {primary: '#88c0d0', background: '#2e3440', "
                "dark: true, ...}"),
-    "layout": ("auto", "auto (side by side from 120 columns), side or stacked"),
+    "layout": ("auto", "auto (side by side from 120 columns, else stacked from 30 rows, "
+               "else the list alone: Enter opens the article over it), side, stacked, single"),
+    "list_height": ("40", "height of the headline list in the stacked layout, in percent"),
     "list_width": ("55", "width of the headline list in side-by-side layout, in percent"),
     "reading_width": ("100", "longest line of article text, in columns (a wider pane centres "
                       "it)"),
@@ -242,6 +245,7 @@ _CHECKS = {
     "themes": _themes,
     "layout": _choice(LAYOUTS),
     "list_width": _percent,
+    "list_height": _percent,
     "reading_width": lambda v: None if isinstance(v, int) and not isinstance(v, bool)
     and 30 <= v <= 1000 else "must be a whole number from 30 to 1000",
     "columns": _columns,

@@ -33,7 +33,7 @@ PANES: dict[str, tuple[str, list[Key]]] = {
         Key("app.filter", "slash", "focus_filter", "Filter", show=True, priority=True),
         Key("app.fullscreen", "f", "toggle_full", "Full-screen article"),
         Key("app.sort", "o", "toggle_sort", "Sort by relevance / date"),
-        Key("app.layout", "L", "toggle_layout", "Side by side / stacked"),
+        Key("app.layout", "L", "toggle_layout", "Side by side / stacked / list alone"),
         Key("app.next_pane", "tab", "cycle(1)", "Next pane"),
         Key("app.previous_pane", "shift+tab", "cycle(-1)", "Previous pane"),
         Key("app.back", "escape", "step_back", "Back (leave full screen, article, filter)"),

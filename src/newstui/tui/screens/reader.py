@@ -46,6 +46,8 @@ from newstui.tui.widgets.filter_bar import FilterBar, QueryInput
 from newstui.tui.widgets.headline_list import HeadlineList
 
 WIDE = 120
+SHORT = 30  # below this height (and narrower than WIDE) the list shows alone
+LAYOUTS = ("side", "stacked", "single")
 NARROW_COUNT = 100  # below this width a query's count leaves out the unread count
 FOLLOW_DELAY = 0.06  # seconds the list cursor rests before the article pane follows it
 PHASE_NAMES = {"details": "reading details", "bodies": "indexing bodies"}
@@ -78,6 +80,7 @@ class ReaderScreen(Screen[None]):
         self._unread: int | None = None
         self._suggested: Store | None = None  # the store the last suggester was built for
         self._undo: list[str] = []  # what the last mark-all-read marked
+        self._over_list = False  # the article was opened over the list alone
 
     # -- composition ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -128,16 +131,30 @@ class ReaderScreen(Screen[None]):
         self._load()
 
     def on_resize(self, event: events.Resize) -> None:
-        """Side by side when wide, stacked when narrow (in auto layout)."""
-        self._apply_layout(event.size.width)
+        """Side by side when wide, stacked when tall enough, else the list alone (in the
+        auto layout)."""
+        self._apply_layout(event.size.width, event.size.height)
 
-    def _apply_layout(self, width: int | None = None) -> None:
+    def _layout(self, width: int, height: int) -> str:
+        if self.layout_mode != "auto":
+            return self.layout_mode
+        if width >= WIDE:
+            return "side"
+        return "single" if height < SHORT else "stacked"
+
+    def _apply_layout(self, width: int | None = None, height: int | None = None) -> None:
         panes = self.query_one("#panes")
-        width = self.size.width if width is None else width
-        side = self.layout_mode == "side" or (self.layout_mode == "auto" and width >= WIDE)
-        panes.set_class(side, "side")
-        panes.set_class(not side, "stacked")
-        self.headlines.styles.width = f"{self.config.list_width}%" if side else "100%"
+        layout = self._layout(self.size.width if width is None else width,
+                              self.size.height if height is None else height)
+        for name in LAYOUTS:
+            panes.set_class(layout == name, name)
+        self.headlines.styles.width = f"{self.config.list_width}%" if layout == "side" else "100%"
+        self.headlines.styles.height = (f"{self.config.list_height}%" if layout == "stacked"
+                                        else "100%")
+        if layout != "single" and self._over_list:
+            # The article was opened over the list alone; there is room for both now.
+            self._over_list = False
+            self.remove_class("full-article")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed says so; the screen and what it shows stay as they were."""
@@ -346,6 +363,9 @@ class ReaderScreen(Screen[None]):
         if self._follow is not None:
             self._follow.stop()
         self._follow_cursor()  # Enter never waits for the follow delay
+        if self.query_one("#panes").has_class("single") and not self.has_class("full-article"):
+            self._over_list = True  # the list alone: the article opens over it
+            self.add_class("full-article")
         self.set_focus(self.article_view)
         self.mark_read(event.article)
 
@@ -373,6 +393,9 @@ class ReaderScreen(Screen[None]):
         """Esc: leave full screen, then the article, then clear the filter."""
         if self.has_class("full-article"):
             self.remove_class("full-article")
+            if self._over_list or self.query_one("#panes").has_class("single"):
+                self._over_list = False
+                self.set_focus(self.headlines)  # the article is hidden again
         elif self.focused is self.article_view:
             self.set_focus(self.headlines)
         elif self.filter_bar.input.value:
@@ -385,10 +408,13 @@ class ReaderScreen(Screen[None]):
         self.set_focus(self.article_view if full else self.headlines)
 
     def action_toggle_layout(self) -> None:
-        """Switch between side by side and stacked."""
-        side = self.query_one("#panes").has_class("side")
-        self.layout_mode = "stacked" if side else "side"
+        """Side by side, then stacked, then the list alone, then side by side again."""
+        panes = self.query_one("#panes")
+        now = next((name for name in LAYOUTS if panes.has_class(name)), "side")
+        self.layout_mode = LAYOUTS[(LAYOUTS.index(now) + 1) % len(LAYOUTS)]
         self._apply_layout()
+        if self.layout_mode == "single" and self.focused is self.article_view:
+            self.set_focus(self.headlines)
 
     def action_toggle_sort(self) -> None:
         """Relevance or date order for an active query."""

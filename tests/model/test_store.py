@@ -58,3 +58,11 @@ def test_bundled_corpus_is_real_and_clean() -> None:
     assert all(a.date is not None for a in store.articles)
     assert store.articles[0].title.startswith("Kim in Russia")
     assert not any("pre-publication review" in p for a in wikinews for p in read_full(a).body)
+
+
+def test_facet_counts_with_marks(tmp_path) -> None:
+    for i, tags in enumerate(["#a #b", "#a", "#b #c"]):
+        (tmp_path / f"{i}.txt").write_text(f" date 2023-01-0{i + 1}  T{i} : S\n\nBody.\n\n{tags}\n")
+    store = Store(load_paths([str(tmp_path)]).articles)
+    marked = [a.title != "T1" for a in store.articles]
+    assert store.tags.counted(marked) == [("a", 2, 1), ("b", 2, 2), ("c", 1, 1)]

@@ -245,3 +245,38 @@ async def test_15_layout_and_list_height_settings_win() -> None:
         await ready(app, pilot)
         assert app.reader.query_one("#panes").has_class("stacked")
         assert app.reader.headlines.region.height >= 14  # 70% of the 22 rows for the panes
+
+
+async def test_hide_read_articles_with_one_key(tmp_path) -> None:
+    app = NewsApp([str(SEEDS)], state=ReadingState(tmp_path / "s.db"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        total = len(app.reader.headlines.rows)
+        first = app.reader.headlines.current
+        await pilot.press("r", "h")
+        await settle(app, pilot)
+        rows = app.reader.headlines.rows
+        assert len(rows) == total - 1 and app.reader.store.doc_of[first.id] not in rows
+        assert "unread only" in str(app.reader.query_one("#filter-count").render())
+        await pilot.press("slash", *"korea")
+        await settle(app, pilot)
+        assert all(not app.reader.is_read(app.reader.store.articles[d])
+                   for d in app.reader.headlines.rows)
+        await pilot.press("enter", "h")
+        await settle(app, pilot)
+        assert app.reader.filter_bar.input.value == "korea"
+        assert any(app.reader.store.articles[d].id == first.id
+                   for d in app.reader.headlines.rows)
+
+
+async def test_the_tag_picker_counts_unread_articles(tmp_path) -> None:
+    app = NewsApp([str(SEEDS)], state=ReadingState(tmp_path / "s.db"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("r", "t")  # the newest article carries North Korea
+        await settle(app, pilot)
+        assert isinstance(app.screen, Picker)
+        labels = [label for label, _ in app.screen.items]
+        korea = next(label for label in labels if label.startswith("North Korea  ("))
+        total = sum("North Korea" in a.tags for a in app.reader.store.articles)
+        assert korea == f"North Korea  ({total - 1} unread of {total})"

@@ -61,6 +61,13 @@ class SearchDone(Message):
 
 
 @dataclass(eq=False)
+class TagsCounted(Message):
+    """Every tag with its article count and unread count, most used first."""
+
+    counts: list[tuple[str, int, int]]
+
+
+@dataclass(eq=False)
 class ArticleRead(Message):
     """``article`` read in full (``parsed`` None and ``note`` set when it could not be)."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 
 from newstui.model.corpus.article import Article
@@ -87,6 +87,13 @@ class Facet:
         ranked = sorted(((k, len(d)) for k, d in self.doc_ids.items()),
                         key=lambda kv: (-kv[1], kv[0]))
         return [(self._spelling[k], n) for k, n in ranked]
+
+    def counted(self, marked: Sequence[bool]) -> list[tuple[str, int, int]]:
+        """Values most used first, each with its article count and how many of those
+        articles are ``marked`` (by article number: unread, say)."""
+        ranked = sorted(self.doc_ids.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        return [(self._spelling[key], len(docs), sum(1 for d in docs if marked[d]))
+                for key, docs in ranked]
 
     def _index(self) -> WordIndex:
         # Built on the first field query (the store is complete by then); two threads

@@ -42,6 +42,7 @@ PANES: dict[str, tuple[str, list[Key]]] = {
         Key("app.all_read", "A", "mark_all_read", "Mark all listed as read (asks first)"),
         Key("app.undo_all_read", "U", "undo_all_read", "Undo the last mark-all-read"),
         Key("app.next_unread", "u", "next_unread", "Next unread article"),
+        Key("app.hide_read", "h", "toggle_read_shown", "Hide / show read articles"),
         Key("app.tags", "t", "pick_tag", "Pick a tag to filter by"),
         Key("app.save_search", "ctrl+s", "save_search", "Save the current query"),
         Key("app.saved", "quotation_mark", "pick_saved", "Saved searches"),

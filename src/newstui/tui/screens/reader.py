@@ -38,6 +38,7 @@ from newstui.tui.messages import (
     SearchDone,
     StoreReady,
     SuggesterReady,
+    TagsCounted,
 )
 from newstui.tui.screens.pickers import Confirm, Picker, Prompt
 from newstui.tui.suggest import FieldSuggester
@@ -81,6 +82,7 @@ class ReaderScreen(Screen[None]):
         self._suggested: Store | None = None  # the store the last suggester was built for
         self._undo: list[str] = []  # what the last mark-all-read marked
         self._over_list = False  # the article was opened over the list alone
+        self.hide_read = False
 
     # -- composition ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -241,11 +243,14 @@ class ReaderScreen(Screen[None]):
         best match instead, and finding the old article in 100k rows is not free)."""
         self._keep = keep
         self._seq += 1
-        if not self.query_text.strip():
+        text = self.query_text.strip()
+        if self.hide_read:  # the same query, of the unread articles only
+            text = f"({text}) is:unread" if text else "is:unread"
+        if not text:
             # No query: the date order is already known, no worker needed.
             self._apply(self._seq, self.view, self.view.engine.search(""))
         else:
-            self._search(self._seq, self.view, self.query_text, self.sort)
+            self._search(self._seq, self.view, text, self.sort)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, seq: int, snapshot: Snapshot, text: str, sort: str) -> None:
@@ -305,6 +310,8 @@ class ReaderScreen(Screen[None]):
             notes.append(f"{self.unread_count():,} unread")
         if querying:
             notes.append(f"by {self.sort}")
+        if self.hide_read:
+            notes.append("unread only")
         self.filter_bar.set_count(len(self.headlines.rows), len(self.view.store),
                                   " · ".join(notes))
 
@@ -415,6 +422,13 @@ class ReaderScreen(Screen[None]):
         self._apply_layout()
         if self.layout_mode == "single" and self.focused is self.article_view:
             self.set_focus(self.headlines)
+
+    def action_toggle_read_shown(self) -> None:
+        """Hide the read articles, or show them again (the query stays as it is)."""
+        self.hide_read = not self.hide_read
+        self.notify("Read articles hidden" if self.hide_read else "Read articles shown",
+                    timeout=2)
+        self._run_query()
 
     def action_toggle_sort(self) -> None:
         """Relevance or date order for an active query."""
@@ -580,8 +594,20 @@ class ReaderScreen(Screen[None]):
                                     "query"), self.apply_query)
 
     def action_pick_tag(self) -> None:
-        """Choose a tag (with counts, most used first) to filter by."""
-        items = [(f"{tag}  ({count})", tag) for tag, count in self.view.store.tags.most_common()]
+        """Choose a tag (with its unread and total counts, most used first) to filter by;
+        counted in a worker (100k articles' tags are not counted between two keys)."""
+        self._count_tags(self.view.store)
+
+    @work(thread=True, exclusive=True, group="tags", exit_on_error=False)
+    def _count_tags(self, store: Store) -> None:
+        read = self.state.keys("read")
+        unread = [a.digest not in read for a in store.articles]
+        self.post_message(TagsCounted(store.tags.counted(unread)))
+
+    @on(TagsCounted)
+    def _tags_counted(self, message: TagsCounted) -> None:
+        items = [(f"{tag}  ({unread:,} unread of {total:,})", tag)
+                 for tag, total, unread in message.counts]
         self.app.push_screen(Picker("Tags (Enter filters by the tag, Esc closes)", items,
                                     empty="No tags in this corpus"),
                              lambda tag: self.filter_by_tag(tag) if tag else None)

@@ -280,3 +280,22 @@ async def test_the_tag_picker_counts_unread_articles(tmp_path) -> None:
         korea = next(label for label in labels if label.startswith("North Korea  ("))
         total = sum("North Korea" in a.tags for a in app.reader.store.articles)
         assert korea == f"North Korea  ({total - 1} unread of {total})"
+
+
+async def test_13_a_long_url_is_one_line_and_a_whole_terminal_link(write, tmp_path) -> None:
+    url = "https://en.wikinews.org/wiki/" + "Very_long_title_that_goes_on_" * 5 + "say_scientists"
+    write("a.txt", f" date 2024-01-01  Linked : S\n\nBody.\n\nSource: {url}\n")
+    write("b.txt", " date 2023-01-01  Not linked : S\n\nBody.\n\nSource: https://x.invalid/a b\n")
+    app = NewsApp([str(tmp_path)])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        view = app.reader.article_view
+        lines = view.text_lines()
+        [source] = [line for line in lines if line.startswith("Source: ")]
+        assert "…" in source and source.endswith("say_scientists")
+        assert not any("say_scie" in line and line is not source for line in lines)
+        y = lines.index(source)
+        links = {seg.style.link for seg in view.render_line(y) if seg.style and seg.style.link}
+        assert links == {url}

@@ -7,6 +7,7 @@ Text always reaches the screen as plain ``Segment`` text, never as markup.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from rich.cells import cell_len
@@ -25,6 +26,7 @@ from newstui.tui.bindings import bindings
 from newstui.tui.cells import shorten, wrap
 from newstui.tui.widgets.virtual import set_virtual_size
 
+_LINKABLE = re.compile(r"^https?://[^\s\x00-\x1f\x7f-\x9f]+$")
 Line = list[tuple[str, str]]  # (text, component-class suffix) pieces of one screen line
 CHUNK_LINES = 400
 _MARKED = frozenset({"title", "body", "caption"})
@@ -38,6 +40,7 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--title", "article-view--meta", "article-view--caption",
         "article-view--body", "article-view--box", "article-view--box-heading",
         "article-view--tag", "article-view--note", "article-view--match",
+        "article-view--link",
     }
     DEFAULT_CSS = """
     ArticleView { background: $background; overflow-x: hidden; padding: 0 1;
@@ -52,6 +55,7 @@ class ArticleView(ScrollView, can_focus=True):
     ArticleView > .article-view--tag { background: $primary 30%; color: $text; }
     ArticleView > .article-view--note { color: $text-muted; text-style: italic; }
     ArticleView > .article-view--match { text-style: bold underline; color: $warning; }
+    ArticleView > .article-view--link { text-style: underline; color: $text-muted; }
     """
 
     class Step(Message):
@@ -179,8 +183,7 @@ class ArticleView(ScrollView, can_focus=True):
             yield from self._chips(article.tags, width)
         if article.url:
             yield []
-            for text in wrap(f"Source: {article.url}", width):
-                yield [(text, "meta")]
+            yield [("Source: ", "meta"), (_fit_url(article.url, width - 8), "link")]
 
     def _head(self, article: Article, width: int) -> Iterator[Line]:
         """Title, meta line, caption and any note, above the body."""
@@ -250,6 +253,10 @@ class ArticleView(ScrollView, can_focus=True):
         match = self._style("match")
         for text, name in self._lines[index]:
             style = self._style(name)
+            if name == "link" and self.article is not None and _LINKABLE.match(self.article.url):
+                # A real terminal hyperlink (OSC 8) where the terminal has them: the shown
+                # text may be shortened, the link never is.
+                style += Style(link=self.article.url)
             marks = self._spans(text) if name in _MARKED else []
             if not marks:
                 segments.append(Segment(text, style))
@@ -337,3 +344,12 @@ class ArticleView(ScrollView, can_focus=True):
         """Ask for the next or previous article."""
         self.post_message(self.Step(direction))
 
+
+def _fit_url(url: str, width: int) -> str:
+    """``url`` whole if it fits ``width`` cells, else its start and end around an ellipsis:
+    never broken across lines (the link itself stays whole, see render_line)."""
+    if cell_len(url) <= width or width < 12:
+        return url
+    keep = width - 1
+    head = keep * 2 // 3
+    return f"{url[:head]}…{url[len(url) - (keep - head):]}"

@@ -9,17 +9,18 @@ impossible date (``2023-02-30``) or an integer of thousands of digits stays a st
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 MAX_NODES = 20_000  # after aliases are expanded: a real front matter has a few dozen
 MAX_DEPTH = 64
-_BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Refused(Exception):
@@ -30,8 +31,19 @@ class Refused(Exception):
         self.reason, self.line = reason, line
 
 
-class _Loader(_BASE):  # type: ignore[valid-type,misc]
-    """The safe loader, with constructors that never raise on odd scalars."""
+@functools.cache
+def _loader() -> Any:
+    """The safe loader (libyaml's when installed), with constructors that never raise on
+    odd scalars. Made on first use: reading article files needs no YAML at all."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader: Any = type("LenientSafeLoader", (base,), {})
+    for tag, name in (("tag:yaml.org,2002:timestamp", "construct_yaml_timestamp"),
+                      ("tag:yaml.org,2002:int", "construct_yaml_int"),
+                      ("tag:yaml.org,2002:float", "construct_yaml_float")):
+        loader.add_constructor(tag, _lenient(getattr(yaml.SafeLoader, name)))
+    return loader
 
 
 def _lenient(construct: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
@@ -44,19 +56,15 @@ def _lenient(construct: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
     return build
 
 
-for _tag, _name in (("tag:yaml.org,2002:timestamp", "construct_yaml_timestamp"),
-                    ("tag:yaml.org,2002:int", "construct_yaml_int"),
-                    ("tag:yaml.org,2002:float", "construct_yaml_float")):
-    _Loader.add_constructor(_tag, _lenient(getattr(yaml.SafeLoader, _name)))
-
-
 def compose_yaml(text: str, max_bytes: int, max_nodes: int = MAX_NODES,
                  max_depth: int = MAX_DEPTH) -> tuple[Any, yaml.Node | None]:
     """The value of the YAML document ``text`` and its node (for line numbers); None and
     None for an empty document. Raises :class:`Refused` for anything not read."""
+    import yaml
+
     if len(text) > max_bytes:
-        raise Refused(f"larger than {max_bytes // 1024} KB")
-    loader = _Loader(text)
+        raise Refused(f"larger than {_size(max_bytes)}")
+    loader = _loader()(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -117,10 +125,15 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-def read_regular(path: Path, max_bytes: int) -> bytes:
+def read_regular(path: Path | str, max_bytes: int) -> bytes:
     """The bytes of ``path`` if it is a regular file of at most ``max_bytes``; else
     :class:`Refused` (a FIFO, a device such as ``/dev/zero``, a huge file) or OSError
     (missing, unreadable). Never blocks on a FIFO."""
+    return read_regular_stat(path, max_bytes)[0]
+
+
+def read_regular_stat(path: Path | str, max_bytes: int) -> tuple[bytes, os.stat_result]:
+    """:func:`read_regular`, and the file's stat as seen just before reading it."""
     flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
     fd = os.open(path, flags)
     try:
@@ -128,7 +141,7 @@ def read_regular(path: Path, max_bytes: int) -> bytes:
         if not stat.S_ISREG(st.st_mode):
             raise Refused("not a regular file")
         if st.st_size > max_bytes:
-            raise Refused(f"larger than {max_bytes // 1024} KB")
+            raise Refused(f"larger than {_size(max_bytes)}")
         # Asked for what fstat said, plus one: os.read allocates all it is asked for.
         parts = [os.read(fd, st.st_size + 1)]
         size = len(parts[0])
@@ -136,7 +149,12 @@ def read_regular(path: Path, max_bytes: int) -> bytes:
             parts.append(more)  # it grew since fstat
             size += len(more)
         if size > max_bytes:
-            raise Refused(f"larger than {max_bytes // 1024} KB")
-        return parts[0] if len(parts) == 1 else b"".join(parts)
+            raise Refused(f"larger than {_size(max_bytes)}")
+        return (parts[0] if len(parts) == 1 else b"".join(parts)), st
     finally:
         os.close(fd)
+
+
+def _size(n: int) -> str:
+    """``64 MB``, ``64 KB``: the size a limit is said in."""
+    return f"{n // 1024**2} MB" if n >= 1024**2 and n % 1024**2 == 0 else f"{n // 1024} KB"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import codecs
 import os
-import stat
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -15,6 +14,7 @@ from dataclasses import replace
 from newstui.model.corpus.article import Article, Parsed
 from newstui.model.corpus.parse import parse_text
 from newstui.model.corpus.scan import scan_headers
+from newstui.model.untrusted import Refused, read_regular_stat
 
 EXTENSIONS = frozenset({".txt", ".md"})
 MAX_BYTES = 64 * 1024 * 1024
@@ -106,27 +106,9 @@ def read_bytes(path: str) -> bytes:
 def _read(path: str) -> tuple[bytes, Stat]:
     """A file's bytes and its size and mtime as seen just before reading them."""
     try:
-        # os.open and os.read, not open(): no buffered file object, half the time. Non-
-        # blocking, so a FIFO among the files is refused instead of waiting for a writer.
-        flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
-        fd = os.open(path, flags)
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                raise Unusable("not a regular file")
-            if st.st_size > MAX_BYTES:
-                raise Unusable(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
-            data = os.read(fd, st.st_size + 1)
-            if len(data) > st.st_size:  # it grew since fstat: read on to the end
-                parts, size = [data], len(data)
-                while size <= MAX_BYTES and (more := os.read(fd, 1 << 20)):
-                    parts.append(more)
-                    size += len(more)
-                data = b"".join(parts)
-                if size > MAX_BYTES:
-                    raise Unusable(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
-        finally:
-            os.close(fd)
+        data, st = read_regular_stat(path, MAX_BYTES)
+    except Refused as exc:
+        raise Unusable(exc.reason) from exc
     except OSError as exc:
         raise Unusable(exc.strerror or exc.__class__.__name__) from exc
     return data, file_stat(st)

@@ -118,9 +118,10 @@ def _check(root: yaml.Node, max_nodes: int, max_depth: int) -> None:
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.SequenceNode):
+    kind = getattr(node, "id", "")  # the node kinds by name: yaml is imported lazily
+    if kind == "sequence":
         return list(node.value)
-    if isinstance(node, yaml.MappingNode):
+    if kind == "mapping":
         return [part for pair in node.value for part in pair]
     return []
 

@@ -89,3 +89,11 @@ def test_any_text_parses_or_errors_cleanly(text: str) -> None:
         assert q.node is None
         assert 0 <= q.error.start <= len(text)
         assert q.error.end > q.error.start
+
+
+def test_punctuation_alone_is_ignored() -> None:
+    assert parse("-").node is None and parse("-").error is None
+    assert parse("kim - russia").node == parse("kim russia").node
+    assert parse("Blunkett row should end – Blair").node == parse(
+        "Blunkett row should end Blair").node
+    assert parse("a & b | c").node == parse("a b c").node

@@ -124,7 +124,9 @@ def _tokens(text: str) -> list[_Token]:
             i = end + 1
         else:
             token = _word_token(text, i)
-            out.append(token)
+            # Punctuation alone ("-", "–", "&", "|" in a pasted headline) means nothing.
+            if token.kind != "word" or any(c.isalnum() for c in token.text):
+                out.append(token)
             i = token.end
     return out
 

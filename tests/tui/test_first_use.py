@@ -283,7 +283,7 @@ async def test_the_tag_picker_counts_unread_articles(tmp_path) -> None:
 
 
 async def test_13_a_long_url_is_one_line_and_a_whole_terminal_link(write, tmp_path) -> None:
-    url = "https://en.wikinews.org/wiki/" + "Very_long_title_that_goes_on_" * 5 + "say_scientists"
+    url = "https://news.example.com/wiki/" + "Very_long_title_that_goes_on_" * 5 + "say_scientists"
     write("a.txt", f" date 2024-01-01  Linked : S\n\nBody.\n\nSource: {url}\n")
     write("b.txt", " date 2023-01-01  Not linked : S\n\nBody.\n\nSource: https://x.invalid/a b\n")
     app = NewsApp([str(tmp_path)])

@@ -151,7 +151,8 @@ def test_8_a_checksum_valid_forged_header_cache_is_never_trusted(tmp_path, capsy
     for entries in ({str(news / "a.txt"): (stat, tuple(evil), warnings)},
                     {str(news / "a.txt"): (stat, row[:5], warnings)},
                     {str(news / "a.txt"): (stat, (*row[:1], "x", *row[2:]), warnings)},
-                    {str(news / "a.txt"): "not an entry"}, {1: 2}):
+                    {str(news / "a.txt"): "not an entry"}, {str(news / "a.txt"): 5},
+                    {str(news / "a.txt"): None}, {1: 2}):
         _forge(HeaderCache.for_paths(paths), entries)
         code, out, _ = _run(capsys, "list", str(news), "--json")
         assert code == 0 and "\x1b" not in out and "\\u001b" not in out

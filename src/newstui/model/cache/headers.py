@@ -193,7 +193,7 @@ class HeaderCache:
                 st = os.stat(path)
             except OSError:
                 continue
-            if file_stat(st) == entry[0] and (found := _entry(entry, path)) is not None:
+            if (found := _entry(entry, path, file_stat(st))) is not None:
                 if details and found[0].words is None:
                     continue
                 out[path] = found
@@ -232,12 +232,13 @@ class HeaderCache:
         return None
 
 
-def _entry(entry: Any, path: str) -> tuple[Article, tuple[str, ...], Stat] | None:
-    """A cache entry as (article, warnings, stat), or None if it is not one. Its strings
-    are sanitised as a fresh parse's would be: the cache is as untrusted as the files."""
+def _entry(entry: Any, path: str, now: Stat) -> tuple[Article, tuple[str, ...], Stat] | None:
+    """A cache entry as (article, warnings, stat), or None if it is not one or its file
+    has changed since (its stat is not ``now``). Its strings are sanitised as a fresh
+    parse's would be: the cache is as untrusted as the files."""
     try:
         stat, row, warnings = entry
-        if (type(row) is not tuple or type(warnings) is not tuple
+        if (stat != now or type(row) is not tuple or type(warnings) is not tuple
                 or tuple(map(type, row)) not in _ROW_TYPES):
             return None
         tags = row[_TAGS]

@@ -20,6 +20,7 @@ from newstui.model.corpus import Article, Unusable, clean_line, read_full
 from newstui.model.index import Store
 from newstui.model.library import Library
 from newstui.model.search import StateLookup
+from newstui.model.search.related import related
 from newstui.model.user import (
     Config,
     ReadingState,
@@ -32,12 +33,13 @@ from newstui.output import Output, json_record, plural
 from newstui.resources import seeds_dir
 from newstui.show import full_json, render_text
 
-COMMANDS = ("list", "show", "check", "tags", "config")
+COMMANDS = ("list", "show", "related", "check", "tags", "config")
 PROG = "newstui"
 EPILOG = """\
 commands (each has --help):
   list    one article a line, newest first (--json for JSON Lines)
   show    one article as clean readable text (--json for everything)
+  related up to 5 stories related to one article (--json for JSON Lines)
   check   report skipped files and warnings; exit 1 if anything was skipped
   tags    tags with their counts, most used first
   config  init | path | check: write, locate or validate the YAML config
@@ -134,6 +136,16 @@ def build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
     p.add_argument("--json", action="store_true",
                    help="print one JSON object, with body (paragraphs) and highlights")
 
+    p = subs["related"] = _Parser(
+        prog=f"{PROG} related", description="Print up to 5 articles related to one article "
+        "(sharing its rarest tags and title words), best first, as 'list' prints them.")
+    _files_args(p)
+    p.add_argument("args", nargs="+", metavar="[PATH ...] ID",
+                   help="optional files or folders, then the article id (a unique prefix)")
+    p.add_argument("--json", action="store_true", help="print JSON Lines, as 'list --json'")
+    p.add_argument("--limit", type=_positive, metavar="N", default=5,
+                   help="print at most N articles (default 5)")
+
     p = subs["check"] = _Parser(
         prog=f"{PROG} check",
         description="Report every skipped file and warning, then a summary line. "
@@ -225,7 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             command = args[0]
             ns = subs[command].parse_args(args[1:])
             _check_config_option(ns, command)
-            return {"list": cmd_list, "show": cmd_show, "check": cmd_check,
+            return {"list": cmd_list, "show": cmd_show, "related": cmd_related,
+                    "check": cmd_check,
                     "tags": cmd_tags, "config": cmd_config}[command](ns)
         ns = top.parse_args(args)
         for word in ns.paths:
@@ -341,6 +354,24 @@ def cmd_show(ns: argparse.Namespace) -> int:
     else:
         width = min(shutil.get_terminal_size((80, 24)).columns, 100) - 2
         Output(sys.stdout).text(render_text(article, parsed, max(width, 20)))
+    return 0
+
+
+def cmd_related(ns: argparse.Namespace) -> int:
+    """``newstui related``."""
+    *paths, key = ns.args
+    store = load_store(paths, _config(ns))
+    article = store.find(key)
+    if article is None:
+        raise CliError(f"no article with id {clean_line(key)!r} (see 'newstui list --json')")
+    out = Output(sys.stdout)
+    for doc in related(store, store.doc_of[article.id], ns.limit):
+        found = store.articles[doc]
+        if ns.json:
+            out.json(json_record(found))
+        else:
+            out.line(_line(found))
+    out.flush()
     return 0
 
 

@@ -166,7 +166,7 @@ async def test_full_screen_help_sort_and_layout() -> None:
             assert expected in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
-        await pilot.press("o")
+        await pilot.press("S")
         assert app.reader.sort == "date"
         await pilot.press("L")
         assert app.reader.query_one("#panes").has_class("stacked")

@@ -294,8 +294,10 @@ async def test_13_a_long_url_is_one_line_and_a_whole_terminal_link(write, tmp_pa
         view = app.reader.article_view
         lines = view.text_lines()
         [source] = [line for line in lines if line.startswith("Source: ")]
-        assert "…" in source and source.endswith("say_scientists")
+        assert source == f"Source: {url}"  # whole in the text (copying takes it all)
         assert not any("say_scie" in line and line is not source for line in lines)
         y = lines.index(source)
+        shown = view.render_line(y).text.rstrip()
+        assert "…" in shown and shown.endswith("say_scientists") and len(shown) <= 80
         links = {seg.style.link for seg in view.render_line(y) if seg.style and seg.style.link}
         assert links == {url}

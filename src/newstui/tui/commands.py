@@ -30,6 +30,9 @@ class NewsCommands(Provider):
             ("Full-screen article", "toggle_full"),
             ("Switch sort (relevance / date)", "toggle_sort"),
             ("Clear filter", "clear_filter"),
+            ("Open the article's link in the browser", "open_link"),
+            ("Copy the article's link", "copy_link"),
+            ("Related stories", "related"),
             ("Help: keys and query syntax", "app.help"),
             ("Quit", "app.quit"),
         ]

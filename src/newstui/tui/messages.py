@@ -74,3 +74,12 @@ class ArticleRead(Message):
     article: Article
     parsed: Parsed | None
     note: str
+    related: tuple[Article, ...] = ()  # the related stories, best first
+
+
+@dataclass(eq=False)
+class BrowserDone(Message):
+    """The browser was asked to open ``url``; ``opened`` False when none took it."""
+
+    url: str
+    opened: bool

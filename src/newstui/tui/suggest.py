@@ -39,7 +39,14 @@ class FieldSuggester(Suggester):
         folded = typed.casefold()
         for key, candidate in self._ranked[field]:
             if key.startswith(folded):
-                shown = value + candidate[len(typed):]
+                tail = candidate[len(typed):]
+                # The greyed rest follows the case of what was typed ("tag:north korea", not
+                # "tag:north Korea"); accepting it puts the value's own spelling in the bar.
+                if typed.islower():
+                    tail = tail.lower()
+                elif typed.isupper():
+                    tail = tail.upper()
+                shown = value + tail
                 canonical = f'"{candidate}"' if " " in candidate else candidate
                 self._accepted[shown] = value[: start + len(field)] + canonical
                 return shown

@@ -123,6 +123,8 @@ class Parsed:
     highlights: tuple[Highlight, ...] = ()
     body: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    # A Markdown file's body as Markdown (the view lays it out); "" for other files.
+    markdown: str = ""
 
     @property
     def body_text(self) -> str:

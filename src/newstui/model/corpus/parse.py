@@ -29,6 +29,7 @@ _DATELINE = re.compile(
 _ISO_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _URL_LINE = re.compile(r"^(?:Source|URL|Link):\s*(https?://\S+)$", re.IGNORECASE)
 MAX_HEADING = 80
+MARKDOWN_SUFFIXES = (".md", ".markdown")
 NO_TITLE = "no title in the header line"
 
 
@@ -86,13 +87,15 @@ def parse_text(text: str, name: str = "") -> Parsed:
     Never raises on any input: problems are reported in ``Parsed.warnings``.
     """
     text = clean_text(text)
+    markdown = name.lower().endswith(MARKDOWN_SUFFIXES)
     if text.startswith("---\n") and (front := read_front_matter(text)) is not None:
         fields, body, warnings = front
-        return parse_plain(split_blocks(body.split("\n")), name, warnings, fields)
+        return parse_plain(split_blocks(body.split("\n")), name, warnings, fields,
+                           markdown=markdown)
     first, _, rest = text.partition("\n")
     if SEED_HEADER.match(first):
         return parse_seed(first, split_blocks(rest.split("\n")))
-    return parse_plain(split_blocks(text.split("\n")), name, [])
+    return parse_plain(split_blocks(text.split("\n")), name, [], markdown=markdown)
 
 
 def _is_dateline(block: Block) -> bool:
@@ -218,11 +221,13 @@ def parse_seed(header: str, blocks: list[Block]) -> Parsed:
     return _finish(blocks, base, warnings)
 
 
-def _finish(blocks: list[Block], base: Article, warnings: list[str]) -> Parsed:
+def _finish(blocks: list[Block], base: Article, warnings: list[str],
+            markdown: bool = False) -> Parsed:
     """Classify the blocks after the header: tags, highlights, caption, dateline, body.
 
     ``base`` holds what the header (or front matter) said; what it leaves empty may come
-    from the blocks.
+    from the blocks. A ``markdown`` body keeps its lists and headings where they are (no
+    highlights boxes) and its source, for the view to lay out.
     """
     tag_list = list(base.tags)
     if blocks:
@@ -233,7 +238,9 @@ def _finish(blocks: list[Block], base: Article, warnings: list[str]) -> Parsed:
     highlights: list[Highlight] = []
     kept: list[Block] = []
     for block in blocks:
-        if is_bullets(block) and kept and is_heading(kept[-1]) and not _is_dateline(kept[-1]):
+        if markdown:
+            kept.append(block)
+        elif is_bullets(block) and kept and is_heading(kept[-1]) and not _is_dateline(kept[-1]):
             heading = kept.pop()
             highlights.append(Highlight(squash(heading.text), tuple(_bullet_items(block))))
         else:
@@ -251,12 +258,24 @@ def _finish(blocks: list[Block], base: Article, warnings: list[str]) -> Parsed:
         dateline = squash(blocks.pop(0).text)
     if date is None and dateline and base.layout != "seed":
         date = date_from_line(dateline)
+    if markdown and blocks and _is_heading_repeat(blocks[0], base.title):
+        blocks.pop(0)
     body = tuple(b.text for b in blocks)
     boxes = tuple(highlights)
     article = base._replace(date=date, caption=caption, dateline=dateline, url=url,
                             tags=dedupe_tags(tag_list),
                             words=len(body_text(body, boxes).split()))
-    return Parsed(article, highlights=boxes, body=body, warnings=tuple(warnings))
+    source = "".join("\n".join(b.lines) + "\n" * (b.blanks_after + 1) for b in blocks) \
+        if markdown else ""
+    return Parsed(article, highlights=boxes, body=body, warnings=tuple(warnings),
+                  markdown=source)
+
+
+def _is_heading_repeat(block: Block, title: str) -> bool:
+    """A Markdown body that opens with its own title as a heading (front matter gave it)."""
+    first = block.lines[0].strip()
+    return (len(block.lines) == 1 and first.startswith("#")
+            and squash(first.lstrip("#")).casefold() == title.casefold())
 
 
 def _title_from(blocks: list[Block]) -> str:
@@ -269,7 +288,7 @@ def _title_from(blocks: list[Block]) -> str:
 
 
 def parse_plain(blocks: list[Block], name: str, warnings: list[str],
-                front: Article | None = None) -> Parsed:
+                front: Article | None = None, markdown: bool = False) -> Parsed:
     """A plain or front-matter article from its blocks: the first line is the headline
     unless the ``front`` matter gives a title; ``name`` (the file's) may hold the date."""
     base = front or Article(title="")
@@ -283,4 +302,4 @@ def parse_plain(blocks: list[Block], name: str, warnings: list[str],
                                                   int(m.group(3))))
             except ValueError:
                 warnings.append(f"impossible date {m.group(0)!r} in file name: ignored")
-    return _finish(blocks, base, warnings)
+    return _finish(blocks, base, warnings, markdown)

@@ -32,7 +32,10 @@ PANES: dict[str, tuple[str, list[Key]]] = {
         # lands in the filter instead of racing to the list.
         Key("app.filter", "slash", "focus_filter", "Filter", show=True, priority=True),
         Key("app.fullscreen", "f", "toggle_full", "Full-screen article"),
-        Key("app.sort", "o", "toggle_sort", "Sort by relevance / date"),
+        Key("app.sort", "S", "toggle_sort", "Sort by relevance / date"),
+        Key("app.open_link", "o", "open_link", "Open the article's link in the browser"),
+        Key("app.copy_link", "y", "copy_link", "Copy the article's link (OSC 52)"),
+        Key("app.related", "e", "related", "Related stories (pick one to read)"),
         Key("app.layout", "L", "toggle_layout", "Side by side / stacked / list alone"),
         Key("app.next_pane", "tab", "cycle(1)", "Next pane"),
         Key("app.previous_pane", "shift+tab", "cycle(-1)", "Previous pane"),

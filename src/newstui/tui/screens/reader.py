@@ -14,7 +14,7 @@ import os
 from functools import partial
 
 from textual import events, on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.containers import Container
 from textual.css.query import NoMatches
 from textual.screen import Screen
@@ -27,12 +27,15 @@ from newstui.model.corpus import Article, Unusable, clean_line, read_full
 from newstui.model.index import Store
 from newstui.model.library import Library, LoadEvent, Problem, Progress, Published, Snapshot
 from newstui.model.search import Cancelled, Result, spans
+from newstui.model.search.related import related
 from newstui.model.user import Config, ReadingState
 from newstui.output import plural
 from newstui.tui.bindings import bindings
 from newstui.tui.commands import NewsCommands
+from newstui.tui.links import LinkDialog, article_link, browser_route, clipboard_works, open_link
 from newstui.tui.messages import (
     ArticleRead,
+    BrowserDone,
     LoadProblem,
     LoadProgress,
     SearchDone,
@@ -348,12 +351,16 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def _read(self, article: Article) -> None:
+        store = self.view.store
         try:
             parsed = read_full(article)
             # The details may not be read yet: here they are.
             message = ArticleRead(article.with_details(parsed.article), parsed, "")
         except Unusable as exc:
             message = ArticleRead(article, None, f"Cannot read {clean_line(article.path)}: {exc}")
+        doc = store.doc_of.get(article.id)
+        if doc is not None and not get_current_worker().is_cancelled:
+            message.related = tuple(store.articles[d] for d in related(store, doc))
         if not get_current_worker().is_cancelled:
             self.post_message(message)
 
@@ -361,7 +368,8 @@ class ReaderScreen(Screen[None]):
     def _article_read(self, message: ArticleRead) -> None:
         current = self.headlines.current
         if current is not None and current.id == message.article.id:
-            self.article_view.show(message.article, message.parsed, message.note)
+            self.article_view.show(message.article, message.parsed, message.note,
+                                   message.related)
             if self.config.mark_read == "select" or self.focused is self.article_view:
                 self.mark_read(message.article)
 
@@ -456,6 +464,69 @@ class ReaderScreen(Screen[None]):
         if doc in rows:
             self.headlines.move_to(rows.index(doc))
             self.set_focus(self.article_view)
+
+    # -- links and related stories ---------------------------------------------------------
+    def _link(self) -> str | None:
+        view = self.article_view
+        url = article_link(view.article, view.parsed)
+        if url is None:
+            self.notify("No article open" if view.article is None
+                        else "This article has no web link", timeout=3)
+        return url
+
+    def action_open_link(self) -> None:
+        """Open the article's link in the browser (or show it, where there is none)."""
+        url = self._link()
+        if url is None:
+            return
+        route = browser_route()
+        if route == "graphical":
+            self._open_in_background(url)
+            return
+        opened = False
+        if route == "terminal":
+            try:
+                with self.app.suspend():  # a browser in this terminal needs it to itself
+                    opened = open_link(url)
+            except SuspendNotSupported:
+                opened = False
+        if not opened:
+            self.app.push_screen(LinkDialog(url, "No browser can open it here (no graphical "
+                                            "display, no $BROWSER): the link is"))
+
+    @work(thread=True, group="browser", exit_on_error=False)
+    def _open_in_background(self, url: str) -> None:
+        self.post_message(BrowserDone(url, open_link(url)))
+
+    @on(BrowserDone)
+    def _browser_done(self, message: BrowserDone) -> None:
+        if message.opened:
+            self.notify(f"Opened in the browser: {message.url}", timeout=3)
+        else:
+            self.app.push_screen(LinkDialog(message.url, "The browser did not open it:"))
+
+    def action_copy_link(self) -> None:
+        """Copy the article's link to the clipboard (OSC 52), or show it to copy by hand."""
+        url = self._link()
+        if url is None:
+            return
+        if clipboard_works():
+            self.app.copy_to_clipboard(url)
+            self.notify(f"Copied (if the terminal allows OSC 52): {url}", timeout=4)
+        else:
+            self.app.push_screen(LinkDialog(url, "This terminal takes no clipboard copies "
+                                            "(OSC 52): the link is"))
+
+    def action_related(self) -> None:
+        """Pick one of the open article's related stories to read."""
+        view = self.article_view
+        if view.article is None:
+            self.notify("No article open", timeout=3)
+            return
+        items = [(related_label(a), a.id) for a in view.related]
+        self.app.push_screen(Picker("Related stories (Enter opens, Esc closes)", items,
+                                    empty="No related stories for this article"),
+                             lambda chosen: self.open_article(chosen) if chosen else None)
 
     def apply_query(self, query: str | None) -> None:
         """Put ``query`` in the filter bar (it runs at once) and go to the list."""
@@ -611,3 +682,9 @@ class ReaderScreen(Screen[None]):
         self.app.push_screen(Picker("Tags (Enter filters by the tag, Esc closes)", items,
                                     empty="No tags in this corpus"),
                              lambda tag: self.filter_by_tag(tag) if tag else None)
+
+
+def related_label(article: Article) -> str:
+    """How a related story is listed: title, date, source."""
+    when = article.iso_date or "undated"
+    return " · ".join(x for x in (article.title, when, article.source) if x)

@@ -20,16 +20,20 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from newstui.model.corpus import markdown
 from newstui.model.corpus.article import Article, Parsed
 from newstui.model.search.engine import spans
 from newstui.tui.bindings import bindings
-from newstui.tui.cells import shorten, wrap
-from newstui.tui.widgets.virtual import set_virtual_size
+from newstui.tui.cells import Piece, shorten, wrap, wrap_runs
+from newstui.tui.widgets.virtual import component_style, set_virtual_size
 
 _LINKABLE = re.compile(r"^https?://[^\s\x00-\x1f\x7f-\x9f]+$")
-Line = list[tuple[str, str]]  # (text, component-class suffix) pieces of one screen line
+_URL_IN_TEXT = re.compile(r"https?://\S+")
+# (text, component-class suffixes joined by "-", link target) pieces of one screen line
+Line = list[Piece]
 CHUNK_LINES = 400
-_MARKED = frozenset({"title", "body", "caption"})
+_UNMARKED = frozenset({"box", "box-heading", "meta", "tag", "note", "rule"})
+_LIST_LEAD = re.compile(r"^[\s▍]*(?:[•◦▪]|\d+\.) $")
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -40,7 +44,9 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--title", "article-view--meta", "article-view--caption",
         "article-view--body", "article-view--box", "article-view--box-heading",
         "article-view--tag", "article-view--note", "article-view--match",
-        "article-view--link",
+        "article-view--link", "article-view--strong", "article-view--em",
+        "article-view--code", "article-view--strike", "article-view--heading",
+        "article-view--rule",
     }
     DEFAULT_CSS = """
     ArticleView { background: $background; overflow-x: hidden; padding: 0 1;
@@ -56,6 +62,12 @@ class ArticleView(ScrollView, can_focus=True):
     ArticleView > .article-view--note { color: $text-muted; text-style: italic; }
     ArticleView > .article-view--match { text-style: bold underline; color: $warning; }
     ArticleView > .article-view--link { text-style: underline; color: $text-muted; }
+    ArticleView > .article-view--strong { text-style: bold; }
+    ArticleView > .article-view--em { text-style: italic; }
+    ArticleView > .article-view--code { color: $text-accent; background: $boost; }
+    ArticleView > .article-view--strike { text-style: strike; }
+    ArticleView > .article-view--heading { text-style: bold; color: $text-primary; }
+    ArticleView > .article-view--rule { color: $text-muted; }
     """
 
     class Step(Message):
@@ -69,6 +81,7 @@ class ArticleView(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.article: Article | None = None
         self.parsed: Parsed | None = None
+        self.related: tuple[Article, ...] = ()
         self.note = "No article selected."
         self._lines: list[Line] = []
         self._pending: Iterator[Line] | None = None
@@ -80,10 +93,13 @@ class ArticleView(ScrollView, can_focus=True):
         self._phrases: tuple[str, ...] = ()
 
     # -- data in -----------------------------------------------------------------------------
-    def show(self, article: Article | None, parsed: Parsed | None, note: str = "") -> None:
-        """Show ``article`` with its body ``parsed`` (or just ``note`` when there is none)."""
+    def show(self, article: Article | None, parsed: Parsed | None, note: str = "",
+             related: tuple[Article, ...] = ()) -> None:
+        """Show ``article`` with its body ``parsed`` (or just ``note`` when there is none),
+        and its ``related`` stories at the end."""
         same = self.article is not None and article is not None and article.id == self.article.id
         self.article, self.parsed, self.note = article, parsed, note
+        self.related = related
         self._relayout()
         if not same:
             self.scroll_to(y=0, animate=False, immediate=True)
@@ -106,7 +122,7 @@ class ArticleView(ScrollView, can_focus=True):
             return []
         self._drain()
         return [i for i, line in enumerate(self._lines)
-                if any(name in _MARKED and self._spans(text) for text, name in line)]
+                if any(name not in _UNMARKED and self._spans(text) for text, name, _ in line)]
 
     def _spans(self, text: str) -> list[tuple[int, int]]:
         return spans(text, self._words, self._phrases)
@@ -124,7 +140,7 @@ class ArticleView(ScrollView, can_focus=True):
     def text_lines(self) -> list[str]:
         """The wrapped article as plain strings (used by tests and for copying)."""
         self._drain()
-        return ["".join(text for text, _ in line) for line in self._lines]
+        return ["".join(text for text, _, _ in line) for line in self._lines]
 
     # -- layout --------------------------------------------------------------------------------
     def _text_width(self) -> int:
@@ -166,15 +182,18 @@ class ArticleView(ScrollView, can_focus=True):
     def _generate(self, width: int) -> Iterator[Line]:
         article, parsed = self.article, self.parsed
         if article is None:
-            yield [(self.note, "note")]
+            yield [(self.note, "note", "")]
             return
         yield from self._head(article, width)
-        if parsed is not None:
+        if parsed is not None and parsed.markdown:
+            yield from _markdown_lines(parsed.markdown, width)
+        elif parsed is not None:
             for paragraph in parsed.body:
                 yield []
                 for part in paragraph.split("\n"):
                     for text in wrap(part, width):
-                        yield [(text, "body")]
+                        yield _linked(text, "body")
+        if parsed is not None:
             for box in parsed.highlights:
                 yield []
                 yield from self._box(box.heading, box.items, width)
@@ -183,36 +202,48 @@ class ArticleView(ScrollView, can_focus=True):
             yield from self._chips(article.tags, width)
         if article.url:
             yield []
-            yield [("Source: ", "meta"), (_fit_url(article.url, width - 8), "link")]
+            yield [("Source: ", "meta", ""), (article.url, "link", article.url)]
+        yield from self._related(width)
+
+    def _related(self, width: int) -> Iterator[Line]:
+        """The related stories, after everything else."""
+        if not self.related:
+            return
+        yield []
+        yield [("Related stories", "box-heading", ""), ("  (e: pick one to read)", "meta", "")]
+        for story in self.related:
+            when = " · ".join(x for x in (story.iso_date or "undated", story.source) if x)
+            yield from wrap_runs([(story.title, "body", ""), (f" — {when}", "meta", "")],
+                                 width, "• ", "  ")
 
     def _head(self, article: Article, width: int) -> Iterator[Line]:
         """Title, meta line, caption and any note, above the body."""
         for text in wrap(article.title, width):
-            yield [(text, "title")]
+            yield [(text, "title", "")]
         meta = " · ".join(x for x in (article.iso_date or "date unknown", article.source,
                                       article.section, article.dateline) if x)
         for text in wrap(meta, width):
-            yield [(text, "meta")]
+            yield [(text, "meta", "")]
         if article.caption:
             yield []
             for text in wrap(article.caption, width - 2):
-                yield [("▍ ", "box"), (text, "caption")]
+                yield [("▍ ", "box", ""), (text, "caption", "")]
         if self.note:
             yield []
             for text in wrap(self.note, width):
-                yield [(text, "note")]
+                yield [(text, "note", "")]
 
     def _box(self, heading: str, items: tuple[str, ...], width: int) -> Iterator[Line]:
         inner = max(4, min(width, 90) - 4)
         title = heading or "Highlights"
         top = f"┌─ {shorten(title, inner - 2)} "
-        yield [(top + "─" * max(0, inner + 3 - cell_len(top)) + "┐", "box-heading")]
+        yield [(top + "─" * max(0, inner + 3 - cell_len(top)) + "┐", "box-heading", "")]
         for item in items:
             for i, text in enumerate(wrap(item, inner - 2)):
                 lead = "• " if i == 0 else "  "
                 pad = " " * max(0, inner - 2 - cell_len(text))
-                yield [("│ ", "box"), (lead + text + pad, "body"), (" │", "box")]
-        yield [("└" + "─" * (inner + 2) + "┘", "box")]
+                yield [("│ ", "box", ""), (lead + text + pad, "body", ""), (" │", "box", "")]
+        yield [("└" + "─" * (inner + 2) + "┘", "box", "")]
 
     def _chips(self, tags: tuple[str, ...], width: int) -> Iterator[Line]:
         line: Line = []
@@ -224,9 +255,9 @@ class ArticleView(ScrollView, can_focus=True):
                 yield line
                 line, used = [], 0
             if line:
-                line.append((" ", "body"))
+                line.append((" ", "body", ""))
                 used += 1
-            line.append((chip, "tag"))
+            line.append((chip, "tag", ""))
             used += size
         if line:
             yield line
@@ -235,8 +266,9 @@ class ArticleView(ScrollView, can_focus=True):
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
         if style is None:
-            style = self.rich_style + self.get_component_rich_style(
-                f"article-view--{name}", partial=True)
+            style = self.rich_style
+            for part in name.split("-") if name not in ("box-heading",) else (name,):
+                style += component_style(self, f"article-view--{part or 'body'}")
             self._styles[name] = style
         return style
 
@@ -251,13 +283,17 @@ class ArticleView(ScrollView, can_focus=True):
         margin = (width - self._width) // 2
         segments: list[Segment] = [Segment(" " * margin, self.rich_style)] if margin > 0 else []
         match = self._style("match")
-        for text, name in self._lines[index]:
+        room = self._width
+        for text, name, link in self._lines[index]:
             style = self._style(name)
-            if name == "link" and self.article is not None and _LINKABLE.match(self.article.url):
+            if link and _LINKABLE.match(link):
                 # A real terminal hyperlink (OSC 8) where the terminal has them: the shown
                 # text may be shortened, the link never is.
-                style += Style(link=self.article.url)
-            marks = self._spans(text) if name in _MARKED else []
+                style += Style(link=link)
+                if cell_len(text) > room:
+                    text = _fit_url(text, room)
+            room -= cell_len(text)
+            marks = self._spans(text) if name not in _UNMARKED else []
             if not marks:
                 segments.append(Segment(text, style))
                 continue
@@ -353,3 +389,46 @@ def _fit_url(url: str, width: int) -> str:
     keep = width - 1
     head = keep * 2 // 3
     return f"{url[:head]}…{url[len(url) - (keep - head):]}"
+
+
+def _linked(text: str, name: str) -> Line:
+    """One wrapped line of plain text, any URL in it a link to itself."""
+    if "://" not in text:
+        return [(text, name, "")]
+    line: Line = []
+    cursor = 0
+    for found in _URL_IN_TEXT.finditer(text):
+        url = found.group(0).rstrip(".,;:!?)]}'\"»”")
+        start, end = found.start(), found.start() + len(url)
+        if start > cursor:
+            line.append((text[cursor:start], name, ""))
+        line.append((url, f"{name}-link", url))
+        cursor = end
+    if cursor < len(text):
+        line.append((text[cursor:], name, ""))
+    return line
+
+
+def _markdown_lines(source: str, width: int) -> Iterator[Line]:
+    """A Markdown body laid out (see :mod:`newstui.model.corpus.markdown`), wrapped to
+    ``width``: list items and table rows follow each other without a blank line."""
+    previous = ""
+    for block in markdown.blocks(source):
+        item = bool(_LIST_LEAD.match(block.lead))
+        if not ((item and previous == "item") or (block.kind == "table" and previous == "table")):
+            yield []
+        previous = "item" if item else block.kind
+        if block.kind == "code":
+            for run in block.runs:
+                yield [(block.indent, "box", ""), (run.text or " ", "code", "")]
+        elif block.kind == "rule":
+            yield [(block.indent, "box", ""), ("─" * max(1, width - cell_len(block.indent)),
+                                             "rule", "")]
+        else:
+            base = "heading" if block.kind == "heading" else "body"
+            runs = [(run.text, f"{base}-{run.style}" if run.style else base, run.link)
+                    for run in block.runs]
+            if block.kind == "heading" and block.level <= 2:
+                runs = [(text.upper() if block.level == 1 else text, style, link)
+                        for text, style, link in runs]
+            yield from wrap_runs(runs, width, block.lead, block.indent)

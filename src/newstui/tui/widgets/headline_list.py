@@ -25,7 +25,7 @@ from newstui.model.corpus.article import Article
 from newstui.model.index.store import Store
 from newstui.tui.bindings import bindings
 from newstui.tui.cells import fit
-from newstui.tui.widgets.virtual import set_virtual_size
+from newstui.tui.widgets.virtual import component_style, set_virtual_size
 
 Marker = Callable[[str], list[tuple[int, int]]]
 
@@ -218,13 +218,20 @@ class HeadlineList(ScrollView, can_focus=True):
         key = (selected, unread, self.has_focus)
         styles = self._style_cache.get(key)
         if styles is None:
-            part = partial(self.get_component_rich_style, partial=True)
+            part = partial(component_style, self)
             base = self.rich_style
             if selected:
                 base = base + self.get_component_rich_style("headline-list--cursor")
             title = base + (part("headline-list--unread") if unread else Style())
-            tags = base + part("headline-list--tags")
             match = part("headline-list--match")
+            if selected:
+                # On the cursor row every column takes the cursor's colours: a muted date or
+                # a coloured source on the cursor's background is hard to read.
+                flag = base + part("headline-list--flag")
+                styles = self._style_cache[key] = _RowStyles(
+                    base, flag, base, base, base, base + match, title, title + match)
+                return styles
+            tags = base + part("headline-list--tags")
             styles = self._style_cache[key] = _RowStyles(
                 base, base + part("headline-list--flag"), base + part("headline-list--date"),
                 base + part("headline-list--source"), tags, tags + match, title, title + match)

@@ -36,6 +36,11 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory,
     """Every test gets its own header cache folder: never the user's, never shared."""
     folder = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("NEWSTUI_CACHE", str(folder))
+    # Nor the user's feeds, news folder or fetch state.
+    feeds = tmp_path_factory.mktemp("feeds")
+    monkeypatch.setenv("NEWSTUI_FEEDS", str(feeds / "feeds.yaml"))
+    monkeypatch.setenv("NEWSTUI_NEWS", str(feeds / "news"))
+    monkeypatch.setenv("NEWSTUI_FEEDS_DB", str(feeds / "feeds.db"))
     return folder
 
 

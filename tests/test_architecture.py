@@ -14,17 +14,20 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "newstui"
 MODEL = SRC / "model"
 
 # What each part of the model may import from the rest of it (itself always included).
-BASE = {"gc_pause", "untrusted"}  # helpers any part may use; they import nothing of newstui
+# Helpers any part may use; they import nothing of newstui.
+BASE = {"gc_pause", "untrusted", "durations"}
 LAYERS = {
     "gc_pause": set(),
     "untrusted": set(),
+    "durations": set(),
     "corpus": BASE,
     "index": {"corpus", *BASE},
     "search": {"index", "corpus", *BASE},
     "cache": {"index", "corpus", *BASE},
     "load": {"cache", "index", "corpus", *BASE},
     "library": {"load", "cache", "search", "index", "corpus", *BASE},
-    "user": {"untrusted"},  # reading state, config, the binding table
+    "user": {"untrusted", "durations"},  # reading state, config, the binding table
+    "feeds": {"cache", "corpus", *BASE},  # subscriptions, fetching, article files
 }
 
 

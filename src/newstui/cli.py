@@ -15,8 +15,11 @@ from pathlib import Path
 from typing import NoReturn
 
 from newstui import __version__
+from newstui.feeds_cli import add_parsers as add_feed_parsers
+from newstui.feeds_cli import cmd_feeds, cmd_fetch
 from newstui.model.cache import cache_dir, cache_dir_problem
 from newstui.model.corpus import Article, Unusable, clean_line, read_full
+from newstui.model.feeds import default_news_dir
 from newstui.model.index import Store
 from newstui.model.library import Library
 from newstui.model.search import StateLookup
@@ -33,7 +36,7 @@ from newstui.output import Output, json_record, plural
 from newstui.resources import seeds_dir
 from newstui.show import full_json, render_text
 
-COMMANDS = ("list", "show", "related", "check", "tags", "config")
+COMMANDS = ("list", "show", "related", "check", "tags", "config", "feeds", "fetch")
 PROG = "newstui"
 EPILOG = """\
 commands (each has --help):
@@ -43,8 +46,11 @@ commands (each has --help):
   check   report skipped files and warnings; exit 1 if anything was skipped
   tags    tags with their counts, most used first
   config  init | path | check: write, locate or validate the YAML config
+  feeds   add | list | remove | import | export: manage feed subscriptions (OPML too)
+  fetch   fetch the feeds into the news folder (--json for one line per feed)
 
-With no PATH, the config's paths are used, else the bundled seeds. Keys are listed in the
+With no PATH, the news folder (fetched feeds: $NEWSTUI_NEWS or $XDG_DATA_HOME/newstui/news)
+and the config's paths are used, else the bundled seeds. Keys are listed in the
 app with '?'. Files: config $NEWSTUI_CONFIG or $XDG_CONFIG_HOME/newstui/config.yaml; reading
 state $NEWSTUI_STATE or $XDG_STATE_HOME/newstui/state.db; header and body-index caches
 $NEWSTUI_CACHE or $XDG_CACHE_HOME/newstui ('off' disables them). 'newstui config path'
@@ -163,6 +169,7 @@ def build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
                    help="init: write a commented default config; path: print where the "
                         "config and state live; check: validate (exit 1 on any problem)")
     p.add_argument("--force", action="store_true", help="init: overwrite an existing file")
+    add_feed_parsers(subs, _Parser, PROG)
     return top, subs
 
 
@@ -177,8 +184,15 @@ def _positive(value: str) -> int:
 
 
 def default_paths(config: Config) -> list[str]:
-    """The config's paths, else the bundled seeds."""
-    return list(config.paths) or [str(seeds_dir())]
+    """The news folder (fetched feeds, once it holds anything) and the config's paths,
+    else the bundled seeds."""
+    news = default_news_dir()
+    try:
+        fetched = news.is_dir() and any(news.iterdir())
+    except OSError:
+        fetched = False
+    paths = ([str(news)] if fetched else []) + list(config.paths)
+    return paths or [str(seeds_dir())]
 
 
 def load_library(paths: Sequence[str], config: Config | None = None, bodies: bool = False,
@@ -237,6 +251,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             command = args[0]
             ns = subs[command].parse_args(args[1:])
             _check_config_option(ns, command)
+            if command in ("feeds", "fetch"):
+                run = cmd_feeds if command == "feeds" else cmd_fetch
+                return run(ns, CliError)
             return {"list": cmd_list, "show": cmd_show, "related": cmd_related,
                     "check": cmd_check,
                     "tags": cmd_tags, "config": cmd_config}[command](ns)

@@ -164,18 +164,35 @@ class Library:
         self._check_caches(listener)
         return self.snapshot
 
+    def reload(self, listener: Listener = _ignore, cancelled: Callable[[], bool] = _never,
+               *, paths: Iterable[str] | None = None, warm: bool = False) -> Snapshot:
+        """Read the folders again (and ``paths`` instead, when given): files unchanged since
+        come from the header cache. The new list is published whole (the old one stays
+        current meanwhile, no partial lists), then its details and bodies."""
+        if paths is not None and list(paths) != self.paths:
+            self.paths = list(paths)
+            self.cache = HeaderCache.for_paths(self.paths)
+        self.list_pass(listener, cancelled, warm=warm, partial=False)
+        if self.snapshot.stage == "listed" and not cancelled():
+            self.details_pass(listener, cancelled, warm=warm)
+        if self.snapshot.stage == "detailed" and not cancelled():
+            self.body_pass(listener, cancelled, warm=warm)
+        self._check_caches(listener)
+        return self.snapshot
+
     def list_pass(self, listener: Listener = _ignore, cancelled: Callable[[], bool] = _never,
-                  *, full: bool = False, warm: bool = False) -> None:
+                  *, full: bool = False, warm: bool = False, partial: bool = True) -> None:
         """Read every file for what the list shows (``full``: parse it whole), publishing a
-        partial snapshot with the first articles and every 25,000 after, then the whole
-        list; then (``warm``) prepare the engine and save the header cache."""
+        partial snapshot with the first articles and every 25,000 after (unless not
+        ``partial``), then the whole list; then (``warm``) prepare the engine and save the
+        header cache."""
         shown = 0
 
         def progress(count: int, result: LoadResult) -> None:
             nonlocal shown
             listener(Progress("list", count))
             n = len(result.articles)
-            if (not shown and n) or n - shown >= SNAPSHOT_EVERY:
+            if partial and ((not shown and n) or n - shown >= SNAPSHOT_EVERY):
                 shown = n
                 self._publish(Store(result.articles[:n]), "partial", listener)
 

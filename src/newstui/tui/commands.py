@@ -33,6 +33,7 @@ class NewsCommands(Provider):
             ("Open the article's link in the browser", "open_link"),
             ("Copy the article's link", "copy_link"),
             ("Related stories", "related"),
+            ("Fetch the feeds", "fetch_feeds"),
             ("Help: keys and query syntax", "app.help"),
             ("Quit", "app.quit"),
         ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from newstui.model.corpus import Article, Parsed
+from newstui.model.feeds.refresh import Report
 from newstui.model.library import Progress, Snapshot
 from newstui.model.search import Result
 from newstui.tui.suggest import FieldSuggester
@@ -83,3 +84,23 @@ class BrowserDone(Message):
 
     url: str
     opened: bool
+
+
+@dataclass(eq=False)
+class FetchProgress(Message):
+    """``done`` of ``total`` feeds fetched; a newer report replaces one still queued."""
+
+    done: int
+    total: int
+
+    def can_replace(self, message: Message) -> bool:
+        """Only the latest report matters."""
+        return isinstance(message, FetchProgress)
+
+
+@dataclass(eq=False)
+class FetchDone(Message):
+    """A refresh of the feeds ended (``background``: one the timer started)."""
+
+    report: Report
+    background: bool

@@ -46,7 +46,9 @@ class Article(NamedTuple):
     layout: str = "plain"
     id: str = ""
     path: str = ""
-    digest: str = ""  # a hash of the file's bytes: keys dedupe and reading state
+    # A hash of the file's bytes (or of its front matter's guid: a feed item keeps its reading
+    # state when its file is rewritten): keys dedupe and reading state.
+    digest: str = ""
 
     def with_details(self, source: Article) -> Article:
         """This article with the caption, dateline, link and word count of ``source`` (its

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 
 from newstui.model.corpus.article import Article
@@ -58,8 +59,19 @@ def read_front_matter(text: str) -> tuple[Article | None, str, list[str]] | None
         url=field("url", "link"),
         tags=tuple(_as_tags(meta.get("tags", meta.get("keywords", meta.get("categories"))))),
         layout="front-matter",
+        digest=identity_digest(field("guid", "uid")),
     )
     return fields, rest, warnings
+
+
+def identity_digest(guid: str) -> str:
+    """The digest that keys an article with a stable identity (a feed item's ``guid:``): its
+    reading state then survives edits to the file. "" when there is none: the file's bytes
+    are hashed instead."""
+    if not guid:
+        return ""
+    return hashlib.blake2b(b"guid\0" + guid.encode("utf-8", "surrogatepass"),
+                           digest_size=12).hexdigest()
 
 
 def _is_scalar(value: object) -> bool:

@@ -57,7 +57,8 @@ def _load_chunk(paths: list[str], details: bool = True) -> bytes:
             except Exception as exc:  # a parser bug must not stop the load
                 skipped.append((path, f"could not parse: {type(exc).__name__}: {exc}"))
                 continue
-            digest = hashlib.blake2b(data, digest_size=12).hexdigest()
+            # A front matter guid (feed articles) keys the article; else its bytes do.
+            digest = headers.digest or hashlib.blake2b(data, digest_size=12).hexdigest()
             # The id is the file's stem here; the parent makes it unique across chunks.
             rows.append((headers.row_at(stem_id(path), path, digest), warnings, stat))
     return marshal.dumps((rows, skipped))

@@ -14,6 +14,8 @@ from typing import Any
 
 from platformdirs import user_config_dir
 
+from newstui.model.durations import parse_interval
+
 LAYOUTS = ("auto", "side", "stacked", "single")
 COLUMNS = ("date", "source", "title", "tags")
 SORTS = ("relevance", "date")
@@ -26,6 +28,12 @@ THEME_COLOURS = ("primary", "secondary", "accent", "foreground", "background", "
 @dataclass
 class Config:
     """Effective settings (defaults where the file says nothing or something invalid)."""
+
+    @property
+    def fetch_seconds(self) -> int | None:
+        """``fetch_every`` in seconds; None when off."""
+        return None if self.fetch_every.strip().lower() == "off" \
+            else parse_interval(self.fetch_every)
 
     paths: list[str] = field(default_factory=list)
     keymap: dict[str, str] = field(default_factory=dict)
@@ -40,6 +48,7 @@ class Config:
     mark_read: str = "open"
     mouse: bool = True
     date_format: str = "%Y-%m-%d"
+    fetch_every: str = "off"
     problems: list[str] = field(default_factory=list)
     path: Path | None = None
 
@@ -63,6 +72,8 @@ DOCS: dict[str, tuple[str, str]] = {
                   "(as soon as it is shown) or never"),
     "mouse": ("true", "false leaves the mouse to the terminal, to select and copy text"),
     "date_format": ("'%Y-%m-%d'", "strftime format of the date column (at most 16 cells)"),
+    "fetch_every": ("'off'", "refetch the feeds in the background this often (30m, 2h; at "
+                    "least 1m; a feed's own interval: wins), or off"),
 }
 
 
@@ -253,4 +264,7 @@ _CHECKS = {
     "mark_read": _choice(MARK_READ),
     "mouse": _bool,
     "date_format": _date_format,
+    "fetch_every": lambda v: None if str(v).strip().lower() == "off"
+    or ((seconds := parse_interval(v)) is not None and seconds >= 60)
+    else "must be off or a duration of at least 1m, like 30m or 2h",
 }

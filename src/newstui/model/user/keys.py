@@ -36,6 +36,7 @@ PANES: dict[str, tuple[str, list[Key]]] = {
         Key("app.open_link", "o", "open_link", "Open the article's link in the browser"),
         Key("app.copy_link", "y", "copy_link", "Copy the article's link (OSC 52)"),
         Key("app.related", "e", "related", "Related stories (pick one to read)"),
+        Key("app.fetch", "R", "fetch_feeds", "Fetch the feeds (new articles appear on top)"),
         Key("app.layout", "L", "toggle_layout", "Side by side / stacked / list alone"),
         Key("app.next_pane", "tab", "cycle(1)", "Next pane"),
         Key("app.previous_pane", "shift+tab", "cycle(-1)", "Previous pane"),

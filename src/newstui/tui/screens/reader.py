@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
+import random
 from functools import partial
 
 from textual import events, on, work
@@ -24,18 +25,23 @@ from textual.widgets import Footer, Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from newstui.model.corpus import Article, Unusable, clean_line, read_full
+from newstui.model.feeds import default_news_dir
+from newstui.model.feeds.refresh import refresh
 from newstui.model.index import Store
 from newstui.model.library import Library, LoadEvent, Problem, Progress, Published, Snapshot
 from newstui.model.search import Cancelled, Result, spans
 from newstui.model.search.related import related
 from newstui.model.user import Config, ReadingState
 from newstui.output import plural
+from newstui.resources import seeds_dir
 from newstui.tui.bindings import bindings
 from newstui.tui.commands import NewsCommands
 from newstui.tui.links import LinkDialog, article_link, browser_route, clipboard_works, open_link
 from newstui.tui.messages import (
     ArticleRead,
     BrowserDone,
+    FetchDone,
+    FetchProgress,
     LoadProblem,
     LoadProgress,
     SearchDone,
@@ -86,6 +92,8 @@ class ReaderScreen(Screen[None]):
         self._undo: list[str] = []  # what the last mark-all-read marked
         self._over_list = False  # the article was opened over the list alone
         self.hide_read = False
+        self.fetching = ""  # what fetching the feeds is doing, for the count line
+        self._reloading = False  # the next new list replaces one the user is reading
 
     # -- composition ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -134,6 +142,7 @@ class ReaderScreen(Screen[None]):
             self._suggested = self.view.store
             self.show_snapshot(self.view, FieldSuggester(self.view.store))
         self._load()
+        self._schedule_fetch()
 
     def on_resize(self, event: events.Resize) -> None:
         """Side by side when wide, stacked when tall enough, else the list alone (in the
@@ -229,8 +238,11 @@ class ReaderScreen(Screen[None]):
                         severity="warning", timeout=6)
         if new_store or self.query_text.strip():
             # A cursor the user moved stays on its article; one still on the first row
-            # stays there, on the newest article, as newer ones load.
-            self._run_query(keep=self.headlines.cursor > 0)
+            # stays there, on the newest article, as newer ones load (but after a fetch,
+            # the article being read keeps the cursor).
+            self._run_query(keep=self.headlines.cursor > 0 or self._reloading)
+            if snapshot.listed:
+                self._reloading = False
         else:
             self._update_count()
 
@@ -307,6 +319,8 @@ class ReaderScreen(Screen[None]):
 
     def _update_count(self) -> None:
         notes = [self.status or "loading…"] if self.loading_corpus else []
+        if self.fetching:
+            notes.insert(0, self.fetching)
         querying = bool(self.query_text.strip())
         if not querying or self.size.width >= NARROW_COUNT:
             # Narrow and filtering: the query needs the room more than the unread count.
@@ -527,6 +541,85 @@ class ReaderScreen(Screen[None]):
         self.app.push_screen(Picker("Related stories (Enter opens, Esc closes)", items,
                                     empty="No related stories for this article"),
                              lambda chosen: self.open_article(chosen) if chosen else None)
+
+    # -- feeds -------------------------------------------------------------------------------
+    def _schedule_fetch(self) -> None:
+        """With ``fetch_every`` set, refetch the feeds that are due, with a little jitter
+        (so that many readers never ask a server at the same moment)."""
+        every = self.config.fetch_seconds
+        if every:
+            self.set_timer(every * random.uniform(0.9, 1.1), self._fetch_in_background)
+
+    def _fetch_in_background(self) -> None:
+        if not self.fetching:
+            self.fetching = "fetching feeds…"
+            self._fetch(background=True)
+        self._schedule_fetch()
+
+    def action_fetch_feeds(self) -> None:
+        """Fetch every feed in a worker: new articles appear without a restart."""
+        if self.fetching:
+            self.notify("Already fetching the feeds", timeout=3)
+            return
+        self.fetching = "fetching feeds…"
+        self._update_count()
+        self._fetch(background=False)
+
+    @work(thread=True, group="fetch", exit_on_error=False)
+    def _fetch(self, background: bool) -> None:
+        worker = get_current_worker()
+
+        def progress(_: object, done: int, total: int) -> None:
+            self.post_message(FetchProgress(done, total))
+
+        report = refresh(every=self.config.fetch_seconds if background else None,
+                         progress=progress, cancelled=lambda: worker.is_cancelled)
+        if not worker.is_cancelled:
+            self.post_message(FetchDone(report, background))
+
+    @on(FetchProgress)
+    def _fetch_progress(self, message: FetchProgress) -> None:
+        self.fetching = f"fetching feeds {message.done}/{message.total}"
+        self._update_count()
+
+    @on(FetchDone)
+    def _fetch_done(self, message: FetchDone) -> None:
+        report = message.report
+        self.fetching = ""
+        self._update_count()
+        for problem in report.problems:
+            self.notify(problem, title="feeds", severity="warning", timeout=10)
+        if not report.subscribed:
+            if not message.background:
+                self.notify("No feeds yet: 'newstui feeds add URL' subscribes to one",
+                            timeout=6)
+            return
+        failed = report.failed
+        if failed:
+            shown = "; ".join(f"{r.feed}: {r.error}" for r in failed[:3])
+            more = f" (and {len(failed) - 3:,} more)" if len(failed) > 3 else ""
+            self.notify(f"{shown}{more}", title=plural(len(failed), "feed") + " failed",
+                        severity="warning", timeout=10)
+        if not message.background or report.new:
+            self.notify(report.summary(), timeout=5)
+        if report.new or report.updated:
+            self._reload_with_news()
+
+    def _reload_with_news(self) -> None:
+        """Read the folders again, the news folder among them, keeping the reader's place."""
+        news = os.path.normpath(default_news_dir())
+        paths = [os.path.normpath(os.path.expanduser(p)) for p in self.library.paths]
+        if news not in paths:
+            # Opened on the bundled seeds only because there was nothing else to open.
+            seeds = os.path.normpath(seeds_dir())
+            paths = [news, *self.config.paths] if paths == [seeds] else [news, *paths]
+        self._reloading = True
+        self._reload(paths)
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _reload(self, paths: list[str]) -> None:
+        worker = get_current_worker()
+        self.library.reload(self._report, lambda: worker.is_cancelled, paths=paths, warm=True)
 
     def apply_query(self, query: str | None) -> None:
         """Put ``query`` in the filter bar (it runs at once) and go to the list."""

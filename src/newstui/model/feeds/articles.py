@@ -81,7 +81,8 @@ def render_item(feed: Feed, source: str, item: Item, body: str, key: str,
         meta["author"] = clean_line(item.author)
     meta["guid"] = _hash(feed.url, key, size=16)  # the item's stable identity
     meta["feed"] = feed.url
-    head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's: ~10x faster
+    head = yaml.dump(meta, Dumper=dumper, allow_unicode=True, sort_keys=False, width=10_000)
     byline = f"*By {clean_line(item.author)}*\n\n" if item.author else ""
     text = f"---\n{head}---\n{byline}{body.strip()}\n"
     return Rendered(text, _hash(text, size=12))

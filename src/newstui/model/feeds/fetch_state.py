@@ -2,8 +2,9 @@
 ``Last-Modified`` exactly as received), last fetch, status and error, a ``Retry-After``
 time, a permanent redirect; per item the file it became and a hash of what was written.
 
-The same durability rules as the reading state: one transaction per feed; a file that is
-corrupt (or not ours) is moved aside and the next fetch downloads everything again.
+The durability rules of the reading state, but for ``synchronous=NORMAL``: one transaction
+per feed; a file that is corrupt (or not ours) is moved aside and the next fetch downloads
+everything again.
 """
 
 from __future__ import annotations
@@ -85,7 +86,9 @@ class FetchState:
         db = sqlite3.connect(where, timeout=10, isolation_level=None, check_same_thread=False)
         if where != ":memory:":
             db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")
+            # NORMAL: a crash of newstui loses nothing; a power cut may lose the last
+            # fetches, which then download again. FULL cost 2.6 s of fsyncs for 200 feeds.
+            db.execute("PRAGMA synchronous=NORMAL")
         db.executescript(SCHEMA)
         return db
 

@@ -260,7 +260,9 @@ class Fetcher:
             if known is not None and feed.full_text:
                 continue  # its page was read once: a changed summary does not replace it
             first = dt.datetime.fromtimestamp(known.first_seen, dt.UTC) if known else now
-            body = pages.get(key) or (html_to_text(item.html, item.link) if item.is_html
+            # Relative links resolve against the feed's address (one set of converter
+            # options per feed, not per item).
+            body = pages.get(key) or (html_to_text(item.html, feed.url) if item.is_html
                                       else plain_to_text(item.html))
             rendered = render_item(feed, source, item, body, key, first)
             if known is not None and known.hash == rendered.hash:

@@ -7,6 +7,7 @@ from newstui.model.user.state import ReadingState
 from newstui.tui.app import NewsApp
 from newstui.tui.screens.help import HelpScreen
 from newstui.tui.screens.pickers import Confirm, Picker, Prompt
+from newstui.tui.widgets.filter_bar import HINTS
 from tests.conftest import SEEDS
 from tests.tui.conftest import ready, settle
 
@@ -141,6 +142,17 @@ async def test_11_footer_and_placeholder_end_on_whole_words_at_80_columns() -> N
             assert "Quit" in footer and "palette" in footer, footer
         bar = app.screen._compositor.render_strips()[0].text
         assert not bar.split("294 of")[0].rstrip().endswith(",")
+        # Whatever room the count leaves, the hints are whole, never half of one.
+        whole = set(" ".join(HINTS).split())
+        for count in ("30 of 30 · 30 unread", "294 of 294 · fetching feeds 12/40"):
+            shown, _, rest = count.partition(" of ")
+            total, _, note = rest.partition(" · ")
+            app.reader.filter_bar.set_count(int(shown), int(total), note)
+            await pilot.pause()
+            await pilot.pause()
+            bar = app.screen._compositor.render_strips()[0].text
+            hints = bar.split("/ filter", 1)[1].split(f"{shown} of")[0].split()
+            assert hints and all(hint in whole for hint in hints), bar
 
 
 async def test_16_a_missing_folder_says_so(tmp_path) -> None:

@@ -17,7 +17,18 @@ from textual.widgets import Input, Static
 from newstui.tui.bindings import bindings
 
 # Whole words only: a narrow bar cuts the end, never a word in half.
-PLACEHOLDER = 'words  "a phrase"  tag:x  -word  after:2023  (? for more)'
+HINTS = ("words", '"a phrase"', "tag:x", "-word", "after:2023", "(? for more)")
+PLACEHOLDER = "  ".join(HINTS)
+
+
+def fitting_placeholder(width: int) -> str:
+    """As many whole hints as fit ``width`` cells (never one cut in the middle)."""
+    shown: list[str] = []
+    for hint in HINTS:
+        if len("  ".join([*shown, hint])) > width:
+            break
+        shown.append(hint)
+    return "  ".join(shown)
 
 
 class QueryInput(Input):
@@ -144,6 +155,17 @@ class FilterBar(Horizontal):
         # The shown count is padded to the total's width so the note keeps its width.
         text = f"{shown:>{len(total_text)},} of {total_text}" + (f" · {note}" if note else "")
         self.query_one("#filter-count", Note).set(text)
+        self.call_after_refresh(self._fit_placeholder)
+
+    def on_resize(self) -> None:
+        """Fit the hints to the room the input has now."""
+        self.call_after_refresh(self._fit_placeholder)
+
+    def _fit_placeholder(self) -> None:
+        field = self.input
+        placeholder = fitting_placeholder(field.content_region.width)
+        if field.placeholder != placeholder:
+            field.placeholder = placeholder
 
     def set_message(self, message: str) -> None:
         """Show an inline error or hint (empty to clear); while there is one the count

@@ -337,6 +337,8 @@ def cmd_list(ns: argparse.Namespace) -> int:
         result = library.engine.search(query, ns.sort or config.sort)
         if result.error:
             raise CliError(f"bad query: {result.error}")
+        for note in result.notes:
+            Output(sys.stderr).line(f"{PROG}: note: {note}")
         articles = [store.articles[d] for d in result.doc_ids]
     if ns.limit is not None:
         articles = articles[: ns.limit]

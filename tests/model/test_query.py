@@ -54,7 +54,6 @@ def test_dates(text, expected) -> None:
 
 @pytest.mark.parametrize(("text", "message", "bad"), [
     ("after:soon", "after: takes", "after:soon"),
-    ("kim foo:bar", "unknown field foo:", "foo:"),
     ('kim "north', "unbalanced quote", '"north'),
     ("(kim", "unclosed (", "("),
     ("kim)", "unmatched )", ")"),
@@ -68,6 +67,14 @@ def test_errors_point_at_the_bad_part(text, message, bad) -> None:
     assert q.node is None and q.error is not None
     assert q.error.message.startswith(message)
     assert text[q.error.start:q.error.end] == bad
+
+
+def test_a_word_that_is_no_field_is_text_with_a_hint() -> None:
+    q = parse("kim foo:bar")
+    assert q.error is None and q.node == And((Term("kim"), Term("foo:bar")))
+    assert q.hints and q.hints[0].startswith("foo: is not a field")
+    pasted = parse("Source: Reuters says")  # a known field with no value, then more text
+    assert pasted.error is None and pasted.hints == ("source: has no value: searched as text",)
 
 
 def test_empty_query() -> None:

@@ -23,7 +23,7 @@ from newstui.model.corpus.article import Article
 from newstui.model.index.words import WordIndex
 
 MAGIC = b"newstui body index\n"
-FORMAT = 1  # bump when tokenising or the postings change
+FORMAT = 2  # bump when tokenising or the postings change (2: every word, any length)
 BLOB = 5000  # words marshalled together
 MAX_BYTES = 8 * 1024**3  # ~1.5 GB at a million articles; a larger file is not ours
 

@@ -148,6 +148,15 @@ def read_headers(path: str, details: bool = True
     return scanned[0], scanned[1], data, stat
 
 
+def read_text(article: Article) -> str:
+    """An article's whole file as clean text (what exact phrases are checked against);
+    :class:`Unusable` if it is gone."""
+    from newstui.model.corpus.sanitize import clean_text
+
+    data, _ = _read(article.path)
+    return clean_text(decode(data)[0])
+
+
 def read_full(article: Article) -> Parsed:
     """Re-read an article's file for its body; raise :class:`Unusable` if it is gone."""
     data, _ = _read(article.path)

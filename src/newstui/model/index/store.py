@@ -16,7 +16,7 @@ from functools import cached_property
 from newstui.model.corpus.article import Article
 from newstui.model.gc_pause import no_gc
 from newstui.model.index import bitset
-from newstui.model.index.words import WordIndex, index_words, tokens
+from newstui.model.index.words import WordIndex, index_words, word_parts
 
 
 def _newest_first(articles: Iterable[Article | None]) -> tuple[list[Article], list[int]]:
@@ -102,7 +102,9 @@ class Facet:
             keys = list(self.doc_ids)
             words = WordIndex()
             for i, key in enumerate(keys):
-                words.add(i, set(tokens(key)))
+                # Parts, not tokens: "el-salvador" is found by "salvador", "east_germany"
+                # by "east germany".
+                words.add(i, set(word_parts(key)))
             self._keys = keys
             self._words = words
         return self._words

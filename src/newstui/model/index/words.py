@@ -43,7 +43,6 @@ def index_words(text: str, min_length: int = 1) -> set[str]:
 
     ``Kim's`` is indexed as ``kim's`` and ``kim``; ``COVID-19`` as ``covid-19``, ``covid``
     and ``19``. Split/strip is used instead of a regex because it is ~3x faster on bodies.
-    Bodies are indexed with ``min_length=3``: shorter words are matched in headers only.
     """
     words = {raw.strip(PUNCT) for raw in set(text.casefold().split())}
     for word in [w for w in words if not w.isalnum()]:

@@ -70,7 +70,7 @@ def body_words(text: str) -> set[str]:
     The whole text, not just the body: cheaper than finding the body, and header words in
     the body index only repeat what the header indexes already find.
     """
-    return index_words(text, min_length=3)
+    return index_words(text)
 
 
 def _index_chunk(pairs: list[tuple[int, str]]) -> dict[str, array]:

@@ -1,16 +1,26 @@
 """The search engine: evaluate a parsed query against a store's indexes and rank the result.
 
-Scores: a match in a tag or the title counts 3, source/section/dateline/caption 1.5, the body
-1; an exact word 1.0, a prefix 0.85, a typo-tolerant match 0.55-0.75, the same stem 0.6.
-Terms add up (in AND and in OR), so more matched terms rank higher; ties go newest first.
-Long steps check ``cancelled`` so a worker can drop a stale query between keystrokes.
+Ranking rules, in this order (as Meilisearch states its own): (1) more query terms matched;
+(2) fewer typos; (3) the field: tags and title, then source/section/dateline/caption, then
+the body; (4) an exact word over a prefix; ties newest first. Each matched term scores
+``1000 + 100 x (2 - typos) + 10 x field + exact`` (:func:`term_score`) and the terms of an
+article add up, so a rule only decides between articles the rules before it leave equal:
+an exact match anywhere beats a typo anywhere. (Meilisearch's proximity rule is not applied:
+the indexes keep no word positions.) Typos are counted as an optimal-string-alignment
+distance, so two swapped letters are one typo: words of 4-7 letters allow one, of 8 or more
+two, shorter words none. A word with another ending (``ukraine`` -> ``ukrainian``) counts as
+one typo. Long steps check ``cancelled`` so a worker can drop a stale query between
+keystrokes.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from newstui.model.corpus.files import Unusable, read_text
 from newstui.model.index import bitset
 from newstui.model.index.store import Facet, Store
 from newstui.model.index.tiers import Rows, Tiers
@@ -28,10 +38,42 @@ from newstui.model.search.query import (
     parse,
 )
 
-WEIGHTS = {"title": 3.0, "tags": 3.0, "meta": 1.5, "body": 1.0}
-EXACT, PREFIX, STEM = 1.0, 0.85, 0.6
-FUZZY_CUTOFF = 80.0
+FIELD_RANK = {"title": 3, "tags": 3, "meta": 2, "body": 1}
+WEIGHTS = FIELD_RANK  # the field groups a word is looked up in, in rank order
+# Match grades (0: no match): (grade - 1) // 2 is 2 - typos, (grade - 1) % 2 is exactness.
+EXACT, PREFIX, STEM, ONE_TYPO, TWO_TYPOS = 6, 5, 3, 3, 1
 CHUNK = 20_000
+
+
+def term_score(grade: int, group: str) -> float:
+    """What one matched term adds to an article's score (see the module's ranking rules)."""
+    return float(1000 + ((grade - 1) // 2) * 100 + FIELD_RANK[group] * 10 + (grade - 1) % 2)
+
+
+def allowed_typos(word: str) -> int:
+    """Typos tolerated in ``word``: none under 4 letters, one up to 7, two from 8."""
+    n = len(word)
+    return 0 if n < 4 else 1 if n < 8 else 2
+
+
+def typo_grade(typos: int) -> int:
+    """The grade of a match with ``typos`` typos (1 or 2)."""
+    return ONE_TYPO if typos <= 1 else TWO_TYPOS
+
+
+def typo_matches(word: str, pool: Sequence[str]) -> list[tuple[str, int]]:
+    """Words of ``pool`` within ``word``'s allowed typos (a swap of two neighbouring
+    letters is one), with their typo count, starting with a letter if ``word`` does."""
+    typos = allowed_typos(word)
+    if not typos or not pool:
+        return []
+    from rapidfuzz.distance import OSA
+
+    _, process = rapidfuzz()
+    alpha = word[0].isalpha()
+    return [(candidate, int(distance)) for candidate, distance, _ in process.extract(
+        word, pool, scorer=OSA.distance, score_cutoff=typos, limit=None)
+        if distance > 0 and candidate[0].isalpha() == alpha]
 StateLookup = Callable[[str], frozenset[str]]  # "read" / "starred" -> content digests
 
 
@@ -48,6 +90,8 @@ class Result:
     tiers: Tiers = field(default_factory=Tiers)
     words: frozenset[str] = frozenset()
     phrases: tuple[str, ...] = ()
+    # What the user should know about how the query was read ("tag:austrlia → Australia").
+    notes: tuple[str, ...] = ()
 
     @property
     def error(self) -> str | None:
@@ -62,8 +106,9 @@ class Engine:
         self.store = store
         self.state = state
         self.everything = bitset.full(len(store))
-        self._words: dict[str, dict[str, float]] = {}
+        self._words: dict[str, dict[str, int]] = {}
         self._terms: dict[tuple[str, tuple[str, ...]], tuple[Tiers, frozenset[str]]] = {}
+        self._phrase_cache: dict[str, int] = {}
 
     def warm(self) -> None:
         """Do the one-off work of a first query now (in a worker, before the user types):
@@ -90,14 +135,16 @@ class Engine:
         check = cancelled or (lambda: False)
         matched: set[str] = set()
         phrases: list[str] = []
-        tiers = self._eval(query.node, check, matched, phrases)
+        notes: list[str] = list(query.hints)
+        tiers = self._eval(query.node, check, matched, phrases, notes)
         ranked = Tiers([(0.0, tiers.bits())]) if sort == "date" else tiers
         docs = Rows(ranked)
-        return Result(query, docs, tiers, frozenset(matched), tuple(phrases))
+        return Result(query, docs, tiers, frozenset(matched), tuple(phrases),
+                      tuple(dict.fromkeys(notes)))
 
     # -- evaluation ----------------------------------------------------------------------------
     def _eval(self, node: Node, check: Callable[[], bool], matched: set[str],
-              phrases: list[str]) -> Tiers:
+              phrases: list[str], notes: list[str]) -> Tiers:
         if check():
             raise Cancelled
         if isinstance(node, And):
@@ -105,9 +152,9 @@ class Engine:
             excluded = 0
             for child in node.children:
                 if isinstance(child, Not):
-                    excluded |= self._eval(child.child, check, set(), []).bits()
+                    excluded |= self._eval(child.child, check, set(), [], notes).bits()
                     continue
-                part = self._eval(child, check, matched, phrases)
+                part = self._eval(child, check, matched, phrases, notes)
                 result = part if result is None else result & part
             if result is None:
                 result = Tiers([(0.0, self.everything)])
@@ -115,16 +162,16 @@ class Engine:
         if isinstance(node, Or):
             out = Tiers()
             for child in node.children:
-                out = out | self._eval(child, check, matched, phrases)
+                out = out | self._eval(child, check, matched, phrases, notes)
             return out
         if isinstance(node, Not):
-            excluded = self._eval(node.child, check, set(), []).bits()
+            excluded = self._eval(node.child, check, set(), [], notes).bits()
             return Tiers([(0.0, self.everything & ~excluded)])
         if isinstance(node, DateRange):
             return self._dates(node)
         if isinstance(node, StateFilter):
             return self._state(node.value)
-        return self._term(node, check, matched, phrases)
+        return self._term(node, check, matched, phrases, notes)
 
     def _state(self, value: str) -> Tiers:
         """Docs that are read, unread or starred, by their content digest."""
@@ -137,18 +184,22 @@ class Engine:
         return Tiers([(0.0, self.store.between(node.start, node.end))])
 
     def _term(self, term: Term, check: Callable[[], bool], matched: set[str],
-              phrases: list[str]) -> Tiers:
+              phrases: list[str], notes: list[str]) -> Tiers:
         if term.field in ("tag", "source", "section"):
             facet = {"tag": self.store.tags, "source": self.store.sources,
                      "section": self.store.sections}[term.field]
-            weight = WEIGHTS["tags" if term.field == "tag" else "meta"]
+            group = "tags" if term.field == "tag" else "meta"
             found = _facet_match(facet, term.text)
-            by_quality: dict[float, list[list[int]]] = {}
+            if found and max(found.values()) < PREFIX:  # only within a typo: say which
+                names = sorted((facet.spelling(k) for k in found), key=str.casefold)
+                more = f" (+{len(names) - 3})" if len(names) > 3 else ""
+                notes.append(f"{term.field}:{term.text} → {', '.join(names[:3])}{more}")
+            by_quality: dict[int, list[list[int]]] = {}
             for key, quality in found.items():
                 matched.update(tokens(key))
                 by_quality.setdefault(quality, []).append(facet.doc_ids[key])
             n = len(self.store)
-            return Tiers.best_of((weight * q, bitset.from_docs(lists, n))
+            return Tiers.best_of((term_score(q, group), bitset.from_docs(lists, n))
                                  for q, lists in by_quality.items())
         if term.phrase:
             phrases.append(term.text)
@@ -178,15 +229,14 @@ class Engine:
         scored: list[tuple[float, int]] = []
         found: set[str] = set()
         for group in groups:
-            if group == "body" and len(word) < 3:
-                continue  # bodies index words of 3 letters or more
             index = indexes[group]
             candidates = self._candidates(index, group, word, check)
             found.update(candidates)
-            by_quality: dict[float, list[str]] = {}
+            by_quality: dict[int, list[str]] = {}
             for candidate, quality in candidates.items():
-                by_quality.setdefault(round(quality, 2), []).append(candidate)
-            scored += [(WEIGHTS[group] * q, index.bits(words)) for q, words in by_quality.items()]
+                by_quality.setdefault(quality, []).append(candidate)
+            scored += [(term_score(q, group), index.bits(words))
+                       for q, words in by_quality.items()]
         tiers = Tiers.best_of(scored)
         if len(self._terms) > 256:
             self._terms.clear()
@@ -194,144 +244,206 @@ class Engine:
         return self._terms[key]
 
     def _candidates(self, index: WordIndex, group: str, word: str,
-                    check: Callable[[], bool]) -> dict[str, float]:
+                    check: Callable[[], bool]) -> dict[str, int]:
         key = f"{group}\0{word}"
         cached = self._words.get(key)
         if cached is not None:
             return cached
-        fuzz, process = rapidfuzz()  # imported on the first query, not at launch
-
-        found: dict[str, float] = {}
+        found: dict[str, int] = {}
+        if word in index.postings:
+            found[word] = EXACT
         for candidate in index.with_prefix(word, limit=200 if group == "body" else 5000):
-            found[candidate] = EXACT if candidate == word else PREFIX
+            found.setdefault(candidate, PREFIX)
         if len(word) >= 5:
             # Same stem, other ending: "ukraine" finds "ukrainian", "elections" "electoral".
             for candidate in index.with_prefix(word[: max(4, len(word) - 2)], limit=200):
                 found.setdefault(candidate, STEM)
-        if len(word) >= 3:
-            pool = index.of_length(max(1, len(word) - 2), len(word) + 2)
+        typos = allowed_typos(word)
+        if typos:
+            pool = index.of_length(len(word) - typos, len(word) + typos)
             for start in range(0, len(pool), CHUNK):
                 if check():
                     raise Cancelled
-                for candidate, ratio, _ in process.extract(
-                        word, pool[start:start + CHUNK], scorer=fuzz.ratio,
-                        score_cutoff=FUZZY_CUTOFF, limit=None):
-                    if candidate not in found and candidate[0].isalpha() == word[0].isalpha():
-                        found[candidate] = _fuzzy_quality(ratio, FUZZY_CUTOFF)
+                for candidate, distance in typo_matches(word, pool[start:start + CHUNK]):
+                    found.setdefault(candidate, typo_grade(distance))
         if len(self._words) > 4096:
             self._words.clear()
         self._words[key] = found
         return found
 
     def _phrase(self, term: Term, check: Callable[[], bool]) -> Tiers:
-        needle = " ".join(term.text.casefold().split())
+        """Articles holding the phrase's words in this order, exactly (case and punctuation
+        aside): in a header field, or anywhere in the file."""
+        needle = phrase_key(term.text)
+        if not needle.strip():
+            return Tiers()
         title: list[int] = []
         tags: list[int] = []
         meta: list[int] = []
         for d, article in enumerate(self.store.articles):
             if d % CHUNK == 0 and check():
                 raise Cancelled
-            if term.field in (None, "title") and needle in article.title.casefold():
+            if term.field in (None, "title") and needle in phrase_key(article.title):
                 title.append(d)
             elif term.field is None:
-                if any(needle in tag.casefold() for tag in article.tags):
+                if any(needle in phrase_key(tag) for tag in article.tags):
                     tags.append(d)
-                elif needle in " ".join((article.source, article.section, article.dateline,
-                                         article.caption)).casefold():
+                elif needle in phrase_key(" | ".join((article.source, article.section,
+                                                      article.dateline, article.caption))):
                     meta.append(d)
         n = len(self.store)
-        scored = [(WEIGHTS[group], bitset.from_docs((docs,), n))
+        scored = [(term_score(EXACT, group), bitset.from_docs((docs,), n))
                   for group, docs in (("title", title), ("tags", tags), ("meta", meta))]
         if term.field is None:
-            scored.append((WEIGHTS["body"], self._body_phrase(needle)))
+            headers = bitset.from_docs((title, tags, meta), n)
+            scored.append((term_score(EXACT, "body"), self._body_phrase(needle, headers, check)))
         return Tiers.best_of(scored)
 
-    def _body_phrase(self, needle: str) -> int:
-        """Docs whose body holds every word of the phrase (bodies are not kept in memory)."""
+    def _body_phrase(self, needle: str, known: int, check: Callable[[], bool]) -> int:
+        """Articles whose file holds the phrase: those holding each of its words (the body
+        index), each checked by reading its file (bodies are not kept in memory)."""
+        cached = self._phrase_cache.get(needle)
+        if cached is not None:
+            return cached
         body = self.store.indexes()["body"]
         docs: int | None = None
-        for w in tokens(needle):
-            found = body.bits((w,))
+        for word in needle.split():
+            found = body.bits((word,))
             docs = found if docs is None else docs & found
             if not docs:
                 return 0
-        return docs or 0
+        candidates = (docs or 0) & ~known
+        found_docs: list[int] = []
+        articles = self.store.articles
+        for i, d in enumerate(bitset.members(candidates)):
+            if i % 64 == 0 and check():
+                raise Cancelled
+            try:
+                text = read_text(articles[d])
+            except Unusable:
+                continue
+            if needle in phrase_key(text):
+                found_docs.append(d)
+        result = bitset.from_docs((found_docs,), len(self.store))
+        if len(self._phrase_cache) > 64:
+            self._phrase_cache.clear()
+        self._phrase_cache[needle] = result
+        return result
 
 
-def _fuzzy_quality(ratio: float, cutoff: float) -> float:
-    """A typo-tolerant match scores 0.55 at the cutoff up to 0.75 at a perfect ratio."""
-    return 0.55 + 0.2 * (ratio - cutoff) / (100.0 - cutoff)
+_PHRASE_SPLIT = re.compile(r"[\W_]+")
 
 
-def _facet_match(facet: Facet, text: str) -> dict[str, float]:
-    """Facet keys (casefolded values) that ``text`` matches, with a quality 0..1.
+def phrase_key(text: str) -> str:
+    """``text`` as phrases are compared: casefolded, every run of punctuation and space one
+    space, with a space at each end (so a phrase matches whole words only)."""
+    return " " + " ".join(p for p in _PHRASE_SPLIT.split(text.casefold()) if p) + " "
 
-    Every word of ``text`` must match a word of the value (exactly, as a prefix, or within a
-    typo), so ``tag:"nort korea"`` finds North Korea but never South Korea. Candidates come
-    from the facet's own word index, not a scan of every value: 20k tags cost ~1 ms, not 30.
+
+def _facet_match(facet: Facet, text: str) -> dict[str, int]:
+    """Facet keys (casefolded values) that ``text`` means, with a match grade.
+
+    What the user typed first: a value equal to it (case-, space-, ``-``/``_``-insensitive:
+    ``east-germany`` is "East Germany"), and values holding all its words as whole words
+    (``korea``: North Korea and South Korea; ``salvador``: el-salvador). Only when there
+    are none: values whose words start with its words (typing), and only when there are
+    none of those either, values within a typo of each word. Candidates come from the
+    facet's own word index, not a scan of every value (20k tags cost ~1 ms).
     """
-    needle = " ".join(text.casefold().split())
-    found: dict[str, float] = {needle: EXACT} if needle in facet.doc_ids else {}
-    result: dict[str, float] | None = None
-    for word in tokens(needle):
-        best: dict[str, float] = {}
-        for candidate, quality in _facet_words(facet, word).items():
+    wanted = tokens(" ".join(word_parts(text.casefold())))
+    if not wanted:
+        return {}
+    for level in (EXACT, PREFIX, ONE_TYPO):
+        found = _facet_level(facet, wanted, level)
+        if found:
+            return found
+    return {}
+
+
+def _facet_level(facet: Facet, wanted: list[str], level: int) -> dict[str, int]:
+    """Keys all of whose ``wanted`` words match at ``level``: whole words (EXACT), word
+    prefixes (PREFIX) or within a typo (ONE_TYPO, graded by the worst word)."""
+    result: dict[str, int] | None = None
+    for word in wanted:
+        best: dict[str, int] = {}
+        for candidate, grade in _facet_words(facet, word, level).items():
             for key in facet.keys_with(candidate):
-                if quality > best.get(key, 0.0):
-                    best[key] = quality
-        result = best if result is None else {k: min(q, best[k]) for k, q in result.items()
+                best[key] = max(grade, best.get(key, 0))
+        result = best if result is None else {k: min(g, best[k]) for k, g in result.items()
                                               if k in best}
         if not result:
-            break
-    for key, quality in (result or {}).items():
-        found.setdefault(key, quality)
-    return found
+            return {}
+    return result or {}
 
 
-def _facet_words(facet: Facet, word: str) -> dict[str, float]:
-    """Words of the facet's values that ``word`` matches: exact, prefix, or within a typo."""
-    found = {w: word_quality(word, w) for w in facet.words_with_prefix(word)}
-    if len(word) >= 3:  # typos: what word_quality would find, in one rapidfuzz call
-        fuzz, process = rapidfuzz()
-        pool = facet.words_of_length(len(word) - 2, len(word) + 2)
-        for candidate, ratio, _ in process.extract(word, pool, scorer=fuzz.ratio,
-                                                   score_cutoff=FUZZY_CUTOFF, limit=None):
-            found.setdefault(candidate, _fuzzy_quality(ratio, FUZZY_CUTOFF))
-    return found
+def _facet_words(facet: Facet, word: str, level: int) -> dict[str, int]:
+    """Words of the facet's values that ``word`` matches at ``level``."""
+    if level == EXACT:
+        return {word: EXACT} if facet.keys_with(word) else {}
+    if level == PREFIX:
+        return {w: PREFIX for w in facet.words_with_prefix(word)}
+    typos = allowed_typos(word)
+    pool = facet.words_of_length(len(word) - typos, len(word) + typos) if typos else []
+    return {w: typo_grade(d) for w, d in typo_matches(word, pool)}
 
 
-def word_quality(word: str, candidate: str) -> float:
-    """How well the query ``word`` matches the value word ``candidate`` (0: not at all):
-    exactly, as a prefix, or, for words of 3 letters or more, within a typo."""
+def word_quality(word: str, candidate: str) -> int:
+    """The grade of the query ``word`` matching the value word ``candidate`` (0: none):
+    exactly, as a prefix, or within the typos its length allows."""
     if candidate == word:
         return EXACT
     if candidate.startswith(word):
         return PREFIX
-    if len(word) >= 3 and abs(len(word) - len(candidate)) <= 2:
-        fuzz, _ = rapidfuzz()
-        ratio = fuzz.ratio(word, candidate)
-        if ratio >= FUZZY_CUTOFF:
-            return _fuzzy_quality(ratio, FUZZY_CUTOFF)
-    return 0.0
+    typos = allowed_typos(word)
+    if typos and abs(len(word) - len(candidate)) <= typos:
+        from rapidfuzz.distance import OSA
+
+        distance = OSA.distance(word, candidate, score_cutoff=typos)
+        if distance <= typos:
+            return typo_grade(distance)
+    return 0
 
 
 def spans(text: str, words: frozenset[str], phrases: tuple[str, ...] = ()) -> list[tuple[int, int]]:
-    """Character spans of ``text`` to highlight: matched words and phrases (case-insensitive)."""
+    """Character spans of ``text`` to highlight: matched words and phrases (case- and, for
+    phrases, punctuation-insensitive). Offsets are the original text's even where case
+    folding changes a string's length ("Große" folds to "grosse")."""
+    if not words and not phrases:
+        return []
+    folded, origin = _fold(text)
+    at = origin.__getitem__ if origin is not None else int
     out: list[tuple[int, int]] = []
     if words:
-        folded = text.casefold()
-        if len(folded) == len(text):
-            for m in WORD.finditer(folded):
-                token = m.group(0)
-                if token in words or any(part in words for part in word_parts(token)):
-                    out.append((m.start(), m.end()))
-    if phrases:
-        low = text.casefold()
-        for phrase in phrases:
-            needle = " ".join(phrase.casefold().split())
-            start = low.find(needle)
-            while needle and start >= 0:
-                out.append((start, start + len(needle)))
-                start = low.find(needle, start + len(needle))
+        for m in WORD.finditer(folded):
+            token = m.group(0)
+            if token in words or any(part in words for part in word_parts(token)):
+                out.append((at(m.start()), at(m.end())))
+    for phrase in phrases:
+        pattern = _phrase_pattern(phrase)
+        if pattern is not None:
+            out += [(at(m.start()), at(m.end())) for m in pattern.finditer(folded)]
     return sorted(out)
 
+
+def _fold(text: str) -> tuple[str, list[int] | None]:
+    """``text`` casefolded, and where each folded character came from (None when folding
+    kept every length, the common case)."""
+    folded = text.casefold()
+    if len(folded) == len(text):
+        return folded, None
+    pieces: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        f = ch.casefold()
+        pieces.append(f)
+        origin.extend([i] * len(f))
+    origin.append(len(text))
+    return "".join(pieces), origin
+
+
+@functools.lru_cache(maxsize=64)
+def _phrase_pattern(phrase: str) -> re.Pattern[str] | None:
+    words = [p for p in _PHRASE_SPLIT.split(phrase.casefold()) if p]
+    if not words:
+        return None
+    return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, words)) + r"(?![^\W_])")

@@ -89,6 +89,8 @@ class Query:
     text: str
     node: Node | None = None
     error: QueryError | None = field(default=None, compare=False)
+    # Quiet remarks: a word that looked like a field but is not one, searched as text.
+    hints: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def empty(self) -> bool:
@@ -105,8 +107,9 @@ class _Token:
     field: str = ""
 
 
-def _tokens(text: str) -> list[_Token]:
+def _tokens(text: str, hints: list[str] | None = None) -> list[_Token]:
     out: list[_Token] = []
+    hints = [] if hints is None else hints
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
@@ -123,7 +126,7 @@ def _tokens(text: str) -> list[_Token]:
             out.append(_Token("phrase", text[i + 1 : end], i, end + 1))
             i = end + 1
         else:
-            token = _word_token(text, i)
+            token = _word_token(text, i, hints)
             # Punctuation alone ("-", "–", "&", "|" in a pasted headline) means nothing.
             if token.kind != "word" or any(c.isalnum() for c in token.text):
                 out.append(token)
@@ -139,8 +142,10 @@ def _closing_quote(text: str, start: int) -> int:
     return end
 
 
-def _word_token(text: str, i: int) -> _Token:
-    """The word, ``field:value`` or ``or`` that starts at ``i``."""
+def _word_token(text: str, i: int, hints: list[str]) -> _Token:
+    """The word, ``field:value`` or ``or`` that starts at ``i``. A ``word:`` that names no
+    field (a pasted "Profile: Gordon Brown"), or a field with no value before more text, is
+    searched as text, with a hint saying so."""
     n = len(text)
     j = i
     while j < n and not text[j].isspace() and text[j] not in '()"':
@@ -150,11 +155,15 @@ def _word_token(text: str, i: int) -> _Token:
     if colon and name.isalpha():
         key = name.lower()
         if key not in FIELDS:
-            raise QueryError(f"unknown field {name}: (try {', '.join(FIELDS)})", i,
-                             i + len(name) + 1)
+            hints.append(f"{name}: is not a field (fields: {', '.join(FIELDS)}): "
+                         "searched as text")
+            return _Token("word", word, i, j)
         if not value and j < n and text[j] == '"':
             end = _closing_quote(text, j)
             return _Token("field", text[j + 1 : end], i, end + 1, key)
+        if not value and text[j:].strip():
+            hints.append(f"{key}: has no value: searched as text")
+            return _Token("word", word, i, j)
         if not value:
             raise QueryError(f"{key}: needs a value", i, j)
         return _Token("field", value, i, j, key)
@@ -291,8 +300,10 @@ class _Parser:
 
 def parse(text: str, today: dt.date | None = None) -> Query:
     """Parse ``text``; never raises (see :class:`Query`)."""
+    hints: list[str] = []
     try:
-        return Query(text, _Parser(_tokens(text), text, today).parse())
+        return Query(text, _Parser(_tokens(text, hints), text, today).parse(),
+                     hints=tuple(dict.fromkeys(hints)))
     except QueryError as exc:
         return Query(text, None, exc)
     except RecursionError:

@@ -327,6 +327,8 @@ class ReaderScreen(Screen[None]):
             notes.append(f"{self.unread_count():,} unread")
         if querying:
             notes.append(f"by {self.sort}")
+            if self.result is not None:
+                notes = [*self.result.notes, *notes]  # "tag:austrlia → Australia" first
         if self.hide_read:
             notes.append("unread only")
         self.filter_bar.set_count(len(self.headlines.rows), len(self.view.store),

@@ -171,6 +171,11 @@ def test_list_saved_and_state_queries(capsys, tmp_path) -> None:
     code, out, _ = run(capsys, "list", "--state", str(state_path), "--query", "is:starred")
     assert out.splitlines() == [("2023-09-13  The Tribune India  "
                                  "Kim in Russia amid warnings by US against arms sale deal")]
+    # The field is read in any case, as the app reads it.
+    code, out, _ = run(capsys, "list", "--state", str(state_path), "--query", "IS:starred")
+    assert len(out.splitlines()) == 1
+    code, out, _ = run(capsys, "list", "--state", str(state_path), "--query=-Is:starred")
+    assert len(out.splitlines()) == 293 and "Kim in Russia amid" not in out
     code, _, err = run(capsys, "list", "--state", str(state_path), "--saved", "nope")
     assert code == 2 and "no saved search 'nope' (saved: kim)" in err
 

@@ -23,6 +23,7 @@ from newstui.model.feeds import default_news_dir
 from newstui.model.index import Store
 from newstui.model.library import Library
 from newstui.model.search import StateLookup
+from newstui.model.search.query import uses_state
 from newstui.model.search.related import related
 from newstui.model.user import (
     Config,
@@ -319,7 +320,7 @@ def cmd_list(ns: argparse.Namespace) -> int:
     config = _config(ns)
     query = ns.query
     state: ReadingState | None = None
-    if ns.saved is not None or (query and "is:" in query):
+    if ns.saved is not None or (query and uses_state(query)):
         state = _state(ns)
         if ns.saved is not None:
             if ns.saved not in state.saved:

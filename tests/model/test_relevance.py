@@ -154,3 +154,13 @@ def test_state_of_emergency_and_short_words_in_bodies(engine) -> None:
     assert ids(engine, '"state of emergency"') == ["i"]
     assert ids(engine, '"emergency of state"') == []
     assert ids(engine, "of emergency") == ["i"]  # 2-letter words are indexed in bodies
+
+
+def test_every_tag_queried_gives_exactly_its_articles() -> None:
+    library = Library([str(SEEDS)])
+    library.load(full=True)
+    engine, store = library.engine, library.store
+    for key, docs in store.tags.doc_ids.items():
+        name = store.tags.spelling(key)
+        found = engine.search(f'tag:"{name}"').doc_ids
+        assert set(found) == set(docs), name

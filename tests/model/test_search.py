@@ -130,6 +130,9 @@ def test_facet_matching_by_word_index_equals_checking_every_value() -> None:
                     grades.append(max(fits, default=0))
                 if min(grades):
                     found[key] = min(grades)
+            if found and low == EXACT:  # a value equal to the words, if any, alone
+                equal = {k: g for k, g in found.items() if word_parts(k) == wanted}
+                found = equal or found
             if found:
                 return found
         return {}

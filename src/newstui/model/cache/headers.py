@@ -33,7 +33,7 @@ from newstui.model.corpus.files import Stat, file_stat
 from newstui.model.corpus.sanitize import clean_line
 
 MAGIC = b"newstui header cache\n"
-FORMAT = 5  # bump when the parser or the Article fields change what an entry means
+FORMAT = 6  # bump when the parser or the Article fields change what an entry means
 RACY_SECONDS = 3.0
 QUICK_BYTES = 8 * 1024 * 1024
 BLOB = 2000  # entries marshalled together: each (un)marshal call holds the GIL ~5 ms

@@ -149,12 +149,21 @@ def read_headers(path: str, details: bool = True
 
 
 def read_text(article: Article) -> str:
-    """An article's whole file as clean text (what exact phrases are checked against);
-    :class:`Unusable` if it is gone."""
-    from newstui.model.corpus.sanitize import clean_text
+    """An article's whole file as searchable text (what exact phrases are checked
+    against); :class:`Unusable` if it is gone."""
+    return searchable_text(_read(article.path)[0])
 
-    data, _ = _read(article.path)
-    return clean_text(decode(data)[0])
+
+def searchable_text(data: bytes) -> str:
+    """A file's bytes as the text its words are searched in: decoded, and, as the parser
+    reads them, with character references decoded outside the seed layout."""
+    from newstui.model.corpus.parse import SEED_HEADER
+    from newstui.model.corpus.sanitize import decode_references
+
+    text = decode(data)[0]
+    if "&" in text and not SEED_HEADER.match(text.partition("\n")[0]):
+        text = decode_references(text)
+    return text
 
 
 def read_full(article: Article) -> Parsed:

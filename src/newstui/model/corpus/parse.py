@@ -16,7 +16,13 @@ from typing import NamedTuple
 from newstui.model.corpus.article import Article, Highlight, Parsed, body_text
 from newstui.model.corpus.dates import MONTHS, date_from_line, parse_date
 from newstui.model.corpus.frontmatter import read_front_matter
-from newstui.model.corpus.sanitize import clean_line, clean_text, is_clean, squash
+from newstui.model.corpus.sanitize import (
+    clean_line,
+    clean_text,
+    decode_references,
+    is_clean,
+    squash,
+)
 
 SEED_HEADER = re.compile(r"^\s*date\s+(\S+)\s+(.*)$")  # group 2 has trailing spaces
 _BULLET = re.compile(r"^\s*[•·▪‣◦*-]\s+")
@@ -88,13 +94,15 @@ def parse_text(text: str, name: str = "") -> Parsed:
     """
     text = clean_text(text)
     markdown = name.lower().endswith(MARKDOWN_SUFFIXES)
+    first, _, rest = text.partition("\n")
+    if SEED_HEADER.match(first):
+        return parse_seed(first, split_blocks(rest.split("\n")))
+    # Plain text and front matter often come from web pages: "&#163;1.8m", "pass&#233;".
+    text = decode_references(text)
     if text.startswith("---\n") and (front := read_front_matter(text)) is not None:
         fields, body, warnings = front
         return parse_plain(split_blocks(body.split("\n")), name, warnings, fields,
                            markdown=markdown)
-    first, _, rest = text.partition("\n")
-    if SEED_HEADER.match(first):
-        return parse_seed(first, split_blocks(rest.split("\n")))
     return parse_plain(split_blocks(text.split("\n")), name, [], markdown=markdown)
 
 

@@ -77,3 +77,19 @@ def squash(text: str) -> str:
 def _has_c1(text: str) -> bool:
     """Tell whether ``text`` holds any 8-bit control that may start a sequence."""
     return any(ch in text for ch in "\x90\x98\x9b\x9d\x9e\x9f")
+
+
+# Character references with their semicolon only: "AT&T", "R&D" and "?a=1&para=2" in a URL
+# stay as written (html.unescape alone would turn "&para" into "¶").
+_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def decode_references(text: str) -> str:
+    """``text`` with HTML character references decoded (``&#163;`` -> £, ``&amp;`` -> &),
+    and sanitised again: a reference may name a control character (``&#27;``)."""
+    if "&" not in text or ";" not in text:
+        return text
+    import html
+
+    decoded = _REFERENCE.sub(lambda m: html.unescape(m.group(0)), text)
+    return decoded if decoded == text else clean_text(decoded)

@@ -70,8 +70,8 @@ def render_item(feed: Feed, source: str, item: Item, body: str, key: str,
         "date": when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "source": clean_line(source),
     }
-    if feed.section:
-        meta["section"] = clean_line(feed.section)
+    # Always a section: the loader would otherwise name one after the feed's hashed folder.
+    meta["section"] = clean_line(feed.section) or clean_line(source)
     if tags:
         meta["tags"] = [clean_line(t) for t in tags][:50]
     link = item.link.strip()

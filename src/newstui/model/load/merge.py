@@ -25,11 +25,16 @@ class LoadResult:
 class Merger:
     """Folds chunks into a :class:`LoadResult` in order: unique ids, one copy of each file."""
 
-    def __init__(self, result: LoadResult, cache: HeaderCache | None) -> None:
+    def __init__(self, result: LoadResult, cache: HeaderCache | None,
+                 roots: list[str] | None = None) -> None:
         self.result = result
         self.cache = cache
         self.ids: set[str] = set()
         self.digests: dict[str, str] = {}
+        # The opened folders, longest first: a file's section may come from the folders
+        # between one of them and the file.
+        self.roots = sorted((os.path.normpath(os.path.expanduser(r)) for r in roots or ()),
+                            key=len, reverse=True)
 
     def add(self, files: list[str], loaded: list[Loaded], skipped: list[tuple[str, str]],
             hits: dict[str, Loaded]) -> None:
@@ -60,11 +65,27 @@ class Merger:
         self.digests[article.digest] = article.path
         if warnings:
             result.warnings.extend((article.path, w) for w in warnings)
+        if not article.section and article.layout != "seed" and self.roots:
+            section = folder_section(article.path, self.roots)
+            if section:
+                article = article._replace(section=section)
         if article.id in self.ids:
             article = article._replace(id=unique_id(article.id, self.ids))
         else:
             self.ids.add(article.id)
         result.articles.append(article)
+
+
+def folder_section(path: str, roots: list[str]) -> str:
+    """The section a file's folders give it below the opened ``roots``:
+    ``news/sport/001.txt`` opened as ``news`` is in "sport", ``news/world/asia/2.txt`` in
+    "world › asia"; "" for a file directly in a root."""
+    folder = os.path.dirname(path)
+    for root in roots:
+        if folder.startswith(root + os.sep):
+            parts = folder[len(root) + 1:].split(os.sep)
+            return " › ".join(clean_line(part) for part in parts if part)
+    return ""
 
 
 def stem_id(path: str) -> str:

@@ -19,11 +19,11 @@ from newstui.model.cache.headers import HeaderCache
 from newstui.model.corpus.article import Article
 from newstui.model.corpus.files import (
     Unusable,
-    decode,
     first_files,
     iter_files,
     read_bytes,
     read_headers,
+    searchable_text,
 )
 from newstui.model.gc_pause import no_gc
 from newstui.model.index.words import WordIndex, index_words
@@ -79,7 +79,7 @@ def _index_chunk(pairs: list[tuple[int, str]]) -> dict[str, array]:
     with no_gc():
         for doc, path in pairs:
             try:
-                text, _ = decode(read_bytes(path))
+                text = searchable_text(read_bytes(path))
             except Unusable:
                 continue  # it was readable a moment ago; its headers stay searchable
             index.add(doc, body_words(text))
@@ -112,7 +112,7 @@ def load_paths(
     with no_gc():
         paths = list(paths)
         result = LoadResult()
-        merger = Merger(result, cache)
+        merger = Merger(result, cache, [p for p in paths if os.path.isdir(os.path.expanduser(p))])
         walker = iter_files(paths, result.skipped)
         # The first chunk is read before the rest of the folders are even listed: the first
         # headlines of a 100k-file folder come after ~1,000 files, not after walking 100k.

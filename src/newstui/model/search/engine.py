@@ -361,8 +361,10 @@ def _facet_match(facet: Facet, text: str) -> dict[str, int]:
 
 
 def _facet_level(facet: Facet, wanted: list[str], level: int) -> dict[str, int]:
-    """Keys all of whose ``wanted`` words match at ``level``: whole words (EXACT), word
-    prefixes (PREFIX) or within a typo (ONE_TYPO, graded by the worst word)."""
+    """Keys all of whose ``wanted`` words match at ``level``: whole words (EXACT; a value
+    equal to the words, when there is one, alone: ``tag:"United States"`` is not "United
+    States of America"), word prefixes (PREFIX) or within a typo (ONE_TYPO, graded by the
+    worst word)."""
     result: dict[str, int] | None = None
     for word in wanted:
         best: dict[str, int] = {}
@@ -373,6 +375,10 @@ def _facet_level(facet: Facet, wanted: list[str], level: int) -> dict[str, int]:
                                               if k in best}
         if not result:
             return {}
+    if level == EXACT and result:
+        equal = {k: g for k, g in result.items() if word_parts(k) == wanted}
+        if equal:
+            return equal
     return result or {}
 
 

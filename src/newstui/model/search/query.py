@@ -308,3 +308,18 @@ def parse(text: str, today: dt.date | None = None) -> Query:
         return Query(text, None, exc)
     except RecursionError:
         return Query(text, None, QueryError("query nests too deeply", 0, len(text)))
+
+
+def uses_state(text: str) -> bool:
+    """True when the query ``text`` asks for reading state (``is:``, any case): the one test
+    the command line and the app share."""
+    def walk(node: Node | None) -> bool:
+        if isinstance(node, StateFilter):
+            return True
+        if isinstance(node, Not):
+            return walk(node.child)
+        if isinstance(node, And | Or):
+            return any(walk(child) for child in node.children)
+        return False
+
+    return walk(parse(text).node)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -69,7 +70,8 @@ def compose_yaml(text: str, max_bytes: int, max_nodes: int = MAX_NODES,
         node = loader.get_single_node()
         if node is None:
             return None, None
-        _check(node, max_nodes, max_depth)
+        if not _plainly_bounded(text, max_nodes, max_depth):
+            _check(node, max_nodes, max_depth)
         return loader.construct_document(node), node
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -84,6 +86,23 @@ def compose_yaml(text: str, max_bytes: int, max_nodes: int = MAX_NODES,
 def load_yaml(text: str, max_bytes: int) -> Any:
     """:func:`compose_yaml`'s value only."""
     return compose_yaml(text, max_bytes)[0]
+
+
+# "- - - x" (or "? - x") nests on one line, with no indentation and no bracket.
+_COMPACT = re.compile(r"[-?][ \t]+[-?](?:[ \t]|$)", re.MULTILINE)
+
+
+def _plainly_bounded(text: str, max_nodes: int, max_depth: int) -> bool:
+    """True when ``text`` cannot exceed the bounds, so the node walk can be skipped (it is
+    most of the cost of a typical front matter): with no alias (``*``) nothing is
+    expanded, so there are fewer nodes than characters; without deep indentation or many
+    brackets, nothing nests ``max_depth`` deep."""
+    if "*" in text or len(text) > max_nodes:
+        return False
+    if text.count("[") + text.count("{") >= max_depth // 2 or _COMPACT.search(text):
+        return False
+    return max((len(line) - len(line.lstrip(" ")) for line in text.split("\n")),
+               default=0) < max_depth // 2
 
 
 def _check(root: yaml.Node, max_nodes: int, max_depth: int) -> None:

@@ -40,3 +40,31 @@ def test_folders_below_the_opened_root_are_sections(write, tmp_path) -> None:
             for d in library.engine.search("section:sport").doc_ids] == ["Goal scored"]
     article = next(a for a in library.store.articles if a.title == "Quake")
     assert read_full(article).article.title == "Quake"
+
+
+def test_newswire_paragraphs_start_at_an_indented_line() -> None:
+    text = ("Wire story\n\n   LONDON (Wire) - The first paragraph starts here\nand goes on.\n"
+            "   The second paragraph starts here\nand ends.\n   A third.\n")
+    body = parse_text(text, "wire.txt").body
+    assert body == ("LONDON (Wire) - The first paragraph starts here and goes on.",
+                    "The second paragraph starts here and ends.", "A third.")
+
+
+def test_aligned_columns_keep_their_lines() -> None:
+    text = ("Results\n\nThe table:\n\nTeam        Won   Lost\nLions        10      2\n"
+            "Tigers        8      4\n\nThat is all.\n")
+    body = parse_text(text, "t.txt").body
+    assert "Team        Won   Lost\nLions        10      2\nTigers        8      4" in body
+
+
+def test_a_bullet_list_inside_a_body_stays_in_place() -> None:
+    text = ("Plan announced\n\nThe plan has three parts\n\n- roads\n- rail\n- ports\n\n"
+            "Work starts next year.\n")
+    parsed = parse_text(text, "p.txt")
+    assert parsed.highlights == ()
+    assert parsed.body[-1] == "Work starts next year." and "- roads" in parsed.body[1]
+    seed = (" date 2024-01-01  Plan : Wire\n\nIntro.\n\nKey points\n\n  • one\n  • two\n\n"
+            "More text.\n\nHighlights\n\n  • last\n\n#Tag\n")
+    parsed = parse_text(seed)
+    assert [h.heading for h in parsed.highlights] == ["Highlights"]  # the trailing box only
+    assert "More text." in parsed.body and any("one" in p for p in parsed.body)

@@ -59,6 +59,9 @@ class Block:
     def _join(self) -> str:
         if len(self.lines) == 1:
             return self.lines[0].strip()
+        if _is_table(self.lines):
+            # Columns aligned with runs of spaces: the lines keep their breaks and spacing.
+            return "\n".join(line.rstrip() for line in self.lines)
         # Lines of one list item or paragraph are joined once: adding each to a growing
         # string is quadratic, and a file may be one "paragraph" of 400k lines.
         items: list[list[str]] = []
@@ -70,16 +73,35 @@ class Block:
         return "\n".join(" ".join(item) for item in items)
 
 
-def split_blocks(lines: Iterable[str]) -> list[Block]:
-    """Group lines into blank-line separated blocks, counting the blanks after each."""
+_COLUMN_GAP = re.compile(r"\S {2,}\S")
+_INDENT = re.compile(r"^(?: {2,}|\t)\S")
+
+
+def _is_table(lines: list[str]) -> bool:
+    """Lines aligned in columns: most of them hold a gap of two spaces or more inside."""
+    gapped = sum(1 for line in lines if _COLUMN_GAP.search(line.strip()))
+    return gapped >= 2 and gapped * 3 >= len(lines) * 2
+
+
+def split_blocks(lines: Iterable[str], newswire: bool = True) -> list[Block]:
+    """Group lines into blank-line separated blocks, counting the blanks after each. With
+    ``newswire``, an indented line after a flush one starts a block too: newswire text
+    marks paragraphs by an indented first line, with no blank line between them (Markdown
+    gives indentation other meanings)."""
     blocks: list[Block] = []
     current: list[str] = []
+    flush = False  # the current block has a line that is not indented
     for line in lines:
         if line.strip():
+            if (newswire and current and flush and _INDENT.match(line)
+                    and not _LIST_LINE.match(line) and not _is_table([current[-1], line])):
+                blocks.append(Block(current, 0))
+                current, flush = [], False
             current.append(line)
+            flush = flush or not line[:1].isspace()
         elif current:
             blocks.append(Block(current, 1))
-            current = []
+            current, flush = [], False
         elif blocks:
             blocks[-1].blanks_after += 1
     if current:
@@ -101,9 +123,10 @@ def parse_text(text: str, name: str = "") -> Parsed:
     text = decode_references(text)
     if text.startswith("---\n") and (front := read_front_matter(text)) is not None:
         fields, body, warnings = front
-        return parse_plain(split_blocks(body.split("\n")), name, warnings, fields,
-                           markdown=markdown)
-    return parse_plain(split_blocks(text.split("\n")), name, [], markdown=markdown)
+        return parse_plain(split_blocks(body.split("\n"), not markdown), name, warnings,
+                           fields, markdown=markdown)
+    return parse_plain(split_blocks(text.split("\n"), not markdown), name, [],
+                       markdown=markdown)
 
 
 def _is_dateline(block: Block) -> bool:
@@ -244,16 +267,8 @@ def _finish(blocks: list[Block], base: Article, warnings: list[str],
             tag_list.extend(found)
             blocks.pop()
     highlights: list[Highlight] = []
-    kept: list[Block] = []
-    for block in blocks:
-        if markdown:
-            kept.append(block)
-        elif is_bullets(block) and kept and is_heading(kept[-1]) and not _is_dateline(kept[-1]):
-            heading = kept.pop()
-            highlights.append(Highlight(squash(heading.text), tuple(_bullet_items(block))))
-        else:
-            kept.append(block)
-    blocks = kept
+    if base.layout == "seed":
+        blocks, highlights = _trailing_highlights(blocks)
     url, caption, dateline, date = base.url, base.caption, base.dateline, base.date
     if blocks:
         found_url = _URL_LINE.match(blocks[-1].text)
@@ -277,6 +292,20 @@ def _finish(blocks: list[Block], base: Article, warnings: list[str],
         if markdown else ""
     return Parsed(article, highlights=boxes, body=body, warnings=tuple(warnings),
                   markdown=source)
+
+
+def _trailing_highlights(blocks: list[Block]) -> tuple[list[Block], list[Highlight]]:
+    """The highlights boxes of the seed layout: short headings each followed by a block of
+    bullets, at the end of the article (before an optional ``Source:`` line). A bullet list
+    anywhere else is part of the body, and stays where it is."""
+    end = len(blocks) - (1 if blocks and _URL_LINE.match(blocks[-1].text) else 0)
+    start = end
+    while (start >= 2 and is_bullets(blocks[start - 1]) and is_heading(blocks[start - 2])
+           and not _is_dateline(blocks[start - 2])):
+        start -= 2
+    boxes = [Highlight(squash(blocks[i].text), tuple(_bullet_items(blocks[i + 1])))
+             for i in range(start, end, 2)]
+    return blocks[:start] + blocks[end:], boxes
 
 
 def _is_heading_repeat(block: Block, title: str) -> bool:

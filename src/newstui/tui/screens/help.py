@@ -15,14 +15,24 @@ from newstui.model.user.keys import Key
 
 QUERY_HELP = """\
 Query syntax
-  words            all must match, fuzzily (typos ok: ukrane, putn); 1-2 letters = prefix
-  "exact phrase"   the words in this order
-  -word  -tag:x    exclude
+  words            all must match, in any field (every word is indexed, bodies too);
+                   typos ok from 4 letters (ukrane, putn, raod: a swap is one typo),
+                   two from 8; shorter words match exactly or as a prefix
+  "exact phrase"   these words in this order, anywhere (case and punctuation aside)
+  -word  -tag:x    exclude (a "-" alone, as in a pasted headline, is ignored)
   a or b           either; ( ) group
   tag:x  tag:"north korea"  source:x  section:x  title:x
+                   the value typed: tag:east-germany is "East Germany", tag:korea
+                   North and South Korea; a typo only if nothing else matches, and the
+                   bar says which values it used (tag:austrlia → Australia)
   after:2023  before:2023-06  on:2023-09-13  after:7d (also 3w, 2m, 1y)
   is:unread  is:read  is:starred
-  o switches relevance / date order while a query is active.
+  word: that is no field is searched as text (a pasted "Profile: Gordon Brown")
+
+Ranking, rule by rule (a rule decides only what the ones before leave equal)
+  1 more query terms matched   2 fewer typos   3 the field: tags and title, then
+  source/section/dateline/caption, then the body   4 an exact word over a prefix
+  ties newest first; S switches to date order while a query is active
   Remap keys by id in the config file: keymap: {list.down: "j,down,ctrl+n"}"""
 
 

@@ -115,7 +115,8 @@ class Engine:
         build the header indexes, their sorted vocabularies and the facets, import
         rapidfuzz."""
         rapidfuzz()  # ~20 ms the first keystroke would pay
-        self.store.facets()
+        for facet in self.store.facets():
+            facet.words_with_prefix("\uffff")  # builds the facet's word index (~1 s at 1M)
         for index in self.store.indexes().values():
             index.of_length(1, 1)
             index.with_prefix("", limit=1)
@@ -252,6 +253,11 @@ class Engine:
         found: dict[str, int] = {}
         if word in index.postings:
             found[word] = EXACT
+        if group == "body" and len(word) < 3:
+            # A word of 1-2 letters is a whole word in bodies (every word is indexed): as a
+            # prefix it would gather hundreds of body words for each keystroke.
+            self._words[key] = found
+            return found
         for candidate in index.with_prefix(word, limit=200 if group == "body" else 5000):
             found.setdefault(candidate, PREFIX)
         if len(word) >= 5:

@@ -104,3 +104,17 @@ class FetchDone(Message):
 
     report: Report
     background: bool
+
+
+@dataclass(eq=False)
+class FoldersChanged(Message):
+    """Article files under the opened folders were added, changed or removed."""
+
+    paths: set[str]
+
+    def can_replace(self, message: Message) -> bool:
+        """One reload reads every change since: a newer batch takes the older one in."""
+        if isinstance(message, FoldersChanged):
+            self.paths |= message.paths
+            return True
+        return False

@@ -49,6 +49,7 @@ class Config:
     mouse: bool = True
     date_format: str = "%Y-%m-%d"
     fetch_every: str = "off"
+    follow_folders: bool = True
     problems: list[str] = field(default_factory=list)
     path: Path | None = None
 
@@ -74,6 +75,8 @@ DOCS: dict[str, tuple[str, str]] = {
     "date_format": ("'%Y-%m-%d'", "strftime format of the date column (at most 16 cells)"),
     "fetch_every": ("'off'", "refetch the feeds in the background this often (30m, 2h; at "
                     "least 1m; a feed's own interval: wins), or off"),
+    "follow_folders": ("true", "show files added, changed or removed in the opened folders "
+                       "while the app runs"),
 }
 
 
@@ -264,6 +267,7 @@ _CHECKS = {
     "mark_read": _choice(MARK_READ),
     "mouse": _bool,
     "date_format": _date_format,
+    "follow_folders": _bool,
     "fetch_every": lambda v: None if str(v).strip().lower() == "off"
     or ((seconds := parse_interval(v)) is not None and seconds >= 60)
     else "must be off or a duration of at least 1m, like 30m or 2h",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import os
 import random
+import threading
 from functools import partial
 
 from textual import events, on, work
@@ -29,6 +30,7 @@ from newstui.model.feeds import default_news_dir
 from newstui.model.feeds.refresh import refresh
 from newstui.model.index import Store
 from newstui.model.library import Library, LoadEvent, Problem, Progress, Published, Snapshot
+from newstui.model.load.watch import watch_folders
 from newstui.model.search import Cancelled, Result, spans
 from newstui.model.search.related import related
 from newstui.model.user import Config, ReadingState
@@ -42,6 +44,7 @@ from newstui.tui.messages import (
     BrowserDone,
     FetchDone,
     FetchProgress,
+    FoldersChanged,
     LoadProblem,
     LoadProgress,
     SearchDone,
@@ -94,6 +97,7 @@ class ReaderScreen(Screen[None]):
         self.hide_read = False
         self.fetching = ""  # what fetching the feeds is doing, for the count line
         self._reloading = False  # the next new list replaces one the user is reading
+        self._stop_watching = threading.Event()
 
     # -- composition ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -143,6 +147,40 @@ class ReaderScreen(Screen[None]):
             self.show_snapshot(self.view, FieldSuggester(self.view.store))
         self._load()
         self._schedule_fetch()
+        self._follow_folders(list(self.library.paths))
+
+    def on_unmount(self) -> None:
+        """Stop following the folders (the watcher ends within ~0.1 s)."""
+        self._stop_watching.set()
+
+    # -- following the folders -------------------------------------------------------------
+    def _follow_folders(self, paths: list[str]) -> None:
+        """Follow ``paths`` from now on (and stop following what was followed before).
+
+        A daemon thread of its own, not a worker: it runs as long as the screen, and
+        waiting for every worker to finish (as tests and shutdown do) must not wait on it.
+        """
+        self._stop_watching.set()
+        if not self.config.follow_folders:
+            return
+        stop = self._stop_watching = threading.Event()
+
+        def report(changed: set[str]) -> None:
+            self.post_message(FoldersChanged(changed))
+
+        def run() -> None:
+            problem = watch_folders(paths, report, stop)
+            if problem and not stop.is_set() and problem != "no folder to follow":
+                self.post_message(LoadProblem(problem))
+
+        threading.Thread(target=run, name="newstui-watch", daemon=True).start()
+
+    @on(FoldersChanged)
+    def _folders_changed(self, message: FoldersChanged) -> None:
+        """Files came, changed or went: read the folders again (unchanged files come from
+        the cache), keeping the cursor and the open article where they are."""
+        self._reloading = True
+        self._reload(list(self.library.paths))
 
     def on_resize(self, event: events.Resize) -> None:
         """Side by side when wide, stacked when tall enough, else the list alone (in the
@@ -616,6 +654,8 @@ class ReaderScreen(Screen[None]):
             seeds = os.path.normpath(seeds_dir())
             paths = [news, *self.config.paths] if paths == [seeds] else [news, *paths]
         self._reloading = True
+        if paths != self.library.paths:
+            self._follow_folders(paths)
         self._reload(paths)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)

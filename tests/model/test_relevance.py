@@ -164,3 +164,17 @@ def test_every_tag_queried_gives_exactly_its_articles() -> None:
         name = store.tags.spelling(key)
         found = engine.search(f'tag:"{name}"').doc_ids
         assert set(found) == set(docs), name
+
+
+def test_pickers_rank_what_was_typed_before_typos() -> None:
+    from newstui.model.search.names import rank_names
+
+    names = ["United States", "California", "Florida", "South Korea", "Kosovo", "North Korea",
+             "Korean War", "Corsica"]
+    ranked = [names[i] for i in rank_names("kor", names)]
+    assert ranked[:3] == ["South Korea", "North Korea", "Korean War"]
+    assert ranked.index("California") > 2
+    ranked = [names[i] for i in rank_names("korea", names)]
+    assert ranked[:2] == ["South Korea", "North Korea"]
+    assert [names[i] for i in rank_names("north korea", names)][0] == "North Korea"
+    assert [names[i] for i in rank_names("floirda", names)][0] == "Florida"  # a typo, last

@@ -221,6 +221,18 @@ async def test_palette_filter_by_tag_and_open_article() -> None:
         assert app.reader.headlines.current.id == target.id
 
 
+async def test_palette_ranks_tags_named_as_typed_first() -> None:
+    from newstui.tui.commands import NewsCommands
+
+    app = seeds_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        hits = [hit async for hit in NewsCommands(app.screen).search("korea")]
+        tags = [h.text for h in sorted(hits, key=lambda h: -h.score)
+                if h.text.startswith("Filter by tag:")]
+        assert set(tags[:2]) == {"Filter by tag: North Korea", "Filter by tag: South Korea"}
+
+
 async def test_hostile_text_is_shown_literally(write, tmp_path) -> None:
     write("a.txt", " date 2024-01-01  [bold red]ALERT[/] \x1b]0;owned\x07now : [i]Src\n\n"
           "Body with [link=x]markup[/link] and \x1b[2Jescape.\n\n#[b]tag\n")

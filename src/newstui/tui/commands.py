@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from newstui.model.search.fuzzy import rapidfuzz
+from newstui.model.search.names import rank_names
 
 if TYPE_CHECKING:
     from newstui.tui.screens.reader import ReaderScreen
@@ -66,14 +66,12 @@ class NewsCommands(Provider):
         store = self.news.store
         if not query.strip():
             return
-        fuzz, process = rapidfuzz()  # on first use, not at launch
-
         tags = [tag for tag, _ in store.tags.most_common()]
-        for tag, score, _ in process.extract(query, tags, scorer=fuzz.WRatio, limit=LIMIT // 2,
-                                             score_cutoff=60):
-            label = f"Filter by tag: {tag}"
-            yield Hit(score / 100 * 0.9, Content(label),
-                      partial(self.news.filter_by_tag, tag), text=label)
+        # What was typed first (a tag named so, whole words, word starts), typos after.
+        for rank, i in enumerate(rank_names(query, tags, LIMIT // 2)):
+            label = f"Filter by tag: {tags[i]}"
+            yield Hit(0.9 - rank * 0.01, Content(label),
+                      partial(self.news.filter_by_tag, tags[i]), text=label)
         result = self.news.search_now(query)
         for rank, doc in enumerate(result.doc_ids[:LIMIT]):
             article = store.articles[doc]

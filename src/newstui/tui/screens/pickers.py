@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from newstui.model.search.fuzzy import rapidfuzz
+from newstui.model.search.names import rank_names
 
 SHOWN = 300  # a picker lists at most this many matches; typing narrows it
 
@@ -33,10 +33,14 @@ class Picker(ModalScreen[str | None]):
     Picker #picker-title { padding: 0 1; color: $text-muted; }
     """
 
-    def __init__(self, title: str, items: list[tuple[str, str]], empty: str = "") -> None:
+    def __init__(self, title: str, items: list[tuple[str, str]], empty: str = "",
+                 names: list[str] | None = None) -> None:
+        """``items`` are (label, value); ``names`` what typing is matched against (the
+        labels by default: a tag's label also shows its counts)."""
         super().__init__()
         self.title_text = title
         self.items = items
+        self.names = names if names is not None else [label for label, _ in items]
         self.empty = empty
 
     def compose(self) -> ComposeResult:
@@ -57,12 +61,8 @@ class Picker(ModalScreen[str | None]):
         options = self.query_one(OptionList)
         options.clear_options()
         if text.strip():
-            fuzz, process = rapidfuzz()  # on first use, not at launch
-
-            labels = [label for label, _ in self.items]
-            found = process.extract(text, labels, scorer=fuzz.WRatio, limit=SHOWN,
-                                    score_cutoff=50)
-            chosen = [self.items[i] for _, _, i in found]
+            # What was typed first (the name, whole words, word starts), then typos.
+            chosen = [self.items[i] for i in rank_names(text, self.names, SHOWN)]
         else:
             chosen = self.items[:SHOWN]
         if not chosen:

@@ -815,7 +815,8 @@ class ReaderScreen(Screen[None]):
         items = [(f"{tag}  ({unread:,} unread of {total:,})", tag)
                  for tag, total, unread in message.counts]
         self.app.push_screen(Picker("Tags (Enter filters by the tag, Esc closes)", items,
-                                    empty="No tags in this corpus"),
+                                    empty="No tags in this corpus",
+                                    names=[tag for _, tag in items]),
                              lambda tag: self.filter_by_tag(tag) if tag else None)
 
 

@@ -63,10 +63,12 @@ def test_body_index_is_the_same_with_one_or_two_processes(tmp_path) -> None:
     store = Store(load_paths([str(tmp_path)], workers=2).articles)
     one = index_bodies(store.articles, workers=1)
     two = index_bodies(store.articles, workers=2)
-    assert {w: list(d) for w, d in one.postings.items()} == \
-        {w: list(d) for w, d in two.postings.items()}
+    # Frequent words may become bit sets while chunks merge: compare what they hold.
+    one.finish(len(store))
+    store.attach_body_index(two)  # finishes it
+    assert set(one.postings) == set(two.postings)
+    assert all(one.bits((w,)) == two.bits((w,)) for w in one.postings)
     # postings point at the right articles, in the store's numbering
-    store.attach_body_index(two)
     docs = bitset.members(two.bits(["word5"]))
     assert docs and all(int(store.articles[d].title.split()[-1]) % 97 == 5 for d in docs)
     expected = [d for d, a in enumerate(store.articles) if int(a.title.split()[-1]) % 97 == 5]

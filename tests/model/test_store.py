@@ -66,3 +66,23 @@ def test_facet_counts_with_marks(tmp_path) -> None:
     store = Store(load_paths([str(tmp_path)]).articles)
     marked = [a.title != "T1" for a in store.articles]
     assert store.tags.counted(marked) == [("a", 2, 1), ("b", 2, 2), ("c", 1, 1)]
+
+
+def test_merging_with_the_final_size_makes_frequent_words_bit_sets_early() -> None:
+    from array import array
+
+    from newstui.model.index.words import WordIndex
+
+    size = 6400  # a word in 200 or more articles is dense
+    chunks = [{"common": array("I", range(start, start + 100)),
+               "rare": array("I", [start])} for start in range(0, size, 100)]
+    early, late = WordIndex(), WordIndex()
+    for chunk in chunks:
+        early.merge({w: array("I", d) for w, d in chunk.items()}, size)
+        late.merge({w: array("I", d) for w, d in chunk.items()})
+    assert isinstance(early.postings["common"], int)  # before finish()
+    early.finish(size)
+    late.finish(size)
+    for word in ("common", "rare"):
+        assert early.bits((word,)) == late.bits((word,))
+    assert early.bits(("common",)).bit_count() == size

@@ -67,6 +67,7 @@ class WordIndex:
     def __init__(self) -> None:
         self.postings: dict[str, array | int] = {}
         self.size = 0  # the number of articles, once finished
+        self._pending: dict[str, array] = {}  # merged docs of bit-set words, not yet in
         self._sorted: list[str] | None = None
         self._by_length: dict[int, list[str]] | None = None
 
@@ -89,15 +90,32 @@ class WordIndex:
                          for w, d in self.postings.items()}
         return self.postings  # type: ignore[return-value]
 
-    def merge(self, postings: dict[str, array]) -> None:
-        """Append another chunk's postings (its docs all come after ours)."""
+    def merge(self, postings: dict[str, array], size: int = 0) -> None:
+        """Append another chunk's postings (its docs all come after ours). Knowing the
+        final ``size``, a word found in enough articles becomes a bit set at once: its
+        array would grow to 4 bytes an article before :meth:`finish` shrank it (at 100k
+        articles, ~100 MB less at the peak)."""
         mine = self.postings
+        threshold = max(64, size // DENSE) if size else 0
+        pending = self._pending
         for word, docs in postings.items():
             known = mine.get(word)
             if known is None:
                 mine[word] = docs
+            elif isinstance(known, int):
+                # Gathered and folded into the bit set a few thousand at a time: one
+                # bit-set conversion per chunk per word was ~2x slower overall.
+                waiting = pending.get(word)
+                if waiting is None:
+                    pending[word] = waiting = array("I")
+                waiting.extend(docs)
+                if len(waiting) >= threshold:
+                    mine[word] = known | bitset.from_docs((waiting,), size)
+                    del pending[word]
             else:
-                known.extend(docs)  # type: ignore[union-attr]
+                known.extend(docs)
+                if threshold and len(known) >= threshold:
+                    mine[word] = bitset.from_docs((known,), size)
         self._sorted = self._by_length = None
 
     def finish(self, size: int) -> None:
@@ -105,6 +123,9 @@ class WordIndex:
         self.size = size
         threshold = max(64, size // DENSE)
         postings = self.postings
+        for word, waiting in self._pending.items():
+            postings[word] = postings[word] | bitset.from_docs((waiting,), size)  # type: ignore[operator]
+        self._pending = {}
         for word, docs in postings.items():
             if not isinstance(docs, int) and len(docs) >= threshold:
                 postings[word] = bitset.from_docs((docs,), size)

@@ -248,7 +248,7 @@ def index_bodies(articles: Sequence[Article], progress: Callable[[int], None] | 
 
     def merged(postings: dict[str, array]) -> None:
         nonlocal seen
-        index.merge(postings)
+        index.merge(postings, len(pairs))
         seen += CHUNK
         if progress is not None:
             progress(min(seen, len(pairs)))

@@ -75,7 +75,14 @@ class ArticleRead(Message):
     article: Article
     parsed: Parsed | None
     note: str
-    related: tuple[Article, ...] = ()  # the related stories, best first
+
+
+@dataclass(eq=False)
+class RelatedFound(Message):
+    """The related stories of the article ``article_id``, best first."""
+
+    article_id: str
+    related: tuple[Article, ...]
 
 
 @dataclass(eq=False)

@@ -47,6 +47,7 @@ from newstui.tui.messages import (
     FoldersChanged,
     LoadProblem,
     LoadProgress,
+    RelatedFound,
     SearchDone,
     StoreReady,
     SuggesterReady,
@@ -63,6 +64,7 @@ SHORT = 30  # below this height (and narrower than WIDE) the list shows alone
 LAYOUTS = ("side", "stacked", "single")
 NARROW_COUNT = 100  # below this width a query's count leaves out the unread count
 FOLLOW_DELAY = 0.06  # seconds the list cursor rests before the article pane follows it
+RELATED_DELAY = 0.15  # seconds an article rests on screen before its related stories come
 PHASE_NAMES = {"details": "reading details", "bodies": "indexing bodies"}
 STAGE_STATUS = {"listed": "reading details…", "detailed": "indexing bodies…", "complete": ""}
 
@@ -98,6 +100,7 @@ class ReaderScreen(Screen[None]):
         self.fetching = ""  # what fetching the feeds is doing, for the count line
         self._reloading = False  # the next new list replaces one the user is reading
         self._stop_watching = threading.Event()
+        self._related_timer: Timer | None = None
 
     # -- composition ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -405,27 +408,47 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def _read(self, article: Article) -> None:
-        store = self.view.store
         try:
             parsed = read_full(article)
             # The details may not be read yet: here they are.
             message = ArticleRead(article.with_details(parsed.article), parsed, "")
         except Unusable as exc:
             message = ArticleRead(article, None, f"Cannot read {clean_line(article.path)}: {exc}")
-        doc = store.doc_of.get(article.id)
-        if doc is not None and not get_current_worker().is_cancelled:
-            message.related = tuple(store.articles[d] for d in related(store, doc))
         if not get_current_worker().is_cancelled:
             self.post_message(message)
+
+    def _find_related_soon(self, article: Article) -> None:
+        """Find the article's related stories once it has rested on screen a moment: the
+        ~20 ms of work (at 100k) would otherwise compete with painting it, and with the
+        next article when the reader steps on at once."""
+        if self._related_timer is not None:
+            self._related_timer.stop()
+        self._related_timer = self.set_timer(RELATED_DELAY, partial(
+            self._find_related, self.view.store, article.id))
+
+    @work(thread=True, exclusive=True, group="related", exit_on_error=False)
+    def _find_related(self, store: Store, article_id: str) -> None:
+        doc = store.doc_of.get(article_id)
+        if doc is None:
+            return
+        found = tuple(store.articles[d] for d in related(store, doc))
+        if found and not get_current_worker().is_cancelled:
+            self.post_message(RelatedFound(article_id, found))
 
     @on(ArticleRead)
     def _article_read(self, message: ArticleRead) -> None:
         current = self.headlines.current
         if current is not None and current.id == message.article.id:
-            self.article_view.show(message.article, message.parsed, message.note,
-                                   message.related)
+            self.article_view.show(message.article, message.parsed, message.note)
+            self._find_related_soon(message.article)
             if self.config.mark_read == "select" or self.focused is self.article_view:
                 self.mark_read(message.article)
+
+    @on(RelatedFound)
+    def _related_found(self, message: RelatedFound) -> None:
+        view = self.article_view
+        if view.article is not None and view.article.id == message.article_id:
+            view.show(view.article, view.parsed, view.note, message.related)
 
     @on(HeadlineList.Opened)
     def _opened(self, event: HeadlineList.Opened) -> None:

@@ -150,7 +150,6 @@ class ArticleView(ScrollView, can_focus=True):
     def _relayout(self) -> None:
         self._width = self._text_width()
         self._lines, self._pending = [], self._generate(self._width)
-        self._styles.clear()
         self._pull(max(self.size.height, 24) + int(self.scroll_y) + 1)
         if self._pending is not None:
             self.set_timer(0.001, self._continue)

@@ -54,8 +54,9 @@ With no PATH, the news folder (fetched feeds: $NEWSTUI_NEWS or $XDG_DATA_HOME/ne
 and the config's paths are used, else the bundled seeds. Keys are listed in the
 app with '?'. Files: config $NEWSTUI_CONFIG or $XDG_CONFIG_HOME/newstui/config.yaml; reading
 state $NEWSTUI_STATE or $XDG_STATE_HOME/newstui/state.db; header and body-index caches
-$NEWSTUI_CACHE or $XDG_CACHE_HOME/newstui ('off' disables them). 'newstui config path'
-shows all three.
+$NEWSTUI_CACHE or $XDG_CACHE_HOME/newstui ('off' disables them); feeds $NEWSTUI_FEEDS,
+news folder $NEWSTUI_NEWS, fetch state $NEWSTUI_FEEDS_DB. 'newstui config path' shows them
+all.
 """
 
 
@@ -423,6 +424,11 @@ def cmd_config(ns: argparse.Namespace) -> int:
         say(f"config: {path}{'' if path.exists() else '  (not created yet)'}")
         state = ns.state or default_state_path()
         say(f"state:  {state}{'' if state.exists() else '  (not created yet)'}")
+        from newstui.model.feeds import default_feeds_db, default_feeds_path
+
+        for label, where in (("feeds:  ", default_feeds_path()), ("news:   ", default_news_dir()),
+                             ("fetch:  ", default_feeds_db())):
+            say(f"{label}{where}{'' if where.exists() else '  (not created yet)'}")
         cache = cache_dir()
         if cache is None:
             say("cache:  off ($NEWSTUI_CACHE)")

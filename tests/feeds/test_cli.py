@@ -45,6 +45,10 @@ def test_add_list_remove(capsys) -> None:
     code, out, _ = _run(capsys, "feeds", "list", "--json")
     [entry] = [json.loads(line) for line in out.splitlines()]
     assert entry["name"] == "A" and entry["last_status"] is None and entry["articles"] == 0
+    code, out, _ = _run(capsys, "config", "path")
+    feeds_line = next(line for line in out.splitlines() if line.startswith("feeds:"))
+    assert code == 0 and os.environ["NEWSTUI_FEEDS"] in feeds_line
+    assert "not created" not in feeds_line and "news:" in out and "fetch:" in out
     assert _run(capsys, "feeds", "remove", "a")[0] == 0
     assert load_subscriptions().feeds == []
     assert _run(capsys, "feeds", "remove", "nope")[0] == 2

@@ -178,3 +178,17 @@ def read_regular_stat(path: Path | str, max_bytes: int) -> tuple[bytes, os.stat_
 def _size(n: int) -> str:
     """``64 MB``, ``64 KB``: the size a limit is said in."""
     return f"{n // 1024**2} MB" if n >= 1024**2 and n % 1024**2 == 0 else f"{n // 1024} KB"
+
+
+def move_aside(path: Path) -> Path:
+    """Rename a damaged SQLite file (and its ``-wal`` and ``-shm`` files) to
+    ``NAME.corrupt-YYYYmmdd-HHMMSS`` beside it, so that nothing of it is lost and a fresh one
+    can take its place; the new name. Raises OSError if it cannot be renamed."""
+    import time
+
+    aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{path}{suffix}")
+        if source.exists():
+            source.rename(f"{aside}{suffix}")
+    return aside

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from newstui.model.untrusted import move_aside
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feeds (
@@ -94,12 +95,8 @@ class FetchState:
 
     def _set_aside(self, error: Exception) -> sqlite3.Connection:
         assert self.path is not None
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
         try:
-            for suffix in ("", "-wal", "-shm"):
-                source = Path(f"{self.path}{suffix}")
-                if source.exists():
-                    source.rename(f"{aside}{suffix}")
+            aside = move_aside(self.path)
             self.problems.append(f"{self.path} was unreadable ({error}); moved it to {aside}: "
                                  "every feed is downloaded again")
             return self._connect(str(self.path))

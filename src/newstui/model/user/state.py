@@ -18,6 +18,8 @@ from pathlib import Path
 
 from platformdirs import user_state_dir
 
+from newstui.model.untrusted import move_aside
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS read (key TEXT PRIMARY KEY, at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS starred (key TEXT PRIMARY KEY, at REAL NOT NULL);
@@ -102,12 +104,8 @@ class ReadingState:
 
     def _set_aside(self, error: Exception) -> sqlite3.Connection:
         assert self.path is not None
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
         try:
-            for suffix in ("", "-wal", "-shm"):
-                source = Path(f"{self.path}{suffix}")
-                if source.exists():
-                    source.rename(f"{aside}{suffix}")
+            aside = move_aside(self.path)
             self.problems.append(f"state file {self.path} was unreadable ({error}); moved it to "
                                  f"{aside} and started with empty state")
             return self._connect(str(self.path))

@@ -359,13 +359,19 @@ def cmd_list(ns: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_show(ns: argparse.Namespace) -> int:
-    """``newstui show``."""
+def _find_article(ns: argparse.Namespace) -> tuple[Store, Article]:
+    """The store of ``[PATH ...] ID`` and the article with that id (or unique prefix)."""
     *paths, key = ns.args
     store = load_store(paths, _config(ns))
     article = store.find(key)
     if article is None:
         raise CliError(f"no article with id {clean_line(key)!r} (see 'newstui list --json')")
+    return store, article
+
+
+def cmd_show(ns: argparse.Namespace) -> int:
+    """``newstui show``."""
+    _, article = _find_article(ns)
     try:
         parsed = read_full(article)
     except Unusable as exc:
@@ -380,11 +386,7 @@ def cmd_show(ns: argparse.Namespace) -> int:
 
 def cmd_related(ns: argparse.Namespace) -> int:
     """``newstui related``."""
-    *paths, key = ns.args
-    store = load_store(paths, _config(ns))
-    article = store.find(key)
-    if article is None:
-        raise CliError(f"no article with id {clean_line(key)!r} (see 'newstui list --json')")
+    store, article = _find_article(ns)
     out = Output(sys.stdout)
     for doc in related(store, store.doc_of[article.id], ns.limit):
         found = store.articles[doc]

@@ -38,8 +38,7 @@ from newstui.model.search.query import (
     parse,
 )
 
-FIELD_RANK = {"title": 3, "tags": 3, "meta": 2, "body": 1}
-WEIGHTS = FIELD_RANK  # the field groups a word is looked up in, in rank order
+FIELD_RANK = {"title": 3, "tags": 3, "meta": 2, "body": 1}  # the field groups, in rank order
 # Match grades (0: no match): (grade - 1) // 2 is 2 - typos, (grade - 1) % 2 is exactness.
 EXACT, PREFIX, STEM, ONE_TYPO, TWO_TYPOS = 6, 5, 3, 3, 1
 CHUNK = 20_000
@@ -205,7 +204,7 @@ class Engine:
         if term.phrase:
             phrases.append(term.text)
             return self._phrase(term, check)
-        groups = ("title",) if term.field == "title" else tuple(WEIGHTS)
+        groups = ("title",) if term.field == "title" else tuple(FIELD_RANK)
         words = tokens(term.text)
         if not words:
             return Tiers()

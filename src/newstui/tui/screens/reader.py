@@ -448,7 +448,7 @@ class ReaderScreen(Screen[None]):
     def _related_found(self, message: RelatedFound) -> None:
         view = self.article_view
         if view.article is not None and view.article.id == message.article_id:
-            view.show(view.article, view.parsed, view.note, message.related)
+            view.set_related(message.related)
 
     @on(HeadlineList.Opened)
     def _opened(self, event: HeadlineList.Opened) -> None:

@@ -93,16 +93,32 @@ class ArticleView(ScrollView, can_focus=True):
         self._phrases: tuple[str, ...] = ()
 
     # -- data in -----------------------------------------------------------------------------
-    def show(self, article: Article | None, parsed: Parsed | None, note: str = "",
-             related: tuple[Article, ...] = ()) -> None:
-        """Show ``article`` with its body ``parsed`` (or just ``note`` when there is none),
-        and its ``related`` stories at the end."""
+    def show(self, article: Article | None, parsed: Parsed | None, note: str = "") -> None:
+        """Show ``article`` with its body ``parsed`` (or just ``note`` when there is none);
+        its related stories come later (:meth:`set_related`)."""
         same = self.article is not None and article is not None and article.id == self.article.id
         self.article, self.parsed, self.note = article, parsed, note
-        self.related = related
+        self.related = ()
         self._relayout()
         if not same:
             self.scroll_to(y=0, animate=False, immediate=True)
+
+    def set_related(self, related: tuple[Article, ...]) -> None:
+        """Add the related stories at the end of the article shown, without wrapping it
+        again: they are its last lines, so a wrap still under way reaches them by itself."""
+        if related == self.related:
+            return
+        had = self.related
+        self.related = related
+        if self._pending is not None:
+            return
+        if had:  # replacing shown ones (a rare case): lay the article out again
+            self._relayout()
+            return
+        self._lines.extend(self._related(self._width))
+        set_virtual_size(self, Size(self._width, len(self._lines)))
+        self.refresh()
+        self._show_position()
 
     def set_marks(self, words: frozenset[str], phrases: tuple[str, ...],
                   repaint: bool = True) -> None:

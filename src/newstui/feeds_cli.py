@@ -16,7 +16,6 @@ from newstui.model.feeds import (
     Subscriptions,
     default_feeds_db,
     default_feeds_path,
-    default_news_dir,
     load_subscriptions,
     save_subscriptions,
 )
@@ -215,7 +214,7 @@ def _chosen(ns: argparse.Namespace, subs: Subscriptions, fail: Fail) -> list[Fee
 
 def cmd_fetch(ns: argparse.Namespace, fail: Fail) -> int:
     """``newstui fetch``."""
-    from newstui.model.feeds.refresh import Report, apply_results
+    from newstui.model.feeds.refresh import refresh
 
     out = Output(sys.stdout)
     subs = _load(ns)
@@ -238,25 +237,18 @@ def cmd_fetch(ns: argparse.Namespace, fail: Fail) -> int:
             sys.stderr.write(f"\r[{'#' * filled}{' ' * (30 - filled)}] {done}/{total} feeds")
             sys.stderr.flush()
 
-    from newstui.model.feeds.fetcher import fetch_feeds
-
-    state = FetchState(default_feeds_db())
-    err = Output(sys.stderr)
-    for note in state.problems:
-        err.line(f"newstui: warning: {note}")
     try:
-        results = fetch_feeds(feeds, state, default_news_dir(), jobs=ns.jobs, progress=progress)
+        report = refresh(subs, feeds=feeds, jobs=ns.jobs, progress=progress)
     finally:
         if bar:
             sys.stderr.write("\r" + " " * 60 + "\r")
-    if (trouble := apply_results(subs, results, state)) is not None:
-        err.line(f"newstui: warning: {trouble}")
-    state.close()
-    report = Report(results=results)
+    err = Output(sys.stderr)
+    for note in report.problems:
+        err.line(f"newstui: warning: {note}")
     if not ns.json:
         for result in report.failed:
             err.line(f"newstui: {result.feed}: {result.error}")
-        err.flush()
         out.line(report.summary())
         out.flush()
+    err.flush()
     return 1 if report.failed else 0

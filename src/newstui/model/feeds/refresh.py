@@ -70,21 +70,29 @@ def due(feeds: list[Feed], state: FetchState, every: int, now: float | None = No
     return chosen
 
 
-def refresh(subs_path: Path | None = None, news_dir: Path | None = None,
-            db_path: Path | None = None, *, every: int | None = None, jobs: int = JOBS,
+def refresh(subs: Subscriptions | None = None, news_dir: Path | None = None,
+            db_path: Path | None = None, *, feeds: list[Feed] | None = None,
+            every: int | None = None, jobs: int = JOBS,
             progress: Callable[[FeedResult, int, int], None] | None = None,
             cancelled: Callable[[], bool] | None = None) -> Report:
-    """Fetch the subscriptions (only those due when ``every`` is given, in seconds)."""
-    subs = load_subscriptions(subs_path)
-    report = Report(problems=list(subs.problems), subscribed=len(subs.feeds))
-    if not subs.feeds:
+    """Fetch the subscriptions ``subs`` (read from the feeds file when None, and its
+    problems reported), or only ``feeds`` of them, or only those due when ``every`` is
+    given (seconds); then name and move them as :func:`apply_results` says."""
+    report = Report()
+    if subs is None:
+        subs = load_subscriptions()
+        report.problems += subs.problems
+    report.subscribed = len(subs.feeds)
+    chosen = subs.feeds if feeds is None else feeds
+    if not chosen:
         return report
     state = FetchState(db_path or default_feeds_db())
     report.problems += state.problems
     try:
-        feeds = subs.feeds if every is None else due(subs.feeds, state, every)
-        if feeds:
-            report.results = fetch_feeds(feeds, state, news_dir or default_news_dir(),
+        if every is not None:
+            chosen = due(chosen, state, every)
+        if chosen:
+            report.results = fetch_feeds(chosen, state, news_dir or default_news_dir(),
                                          jobs=jobs, progress=progress, cancelled=cancelled)
             problem = apply_results(subs, report.results, state)
             if problem:

@@ -192,3 +192,17 @@ def move_aside(path: Path) -> Path:
         if source.exists():
             source.rename(f"{aside}{suffix}")
     return aside
+
+
+def read_settings_file(path: Path, max_bytes: int) -> tuple[str | None, str | None]:
+    """A small UTF-8 file of settings (config, subscriptions): ``(text, None)``; ``(None,
+    None)`` when there is no such file (not a problem: defaults apply); ``(None, reason)``
+    when it cannot be used, the reason one line starting ``path:``."""
+    try:
+        return read_regular(path, max_bytes).decode("utf-8"), None
+    except FileNotFoundError:
+        return None, None
+    except Refused as exc:
+        return None, f"{path}: not read: {exc.reason}"
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}"

@@ -105,21 +105,14 @@ def is_web_url(url: str) -> bool:
 
 def load_subscriptions(path: Path | None = None) -> Subscriptions:
     """The subscriptions in ``path`` (the default file when None); a missing file is none."""
-    from newstui.model.untrusted import Refused, read_regular
+    from newstui.model.untrusted import read_settings_file
 
     path = path or default_feeds_path()
     subs = Subscriptions(path=path)
-    try:
-        text = read_regular(path, MAX_FEEDS_FILE).decode("utf-8")
-    except FileNotFoundError:
-        return subs
-    except Refused as exc:
-        subs.problems.append(f"{path}: not read: {exc.reason}")
-        return subs
-    except (OSError, UnicodeDecodeError) as exc:
-        subs.problems.append(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}")
-        return subs
-    return parse_subscriptions(text, subs)
+    text, problem = read_settings_file(path, MAX_FEEDS_FILE)
+    if problem is not None:
+        subs.problems.append(problem)
+    return subs if text is None else parse_subscriptions(text, subs)
 
 
 def parse_subscriptions(text: str, subs: Subscriptions | None = None) -> Subscriptions:

@@ -103,19 +103,12 @@ def load_config(path: Path | None = None) -> Config:
     """
     path = path or default_config_path()
     config = Config(path=path)
-    from newstui.model.untrusted import Refused, read_regular
+    from newstui.model.untrusted import read_settings_file
 
-    try:
-        text = read_regular(path, MAX_CONFIG).decode("utf-8")
-    except FileNotFoundError:
-        return config
-    except Refused as exc:
-        config.problems.append(f"{path}: not read: {exc.reason}; using defaults")
-        return config
-    except (OSError, UnicodeDecodeError) as exc:
-        config.problems.append(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}")
-        return config
-    return parse_config(text, config)
+    text, problem = read_settings_file(path, MAX_CONFIG)
+    if problem is not None:
+        config.problems.append(f"{problem}; using defaults")
+    return config if text is None else parse_config(text, config)
 
 
 def parse_config(text: str, config: Config | None = None) -> Config:

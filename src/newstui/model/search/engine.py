@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from newstui.model.corpus.article import Article
 from newstui.model.corpus.files import Unusable, read_text
 from newstui.model.index import bitset
 from newstui.model.index.store import Facet, Store
@@ -278,31 +279,45 @@ class Engine:
 
     def _phrase(self, term: Term, check: Callable[[], bool]) -> Tiers:
         """Articles holding the phrase's words in this order, exactly (case and punctuation
-        aside): in a header field, or anywhere in the file."""
+        aside): in a header field, or anywhere in the file. Candidates come from the word
+        indexes (every word of the phrase); only they are checked."""
         needle = phrase_key(term.text)
         if not needle.strip():
             return Tiers()
-        title: list[int] = []
-        tags: list[int] = []
-        meta: list[int] = []
-        for d, article in enumerate(self.store.articles):
-            if d % CHUNK == 0 and check():
-                raise Cancelled
-            if term.field in (None, "title") and needle in phrase_key(article.title):
-                title.append(d)
-            elif term.field is None:
-                if any(needle in phrase_key(tag) for tag in article.tags):
-                    tags.append(d)
-                elif needle in phrase_key(" | ".join((article.source, article.section,
-                                                      article.dateline, article.caption))):
-                    meta.append(d)
-        n = len(self.store)
-        scored = [(term_score(EXACT, group), bitset.from_docs((docs,), n))
-                  for group, docs in (("title", title), ("tags", tags), ("meta", meta))]
+        articles = self.store.articles
+        fields: list[tuple[str, Callable[[Article], Iterable[str]]]] = [
+            ("title", lambda a: (a.title,))]
         if term.field is None:
-            headers = bitset.from_docs((title, tags, meta), n)
-            scored.append((term_score(EXACT, "body"), self._body_phrase(needle, headers, check)))
+            fields += [("tags", lambda a: a.tags),
+                       ("meta", lambda a: (" | ".join((a.source, a.section, a.dateline,
+                                                       a.caption)),))]
+        n = len(self.store)
+        scored: list[tuple[float, int]] = []
+        headers: list[int] = []
+        for group, texts in fields:
+            found: list[int] = []
+            for i, d in enumerate(bitset.members(self._holding(group, needle))):
+                if i % 1024 == 0 and check():
+                    raise Cancelled
+                if any(needle in phrase_key(text) for text in texts(articles[d])):
+                    found.append(d)
+            headers += found
+            scored.append((term_score(EXACT, group), bitset.from_docs((found,), n)))
+        if term.field is None:
+            known = bitset.from_docs((headers,), n)
+            scored.append((term_score(EXACT, "body"), self._body_phrase(needle, known, check)))
         return Tiers.best_of(scored)
+
+    def _holding(self, group: str, needle: str) -> int:
+        """The articles whose ``group`` index holds every word of ``needle``."""
+        index = self.store.indexes()[group]
+        docs: int | None = None
+        for word in needle.split():
+            found = index.bits((word,))
+            docs = found if docs is None else docs & found
+            if not docs:
+                return 0
+        return docs or 0
 
     def _body_phrase(self, needle: str, known: int, check: Callable[[], bool]) -> int:
         """Articles whose file holds the phrase: those holding each of its words (the body
@@ -310,14 +325,9 @@ class Engine:
         cached = self._phrase_cache.get(needle)
         if cached is not None:
             return cached
-        body = self.store.indexes()["body"]
-        docs: int | None = None
-        for word in needle.split():
-            found = body.bits((word,))
-            docs = found if docs is None else docs & found
-            if not docs:
-                return 0
-        candidates = (docs or 0) & ~known
+        candidates = self._holding("body", needle) & ~known
+        if not candidates:
+            return 0
         found_docs: list[int] = []
         articles = self.store.articles
         for i, d in enumerate(bitset.members(candidates)):

@@ -330,6 +330,10 @@ class Engine:
             return 0
         found_docs: list[int] = []
         articles = self.store.articles
+        pattern = _phrase_pattern(needle)
+        if pattern is None:
+            return 0
+        first = needle.split()[0]
         for i, d in enumerate(bitset.members(candidates)):
             if i % 64 == 0 and check():
                 raise Cancelled
@@ -337,7 +341,7 @@ class Engine:
                 text = read_text(articles[d])
             except Unusable:
                 continue
-            if needle in phrase_key(text):
+            if _holds(text.casefold(), first, pattern):
                 found_docs.append(d)
         result = bitset.from_docs((found_docs,), len(self.store))
         if len(self._phrase_cache) > 64:
@@ -460,6 +464,20 @@ def _fold(text: str) -> tuple[str, list[int] | None]:
         origin.extend([i] * len(f))
     origin.append(len(text))
     return "".join(pieces), origin
+
+
+def _holds(folded: str, first: str, pattern: re.Pattern[str]) -> bool:
+    """Whether casefolded ``folded`` holds the phrase of ``pattern`` (whose first word is
+    ``first``): the same test as ``needle in phrase_key(text)``, without normalising the
+    whole text. ``str.find`` finds where the first word starts, the pattern is tried only
+    there (searching with it scans every position: its look-behind defeats the regex
+    engine's literal-prefix scan, ~5x slower)."""
+    at = folded.find(first)
+    while at >= 0:
+        if pattern.match(folded, at):
+            return True
+        at = folded.find(first, at + 1)
+    return False
 
 
 @functools.lru_cache(maxsize=64)

@@ -308,7 +308,15 @@ def launch(ns: argparse.Namespace) -> int:
     from newstui.tui.app import run_app
 
     config = _config(ns)
-    return run_app(ns.paths or default_paths(config), config, _state(ns), mouse=not ns.no_mouse)
+    code = run_app(ns.paths or default_paths(config), config, _state(ns),
+                   mouse=not ns.no_mouse)
+    # The reading state is closed and the terminal restored by now. What may still run (a
+    # body index half built, worker processes, a cache being written atomically) is not
+    # waited for: a quit is immediate at any moment, and freeing a million articles one by
+    # one at exit alone took seconds.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _line(article: Article) -> str:

@@ -47,7 +47,7 @@ def test_a_full_load_is_one_pass_with_the_same_articles_as_the_loader(tmp_path) 
     assert sorted(library.store.articles) == sorted(load_paths([str(tmp_path)]).articles)
 
 
-def test_partial_snapshots_come_every_so_many_articles(tmp_path, monkeypatch) -> None:
+def test_partial_snapshots_come_each_time_the_list_has_doubled(tmp_path, monkeypatch) -> None:
     from newstui.model import library as library_module
 
     monkeypatch.setattr(library_module, "SNAPSHOT_EVERY", 1)
@@ -56,7 +56,8 @@ def test_partial_snapshots_come_every_so_many_articles(tmp_path, monkeypatch) ->
     library = Library([str(tmp_path)])
     sizes = [len(e.snapshot.store) for e in _events(library) if isinstance(e, Published)
              and e.snapshot.stage == "partial"]
-    assert sizes == [1, 2, 3, 4, 5, 6, 7]  # one file a chunk: a snapshot after each
+    # One file a chunk: the first, then whenever SNAPSHOT_EVERY more and the list doubled.
+    assert sizes == [1, 2, 4]
 
 
 def _one_chunk_at_a_time(*args, **kwargs):
@@ -120,3 +121,27 @@ def test_the_cli_and_the_library_list_the_same(tmp_path: Path, capsys) -> None:
     library = Library([str(tmp_path)])
     library.load(full=True, bodies=False)
     assert [line.split("  ")[-1] for line in lines] == [a.title for a in library.store.articles]
+
+
+def test_a_long_list_pass_cancelled_half_way_leaves_what_it_read_cached(tmp_path,
+                                                                       monkeypatch) -> None:
+    from newstui.model import library as library_module
+    from tests.model.test_cache import _age
+
+    monkeypatch.setattr(library_module, "CHECKPOINT_SECONDS", -1.0)  # after every chunk
+    monkeypatch.setattr(library_module, "load_paths", _one_chunk_at_a_time)
+    _corpus(tmp_path, n=12)
+    _age(*tmp_path.iterdir())
+    library = Library([str(tmp_path)])
+    calls = 0
+
+    def cancelled() -> bool:
+        nonlocal calls
+        calls += 1
+        return calls > 6
+
+    library.load(cancelled=cancelled)
+    assert library.snapshot.stage == "partial"  # quit during the list pass
+    files = sorted(str(p) for p in tmp_path.iterdir())
+    known = HeaderCache.for_paths([str(tmp_path)]).known(files)
+    assert 0 < known < len(files)  # what was read is cached for the next launch

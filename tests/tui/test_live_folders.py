@@ -62,3 +62,168 @@ async def test_following_can_be_turned_off(write, tmp_path) -> None:
         write("news/b.txt", _article("Another", "2024-02-01"))
         await pilot.pause(1.5)
         assert len(app.reader.store) == 1
+
+
+def _app(tmp_path, folder: str = "news") -> NewsApp:
+    return NewsApp([str(tmp_path / folder)], state=ReadingState(tmp_path / "s.db"))
+
+
+async def test_a_renamed_file_is_listed_under_its_new_name(write, tmp_path) -> None:
+    write("news/a.txt", _article("First story", "2024-01-01"))
+    write("news/b.txt", _article("Second story", "2024-02-01"))
+    app = _app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(app, pilot)
+        reader = app.reader
+        await pilot.pause(0.5)
+        os.replace(tmp_path / "news/a.txt", tmp_path / "news/renamed.txt")
+        await _until(pilot, lambda: any(a.path.endswith("renamed.txt")
+                                        for a in reader.store.articles))
+        assert len(reader.store) == 2
+        assert not any(a.path.endswith("/a.txt") for a in reader.store.articles)
+
+
+async def test_a_burst_of_2000_files_lands_in_few_list_updates(write, tmp_path) -> None:
+    write("news/a.txt", _article("The old story", "2020-01-01"))
+    app = _app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(app, pilot)
+        reader = app.reader
+        await pilot.pause(0.5)
+        stores: list[int] = []
+        real = reader.show_snapshot
+
+        def counting(snapshot, *args):
+            stores.append(len(snapshot.store))
+            return real(snapshot, *args)
+
+        reader.show_snapshot = counting  # type: ignore[method-assign]
+        burst = tmp_path / "burst"
+        for i in range(2000):
+            write(f"burst/{i:04d}.txt", _article(f"Burst story {i}", "2024-05-01"))
+        os.replace(burst, tmp_path / "news" / "burst")  # a folder moved in: one event
+        await _until(pilot, lambda: len(reader.store) == 2001, timeout=30)
+        assert len(stores) <= 3, stores  # not a list update per file
+        await settle(app, pilot)
+        count = str(reader.query_one("#filter-count").render())
+        assert count.lstrip().startswith("2,001 of 2,001")
+
+
+async def test_a_folder_removed_and_recreated(write, tmp_path) -> None:
+    write("news/keep.txt", _article("Kept story", "2024-01-01"))
+    for i in range(3):
+        write(f"news/sport/{i}.txt", _article(f"Sport story {i}", "2024-02-01"))
+    app = _app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(app, pilot)
+        reader = app.reader
+        await pilot.pause(0.5)
+        os.replace(tmp_path / "news/sport", tmp_path / "sport-away")
+        await _until(pilot, lambda: len(reader.store) == 1)
+        os.replace(tmp_path / "sport-away", tmp_path / "news/sport")
+        await _until(pilot, lambda: len(reader.store) == 4)
+        assert sum(a.title.startswith("Sport story") for a in reader.store.articles) == 3
+
+
+async def test_the_selected_article_keeps_its_screen_row(write, tmp_path) -> None:
+    for i in range(10):
+        write(f"news/{i}.txt", _article(f"Story {i}", f"2024-01-{10 + i:02d}"))
+    app = _app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(app, pilot)
+        reader = app.reader
+        await pilot.press("j", "j", "j")
+        await settle(app, pilot)
+        chosen = reader.headlines.current.title
+        row = reader.headlines.cursor - int(reader.headlines.scroll_y)
+        await pilot.pause(0.5)
+        for i in range(3):
+            write(f"news/new{i}.txt", _article(f"Newer {i}", "2024-03-01"))
+        await _until(pilot, lambda: len(reader.store) == 13)
+        await settle(app, pilot)
+        headlines = reader.headlines
+        assert headlines.current.title == chosen
+        assert headlines.cursor == 6  # three newer articles above it
+        assert headlines.cursor - int(headlines.scroll_y) == row  # the same screen row
+
+
+async def test_an_open_article_whose_file_is_deleted_says_so(write, tmp_path) -> None:
+    write("news/a.txt", _article("Older story", "2024-01-01"))
+    write("news/b.txt", _article("Doomed story", "2024-02-01"))
+    write("news/c.txt", _article("Oldest story", "2023-12-01"))
+    app = _app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(app, pilot)
+        reader = app.reader
+        await pilot.press("enter")  # the newest, opened for reading
+        await settle(app, pilot)
+        assert reader.article_view.article.title == "Doomed story"
+        await pilot.pause(0.5)
+        (tmp_path / "news/b.txt").unlink()
+        await _until(pilot, lambda: len(reader.store) == 2)
+        await settle(app, pilot)
+        view = reader.article_view
+        assert view.article.title == "Doomed story"  # still there to finish reading
+        assert "gone" in view.note
+        text = "\n".join(line for line in view.text_lines())
+        assert "is gone" in text
+        await pilot.press("escape")  # back to the list, which has moved on
+        await pilot.press("j", "k")
+        await settle(app, pilot)
+        assert reader.article_view.article.title == "Older story"
+
+
+async def test_a_file_written_slowly_is_never_listed_half_written(write, tmp_path) -> None:
+    write("news/a.txt", _article("Old story", "2024-01-01"))
+    app = _app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(app, pilot)
+        reader = app.reader
+        await pilot.pause(0.5)
+        path = tmp_path / "news/slow.txt"
+        pieces = [" date 2024-02-01  Slow story : Wire\n\n"] + [
+            f"Paragraph {i} of the slow story.\n\n" for i in range(30)]
+        # Longer than the watcher's longest wait (2 s), in pieces 0.1 s apart: the watcher
+        # reports while the file is still being written.
+        with path.open("w", encoding="utf-8") as out:
+            for piece in pieces:
+                out.write(piece)
+                out.flush()
+                await pilot.pause(0.1)
+                assert len(reader.store) == 1, "listed while being written"
+        await _until(pilot, lambda: len(reader.store) == 2)
+        slow = next(a for a in reader.store.articles if a.title == "Slow story")
+        assert slow.words is not None and slow.words >= 30 * 6
+
+
+async def test_when_inotify_cannot_watch_the_folders_are_polled(write, tmp_path,
+                                                               monkeypatch) -> None:
+    import watchfiles
+
+    real = watchfiles.watch
+    calls: list[object] = []
+
+    def limited(*args, **kwargs):
+        calls.append(kwargs.get("force_polling"))
+        if not kwargs.get("force_polling"):
+            raise OSError(28, "inotify watch limit reached")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(watchfiles, "watch", limited)
+    write("news/a.txt", _article("Old story", "2024-01-01"))
+    app = _app(tmp_path)
+    notes: list[str] = []
+    real_notify = app.notify
+
+    def notify(message, *args, **kwargs):
+        notes.append(str(message))
+        return real_notify(message, *args, **kwargs)
+
+    app.notify = notify  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(app, pilot)
+        await pilot.pause(1.0)
+        write("news/b.txt", _article("New story", "2024-02-01"))
+        await _until(pilot, lambda: len(app.reader.store) == 2, timeout=12)
+        assert calls[:2] == [None, True]
+        assert sum("polling" in n for n in notes) == 1

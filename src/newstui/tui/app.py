@@ -6,6 +6,7 @@ the corpus itself is a plain-Python :class:`~newstui.model.library.Library`.
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -143,8 +144,11 @@ def run_app(paths: list[str], config: Config, state: ReadingState, mouse: bool =
     # may meet that wait twice. 1 ms keeps hand-overs below what anyone could see.
     sys.setswitchinterval(0.001)
     app = NewsApp(paths, config, state, library, collect_when_idle=True)
+    # A loop of our own: asyncio.run() (App.run's default) would end by joining every
+    # thread worker, and a quit during a load waited for the whole load pass.
+    loop = asyncio.new_event_loop()
     try:
-        app.run(mouse=mouse and config.mouse)
+        app.run(mouse=mouse and config.mouse, loop=loop)
     finally:
         state.close()
     return app.return_code or 0

@@ -47,9 +47,11 @@ class SuggesterReady(Message):
 
 @dataclass(eq=False)
 class LoadProblem(Message):
-    """Something the user should hear of once (a cache that cannot be written)."""
+    """Something the user should hear of once (a cache that cannot be written, folders
+    that can only be polled); ``title`` says what it is about."""
 
     text: str
+    title: str = "cache"
 
 
 @dataclass(eq=False)
@@ -113,6 +115,10 @@ class FetchDone(Message):
     background: bool
 
 
+class ChangesApplied(Message):
+    """A batch of changed files is in the library (or could not be applied)."""
+
+
 @dataclass(eq=False)
 class FoldersChanged(Message):
     """Article files under the opened folders were added, changed or removed."""
@@ -120,7 +126,7 @@ class FoldersChanged(Message):
     paths: set[str]
 
     def can_replace(self, message: Message) -> bool:
-        """One reload reads every change since: a newer batch takes the older one in."""
+        """A newer batch takes the older one in: one application for both."""
         if isinstance(message, FoldersChanged):
             self.paths |= message.paths
             return True

@@ -207,17 +207,30 @@ class HeaderCache:
         self._new[article.path] = (stat, article.to_row(), tuple(warnings))
         self._changed = True  # maybe: save() compares with what was read
 
+    def forget(self, paths: Iterable[str]) -> None:
+        """Drop the entries of ``paths`` (files gone): the next save leaves them out."""
+        for path in paths:
+            if self._new.pop(path, None) is not None:
+                self._changed = True
+
     def _differs(self) -> bool:
         old = self._old
         if len(self._new) != len(old):
             return True
         return self._changed and any(old.get(p) != e for p, e in self._new.items())
 
-    def save(self) -> str | None:
-        """Write the entries put since loading, if they differ; return a problem or None."""
+    def save(self, partial: bool = False) -> str | None:
+        """Write the entries put since loading, if they differ; return a problem or None.
+
+        ``partial``: a checkpoint of a load still running; the entries of files it has not
+        reached yet are kept as they were (they are still checked when used).
+        """
         if self.path is None or not self._differs():
             return None
         items = list(self._new.items())
+        if partial:
+            new = self._new
+            items.extend((path, entry) for path, entry in self._old.items() if path not in new)
         if self._prefixes:
             items = [(self._key(path), entry) for path, entry in items]
         blobs = [marshal.dumps(dict(items[i : i + BLOB])) for i in range(0, len(items), BLOB)]
@@ -227,8 +240,8 @@ class HeaderCache:
         except OSError as exc:
             self.problem = f"header cache not saved: {exc.strerror or exc}"
             return self.problem
-        # What was saved is what later puts are compared with.
-        self._entries, self._new, self._changed = self._new, dict(self._new), False
+        if not partial:  # what was saved is what later puts are compared with
+            self._entries, self._new, self._changed = self._new, dict(self._new), False
         return None
 
 

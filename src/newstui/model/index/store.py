@@ -16,27 +16,44 @@ from functools import cached_property
 from newstui.model.corpus.article import Article
 from newstui.model.gc_pause import no_gc
 from newstui.model.index import bitset
+from newstui.model.index.renumber import Renumbering
 from newstui.model.index.words import WordIndex, index_words, word_parts
 
 
+def order_key(a: Article) -> str:
+    """What the store sorts articles by: newest first, undated last, then title and id (so
+    the order is deterministic).
+
+    One string per article sorts ~2x faster than tuples: the day as 7 digits counting down
+    ("~" after every digit: undated last), the title, NUL (before any character: a title
+    sorts before longer ones it starts), the id.
+    """
+    return ((f"{9_999_999 - a.date.toordinal()}" if a.date else "~")
+            + a.title.casefold() + "\0" + a.id)
+
+
+def _day(a: Article) -> int:
+    return -a.date.toordinal() if a.date else 1
+
+
 def _newest_first(articles: Iterable[Article | None]) -> tuple[list[Article], list[int]]:
-    """The articles newest first, undated last (among equals, title then id keep the order
-    deterministic), and each one's day as -ordinal (1 if undated), ascending."""
+    """The articles in :func:`order_key` order, and each one's day as -ordinal (1 if
+    undated), ascending."""
     found = [a for a in articles if a is not None]
-    # One string per article sorts ~2x faster than tuples: the day as 7 digits counting
-    # down ("~" after every digit: undated last), the title, NUL (before any character: a
-    # title sorts before longer ones it starts), the id.
-    keys = [(f"{9_999_999 - a.date.toordinal()}" if a.date else "~")
-            + a.title.casefold() + "\0" + a.id for a in found]
+    keys = [order_key(a) for a in found]
     ordered = [found[i] for i in sorted(range(len(found)), key=keys.__getitem__)]
-    return ordered, [-a.date.toordinal() if a.date else 1 for a in ordered]
+    return ordered, [_day(a) for a in ordered]
+
+
+def _meta_words(a: Article) -> set[str]:
+    return index_words(f"{a.source} {a.section} {a.dateline} {a.caption}")
 
 
 def _meta_index(articles: list[Article]) -> WordIndex:
     """Words of each article's source, section, dateline and caption."""
     meta = WordIndex()
     for d, a in enumerate(articles):
-        meta.add(d, index_words(f"{a.source} {a.section} {a.dateline} {a.caption}"))
+        meta.add(d, _meta_words(a))
     meta.compact()
     meta.finish(len(articles))
     return meta
@@ -53,16 +70,18 @@ class Facet:
         self._keys: list[str] = []
 
     def add(self, value: str, doc: int) -> None:
-        """Count ``value`` for article ``doc`` (articles must come in order)."""
+        """Count ``value`` for article ``doc`` (cheapest when articles come in order)."""
         if not value:
             return
         key = value.casefold()
         docs = self.doc_ids.get(key)
         if docs is None:
             self.doc_ids[key] = [doc]
-            self._spelling[key] = value
-        else:
+            self._spelling.setdefault(key, value)
+        elif docs[-1] < doc:
             docs.append(doc)
+        else:
+            bisect.insort(docs, doc)
 
     def add_all(self, values: Iterable[Iterable[str]]) -> None:
         """Count the values of each article in turn (article 0 first), like :meth:`add`."""
@@ -81,6 +100,21 @@ class Facet:
                     spelling[key] = value
                 else:
                     found.append(d)
+
+    def renumbered(self, renumbering: Renumbering,
+                   added: Iterable[tuple[int, Iterable[str]]]) -> Facet:
+        """This facet in the new numbering, with the values of the ``added`` articles
+        (new number, values)."""
+        out = Facet()
+        out._spelling = dict(self._spelling)
+        for key, docs in self.doc_ids.items():
+            if moved := renumbering.doc_list(docs):
+                out.doc_ids[key] = moved
+        for doc, values in added:
+            for value in values:
+                out.add(value, doc)
+        out._spelling = {k: v for k, v in out._spelling.items() if k in out.doc_ids}
+        return out
 
     def most_common(self) -> list[tuple[str, int]]:
         """Values with their counts, most used first, ties alphabetical."""
@@ -233,6 +267,68 @@ class Store:
             self._body = index
             if self._indexes is not None:
                 self._indexes["body"] = index
+
+    def changed(self, removed: Iterable[int], added: Sequence[Article],
+                body_words: Sequence[set[str]] | None = None) -> tuple[Store, Renumbering]:
+        """A new store without the articles numbered ``removed`` and with ``added`` in their
+        places by date, and how the numbers moved. Indexes already built (and the body
+        index, given the ``body_words`` of each added article) are moved to the new
+        numbering and given the new articles' words, not built again; this store is left
+        as it was (a search running on it meanwhile still sees it whole)."""
+        gone = set(removed)
+        kept = [a for d, a in enumerate(self.articles) if d not in gone] if gone \
+            else list(self.articles)
+        fresh = sorted(range(len(added)), key=lambda i: order_key(added[i]))
+        places: list[int] = []  # the new number of each added article, in ``fresh`` order
+        for rank, i in enumerate(fresh):
+            at = bisect.bisect_right(kept, order_key(added[i]), key=order_key)
+            places.append(at + rank)
+        renumbering = Renumbering(len(self.articles), gone, places)
+        articles: list[Article] = []
+        start = 0
+        for rank, i in enumerate(fresh):
+            at = places[rank] - rank
+            articles.extend(kept[start:at])
+            articles.append(added[i])
+            start = at
+        articles.extend(kept[start:])
+        store = Store.__new__(Store)
+        store.articles = articles
+        store._days = [_day(a) for a in articles]
+        store._lock = threading.Lock()
+        number = dict(zip(fresh, places, strict=True))  # added index -> new number
+        with self._lock:
+            facets, indexes, body = self._facets, self._indexes, self._body
+        store._facets = None
+        if facets is not None:
+            tags, sources, sections = facets
+            store._facets = (
+                tags.renumbered(renumbering, ((number[i], a.tags) for i, a in enumerate(added))),
+                sources.renumbered(renumbering,
+                                   ((number[i], (a.source,)) for i, a in enumerate(added))),
+                sections.renumbered(renumbering,
+                                    ((number[i], (a.section,)) for i, a in enumerate(added))))
+        store._body = WordIndex()
+        if body_words is not None:
+            store._body = body.renumbered(renumbering, (
+                (number[i], words) for i, words in enumerate(body_words)))
+        store._indexes = None
+        if indexes is not None:
+            store._indexes = {
+                "title": indexes["title"].renumbered(renumbering, (
+                    (number[i], index_words(a.title)) for i, a in enumerate(added))),
+                "tags": indexes["tags"].renumbered(renumbering, (
+                    (number[i], index_words(" ".join(a.tags))) for i, a in enumerate(added))),
+                "meta": indexes["meta"].renumbered(renumbering, (
+                    (number[i], _meta_words(a)) for i, a in enumerate(added))),
+                "body": store._body,
+            }
+        return store, renumbering
+
+    @property
+    def body_index(self) -> WordIndex:
+        """The body word index (empty until bodies are indexed)."""
+        return self._body
 
     @property
     def has_bodies(self) -> bool:

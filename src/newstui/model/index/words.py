@@ -10,9 +10,14 @@ import bisect
 import re
 from array import array
 from collections.abc import Iterable
-from typing import cast
+from heapq import merge
+from typing import TYPE_CHECKING, cast
 
 from newstui.model.index import bitset
+from newstui.model.index.renumber import NUMPY_FROM
+
+if TYPE_CHECKING:
+    from newstui.model.index.renumber import Renumbering
 
 WORD = re.compile(r"\w+(?:['’.-]\w+)*")
 PUNCT = "".join(chr(c) for c in range(33, 127) if not chr(c).isalnum()) + "“”‘’«»…—–•·¡¿"
@@ -129,6 +134,58 @@ class WordIndex:
         for word, docs in postings.items():
             if not isinstance(docs, int) and len(docs) >= threshold:
                 postings[word] = bitset.from_docs((docs,), size)
+
+    def renumbered(self, renumbering: Renumbering,
+                   added: Iterable[tuple[int, set[str]]] = ()) -> WordIndex:
+        """A finished copy of this finished index in the new numbering of
+        ``renumbering``, with the words of the ``added`` articles (new number, words) in:
+        what a few changed files cost instead of indexing every article again."""
+        if self._pending:
+            self.finish(renumbering.old_size)
+        out = WordIndex()
+        out.size = renumbering.size
+        out.postings = self._moved(renumbering)
+        out._add_finished(added)
+        return out
+
+    def _moved(self, renumbering: Renumbering) -> dict[str, array | int]:
+        moved: dict[str, array | int] = {}
+        large: list[tuple[str, array]] = []  # moved together (see Renumbering.many)
+        for word, docs in self.postings.items():
+            if isinstance(docs, int):
+                bits = renumbering.bits(docs)
+                if bits:
+                    moved[word] = bits
+            elif len(docs) >= NUMPY_FROM:
+                large.append((word, docs))
+            elif docs := renumbering.docs(docs):
+                moved[word] = docs
+        for (word, _), docs in zip(large, renumbering.many([a for _, a in large]),
+                                   strict=True):
+            if docs:
+                moved[word] = docs
+        return moved
+
+    def _add_finished(self, added: Iterable[tuple[int, set[str]]]) -> None:
+        """Put the words of ``added`` articles (number, words) into this finished index."""
+        new: dict[str, list[int]] = {}
+        for doc, words in sorted(added, key=lambda pair: pair[0]):
+            for word in words:
+                new.setdefault(word, []).append(doc)
+        size, postings = self.size, self.postings
+        threshold = max(64, size // DENSE)
+        for word, extra in new.items():
+            known = postings.get(word)
+            if isinstance(known, int):
+                # A few bits are cheaper OR-ed one by one than through a digit string.
+                mask = bitset.from_docs((extra,), size) if len(extra) > 64 else sum(
+                    1 << d for d in extra)
+                postings[word] = known | mask
+                continue
+            together = array("I", merge(known, extra)) if known else array("I", extra)
+            postings[word] = (bitset.from_docs((together,), size) if len(together) >= threshold
+                              else together)
+        self._sorted = self._by_length = None
 
     def bits(self, words: Iterable[str]) -> int:
         """The articles holding any of ``words``, as a bit set."""

@@ -14,24 +14,20 @@ import os
 import threading
 from collections.abc import Callable, Iterable
 
-from newstui.model.corpus.files import EXTENSIONS
+from newstui.model.load.changes import is_article_file
 
 QUIET = 0.3
 LONGEST = 2.0
 
 
-def is_article_file(path: str) -> bool:
-    """True for a path the loader would read as an article."""
-    name = os.path.basename(path)
-    return not name.startswith(".") and os.path.splitext(name)[1].lower() in EXTENSIONS
-
-
 def watch_folders(paths: Iterable[str], report: Callable[[set[str]], None],
                   stop: threading.Event, quiet: float = QUIET, longest: float = LONGEST,
-                  polling: bool | None = None) -> str | None:
+                  polling: bool | None = None,
+                  on_polling: Callable[[str], None] | None = None) -> str | None:
     """Call ``report(changed paths)`` for each batch of changes under the folders in
     ``paths`` until ``stop`` is set (within ~0.1 s). Returns None when stopped, or a
-    one-line reason when the folders cannot be watched at all."""
+    one-line reason when the folders cannot be watched at all. When inotify cannot watch
+    them (out of watches, say), they are polled instead, and ``on_polling`` hears why."""
     import watchfiles  # only for the app
 
     folders = [p for p in (os.path.normpath(os.path.expanduser(x)) for x in paths)
@@ -40,7 +36,10 @@ def watch_folders(paths: Iterable[str], report: Callable[[set[str]], None],
         return "no folder to follow"
 
     def wanted(_: object, path: str) -> bool:
-        return is_article_file(path) or os.path.isdir(path)
+        # A folder gone (moved away, say) can no longer be told from a file: a name without
+        # an extension may have been one.
+        return (is_article_file(path) or os.path.isdir(path)
+                or not os.path.splitext(os.path.basename(path))[1])
 
     try:
         for changes in watchfiles.watch(*folders, watch_filter=wanted,
@@ -53,5 +52,7 @@ def watch_folders(paths: Iterable[str], report: Callable[[set[str]], None],
     except OSError as exc:  # out of inotify watches, say: poll instead
         if polling:
             return f"cannot follow the folders: {exc.strerror or exc}"
+        if on_polling is not None:
+            on_polling(str(exc.strerror or exc))
         return watch_folders(folders, report, stop, quiet, longest, polling=True)
     return None

@@ -12,7 +12,6 @@ from __future__ import annotations
 import gc
 import os
 import random
-import threading
 from functools import partial
 
 from textual import events, on, work
@@ -30,7 +29,6 @@ from newstui.model.feeds import default_news_dir
 from newstui.model.feeds.refresh import refresh
 from newstui.model.index import Store
 from newstui.model.library import Library, LoadEvent, Problem, Progress, Published, Snapshot
-from newstui.model.load.watch import watch_folders
 from newstui.model.search import Cancelled, Result, spans
 from newstui.model.search.related import related
 from newstui.model.user import Config, ReadingState
@@ -39,9 +37,11 @@ from newstui.resources import seeds_dir
 from newstui.tui.bindings import bindings
 from newstui.tui.commands import NewsCommands
 from newstui.tui.links import LinkDialog, article_link, browser_route, clipboard_works, open_link
+from newstui.tui.live import LiveFolders
 from newstui.tui.messages import (
     ArticleRead,
     BrowserDone,
+    ChangesApplied,
     FetchDone,
     FetchProgress,
     FoldersChanged,
@@ -60,12 +60,14 @@ from newstui.tui.widgets.filter_bar import FilterBar, QueryInput
 from newstui.tui.widgets.headline_list import HeadlineList
 
 WIDE = 120
+GONE_NOTE = "This article's file is gone (deleted or moved away): it is no longer listed."
 SHORT = 30  # below this height (and narrower than WIDE) the list shows alone
 LAYOUTS = ("side", "stacked", "single")
 NARROW_COUNT = 100  # below this width a query's count leaves out the unread count
 FOLLOW_DELAY = 0.06  # seconds the list cursor rests before the article pane follows it
 RELATED_DELAY = 0.15  # seconds an article rests on screen before its related stories come
-PHASE_NAMES = {"details": "reading details", "bodies": "indexing bodies"}
+PHASE_NAMES = {"details": "reading details", "bodies": "indexing bodies",
+               "changes": "reading changed files"}
 STAGE_STATUS = {"listed": "reading details…", "detailed": "indexing bodies…", "complete": ""}
 
 
@@ -99,7 +101,8 @@ class ReaderScreen(Screen[None]):
         self.hide_read = False
         self.fetching = ""  # what fetching the feeds is doing, for the count line
         self._reloading = False  # the next new list replaces one the user is reading
-        self._stop_watching = threading.Event()
+        self.live = LiveFolders(self, library, self._report)
+        self._held: str | None = None  # see _open_article_gone
         self._related_timer: Timer | None = None
 
     # -- composition ---------------------------------------------------------------------------
@@ -154,36 +157,25 @@ class ReaderScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         """Stop following the folders (the watcher ends within ~0.1 s)."""
-        self._stop_watching.set()
+        self.live.stop()
 
     # -- following the folders -------------------------------------------------------------
     def _follow_folders(self, paths: list[str]) -> None:
-        """Follow ``paths`` from now on (and stop following what was followed before).
-
-        A daemon thread of its own, not a worker: it runs as long as the screen, and
-        waiting for every worker to finish (as tests and shutdown do) must not wait on it.
-        """
-        self._stop_watching.set()
-        if not self.config.follow_folders:
-            return
-        stop = self._stop_watching = threading.Event()
-
-        def report(changed: set[str]) -> None:
-            self.post_message(FoldersChanged(changed))
-
-        def run() -> None:
-            problem = watch_folders(paths, report, stop)
-            if problem and not stop.is_set() and problem != "no folder to follow":
-                self.post_message(LoadProblem(problem))
-
-        threading.Thread(target=run, name="newstui-watch", daemon=True).start()
+        """Follow ``paths`` from now on, if the config says so (see :mod:`newstui.tui.live`)."""
+        self.live.stop()
+        if self.config.follow_folders:
+            self.live.follow(paths)
 
     @on(FoldersChanged)
     def _folders_changed(self, message: FoldersChanged) -> None:
-        """Files came, changed or went: read the folders again (unchanged files come from
-        the cache), keeping the cursor and the open article where they are."""
+        """Files came, changed or went: only they are read, and the cursor and the open
+        article stay where they are."""
         self._reloading = True
-        self._reload(list(self.library.paths))
+        self.live.changed(message.paths)
+
+    @on(ChangesApplied)
+    def _changes_applied(self) -> None:
+        self.live.applied()
 
     def on_resize(self, event: events.Resize) -> None:
         """Side by side when wide, stacked when tall enough, else the list alone (in the
@@ -257,7 +249,7 @@ class ReaderScreen(Screen[None]):
 
     @on(LoadProblem)
     def _load_problem(self, message: LoadProblem) -> None:
-        self.notify(message.text, title="cache", severity="warning", timeout=8)
+        self.notify(message.text, title=message.title, severity="warning", timeout=8)
 
     def show_snapshot(self, snapshot: Snapshot, suggester: FieldSuggester | None = None) -> None:
         """Show ``snapshot``: a partial list, every header, details or bodies."""
@@ -339,9 +331,12 @@ class ReaderScreen(Screen[None]):
         else:
             empty = f"Nothing matches “{clean_line(self.query_text)}”, Esc to clear"
         marker = partial(spans, words=result.words, phrases=result.phrases)
+        gone = self._open_article_gone(snapshot)
         self.headlines.set_rows(store, result.doc_ids, marker if self.query_text else None,
                                 keep=current.id if current else None, empty_message=empty)
         top, shown = self.headlines.current, self.article_view.article
+        if gone and top is not None:
+            self._held = top.id  # the cursor moved off the gone article: the pane stays
         # The list goes to the screen first; the article pane's new marks in the frame
         # after. When the cursor is on another article, that one soon replaces the pane
         # with these marks, and the old one is not repainted at all.
@@ -349,6 +344,24 @@ class ReaderScreen(Screen[None]):
         if top is not None and shown is not None and top.id == shown.id:
             self.call_after_refresh(self.article_view.refresh)
         self._update_count()
+
+    def _open_article_gone(self, snapshot: Snapshot) -> bool:
+        """If the article being read is no longer in ``snapshot`` (its file was deleted or
+        moved away), say so in the pane, which keeps showing it; if its file changed, show
+        it anew. True when it is gone."""
+        view = self.article_view
+        shown = view.article
+        if shown is None or view.parsed is None or not snapshot.listed:
+            return False
+        doc = snapshot.store.doc_of.get(shown.id)
+        if doc is None:
+            if view.note != GONE_NOTE:
+                view.show(shown, view.parsed, GONE_NOTE)
+            return True
+        now = snapshot.store.articles[doc]
+        if (now.digest, now.title, now.path) != (shown.digest, shown.title, shown.path):
+            self._read(now)
+        return False
 
     def _why_empty(self) -> str:
         """What to say when no article loaded: which path is missing, or where none is."""
@@ -386,6 +399,10 @@ class ReaderScreen(Screen[None]):
             self._follow.stop()
             self._follow = None
         article = event.article
+        if self._held is not None:
+            held, self._held = self._held, None
+            if article is not None and article.id == held and self.focused is self.article_view:
+                return  # the list moved under a gone article being read: it stays in view
         if article is None:
             self.article_view.show(None, None, "No article selected.")
         elif self.article_view.article is None or article.id != self.article_view.article.id:
@@ -676,6 +693,8 @@ class ReaderScreen(Screen[None]):
             # Opened on the bundled seeds only because there was nothing else to open.
             seeds = os.path.normpath(seeds_dir())
             paths = [news, *self.config.paths] if paths == [seeds] else [news, *paths]
+        if paths == self.library.paths and self.config.follow_folders:
+            return  # the folders are followed: the new files come in as any change does
         self._reloading = True
         if paths != self.library.paths:
             self._follow_folders(paths)

@@ -103,13 +103,22 @@ class HeadlineList(ScrollView, can_focus=True):
 
         ``marker`` returns the character spans of a title or tag string to highlight.
         """
+        old_cursor, old_top = self.cursor, int(self.scroll_y)
         self.store, self.rows, self.marker = store, rows, marker
         self.empty_message = empty_message
         self._cache.clear()
         cursor = 0
-        if keep is not None and (doc := store.doc_of.get(keep)) is not None:
-            cursor = _find(rows, doc)
+        if keep is not None:
+            doc = store.doc_of.get(keep)
+            found = _find(rows, doc) if doc is not None else -1
+            # An article gone (its file deleted) leaves the cursor on the row it was on.
+            cursor = found if found >= 0 else max(0, min(old_cursor, len(rows) - 1))
         set_virtual_size(self, Size(self.size.width, len(rows)))
+        if keep is not None and old_cursor >= 0:
+            # The kept article stays on the same screen row: newer articles arriving above
+            # it push the rows above up, not it down.
+            self.scroll_to(y=max(0, cursor - (old_cursor - old_top)), animate=False,
+                           immediate=True)
         self.cursor = -1
         self.move_to(cursor, force=True)
         self.refresh()
@@ -311,11 +320,11 @@ def _no_marks(text: str) -> list[tuple[int, int]]:
 
 
 def _find(rows: Sequence[int], doc: int) -> int:
-    """Index of ``doc`` in ``rows``, or 0."""
+    """Index of ``doc`` in ``rows``, or -1."""
     try:
         return rows.index(doc)
     except ValueError:
-        return 0
+        return -1
 
 
 def _highlighted(text: str, spans: list[tuple[int, int]], style: Style,

@@ -31,7 +31,10 @@ def big_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
         folder = root / f"{i // 1000:02d}"
         if i % 1000 == 0:
             folder.mkdir()
-        (folder / f"{i:05d}.txt").write_text(_story(i), encoding="utf-8")
+        path = folder / f"{i:05d}.txt"
+        path.write_text(_story(i), encoding="utf-8")
+        # Older than a few seconds, as real files are: files changed just now are not cached.
+        os.utime(path, (time.time() - 3600, time.time() - 3600))
     return root
 
 

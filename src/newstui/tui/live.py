@@ -17,7 +17,7 @@ from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from newstui.model.library import Library, Listener
-from newstui.model.load.watch import watch_folders
+from newstui.model.load.watch import watch_in_child
 from newstui.tui.messages import ChangesApplied, FoldersChanged, LoadProblem
 
 SAVE_AFTER = 10.0  # seconds of quiet before the body index cache is written again
@@ -38,7 +38,8 @@ class LiveFolders:
         self._save: Timer | None = None
 
     def follow(self, paths: list[str]) -> None:
-        """Watch ``paths`` from now on (and stop watching what was watched before).
+        """Watch ``paths`` from now on (and stop watching what was watched before), in a
+        child process that a daemon thread here listens to.
 
         A daemon thread of its own, not a worker: it runs as long as the screen, and
         waiting for every worker to finish (as tests and shutdown do) must not wait on it.
@@ -55,7 +56,7 @@ class LiveFolders:
                                            title="folders"))
 
         def run() -> None:
-            problem = watch_folders(paths, report, stop, on_polling=polling)
+            problem = watch_in_child(paths, report, stop, on_polling=polling)
             if problem and not stop.is_set() and problem != "no folder to follow":
                 owner.post_message(LoadProblem(problem, title="folders"))
 

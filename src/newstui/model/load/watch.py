@@ -6,13 +6,20 @@ A batch is reported once the folders have been quiet for ``quiet`` seconds (so a
 being written is read once it is complete, and a 2,000-file copy is one batch), and at
 most ``longest`` seconds after its first change. Only article files count: ``.txt`` and
 ``.md``, not hidden ones, not newstui's own temporary files.
+
+The app runs the watcher in a child process (:func:`watch_in_child`, which runs this
+module): setting up inotify on a large tree walks every entry while holding the GIL (~1.5 s
+at a million files, a frozen screen), and a process of its own keeps that off the UI.
 """
 
 from __future__ import annotations
 
 import os
+import select
+import subprocess
+import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from newstui.model.load.changes import is_article_file
 
@@ -56,3 +63,83 @@ def watch_folders(paths: Iterable[str], report: Callable[[set[str]], None],
             on_polling(str(exc.strerror or exc))
         return watch_folders(folders, report, stop, quiet, longest, polling=True)
     return None
+
+
+# What the child writes, NUL-terminated records: a changed path, the end of a batch, a
+# notice that it polls (and why), and why it cannot watch at all.
+_PATH, _END, _POLLING, _CANNOT = b"P", b"E", b"W", b"X"
+
+
+def watch_in_child(paths: Iterable[str], report: Callable[[set[str]], None],
+                   stop: threading.Event,
+                   on_polling: Callable[[str], None] | None = None,
+                   command: Sequence[str] | None = None) -> str | None:
+    """:func:`watch_folders` run in a child process (``command``, by default this module
+    under the same Python); the same calls come back here, in this thread. Stops the child
+    within ~0.1 s of ``stop`` being set."""
+    folders = [p for p in (os.path.normpath(os.path.expanduser(x)) for x in paths)
+               if os.path.isdir(p)]
+    if not folders:
+        return "no folder to follow"
+    argv = list(command or [sys.executable, "-m", "newstui.model.load.watch"])
+    try:
+        child = subprocess.Popen([*argv, *folders], stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    except OSError as exc:
+        return f"cannot follow the folders: {exc.strerror or exc}"
+    assert child.stdout is not None
+    pending, batch = b"", set()
+    try:
+        while not stop.is_set():
+            ready, _, _ = select.select([child.stdout], [], [], 0.1)
+            if not ready:
+                continue
+            data = os.read(child.stdout.fileno(), 1 << 16)
+            if not data:
+                break  # the child ended
+            *records, pending = (pending + data).split(b"\0")
+            for record in records:
+                kind, text = record[:1], os.fsdecode(record[1:])
+                if kind == _PATH:
+                    batch.add(text)
+                elif kind == _END:
+                    report(batch)
+                    batch = set()
+                elif kind == _POLLING and on_polling is not None:
+                    on_polling(text)
+                elif kind == _CANNOT:
+                    return text
+    finally:
+        child.kill()
+        child.wait()
+    return None if stop.is_set() else "the folder watcher stopped"
+
+
+def _child(folders: list[str]) -> int:
+    """The child's side: watch ``folders`` and write what happens to stdout."""
+    from newstui.model.load.chunks import watch_parent
+
+    watch_parent(os.getppid())  # the app gone (killed, say): so is this process
+    out = sys.stdout.buffer
+
+    def write(records: list[bytes]) -> None:
+        try:
+            out.write(b"".join(records))
+            out.flush()
+        except OSError:  # the app closed the pipe
+            os._exit(0)
+
+    def report(changed: set[str]) -> None:
+        write([_PATH + os.fsencode(p) + b"\0" for p in changed] + [_END + b"\0"])
+
+    def polling(reason: str) -> None:
+        write([_POLLING + reason.encode("utf-8", "replace") + b"\0"])
+
+    problem = watch_folders(folders, report, threading.Event(), on_polling=polling)
+    if problem:
+        write([_CANNOT + problem.encode("utf-8", "replace") + b"\0"])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_child(sys.argv[1:]))

@@ -36,6 +36,9 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory,
     """Every test gets its own header cache folder: never the user's, never shared."""
     folder = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("NEWSTUI_CACHE", str(folder))
+    # Nor the user's reading state and config (a test that wants one passes its own).
+    monkeypatch.setenv("NEWSTUI_STATE", str(folder / "state.db"))
+    monkeypatch.setenv("NEWSTUI_CONFIG", str(folder / "config.yaml"))
     # Nor the user's feeds, news folder or fetch state.
     feeds = tmp_path_factory.mktemp("feeds")
     monkeypatch.setenv("NEWSTUI_FEEDS", str(feeds / "feeds.yaml"))

@@ -326,11 +326,21 @@ def _line(article: Article) -> str:
 
 def cmd_list(ns: argparse.Namespace) -> int:
     """``newstui list``."""
+    opened: list[ReadingState] = []
+    try:
+        return _list(ns, opened)
+    finally:
+        for state in opened:  # a script may call main() many times (the tests do)
+            state.close()
+
+
+def _list(ns: argparse.Namespace, opened: list[ReadingState]) -> int:
     config = _config(ns)
     query = ns.query
     state: ReadingState | None = None
     if ns.saved is not None or (query and uses_state(query)):
         state = _state(ns)
+        opened.append(state)
         if ns.saved is not None:
             if ns.saved not in state.saved:
                 if state.problems:  # the saves could not be read: say so, not "no such"
@@ -355,6 +365,7 @@ def cmd_list(ns: argparse.Namespace) -> int:
     out = Output(sys.stdout)
     if ns.json and state is None and (ns.state or default_state_path()).exists():
         state = _state(ns)  # for read and starred (a missing file is not made for them)
+        opened.append(state)
     read, starred = (state.keys("read"), state.keys("starred")) if state else ((), ())
     for article in articles:
         if ns.json:

@@ -129,6 +129,7 @@ def test_a_long_list_pass_cancelled_half_way_leaves_what_it_read_cached(tmp_path
     from tests.model.test_cache import _age
 
     monkeypatch.setattr(library_module, "CHECKPOINT_SECONDS", -1.0)  # after every chunk
+    monkeypatch.setattr(library_module, "CHECKPOINT_PARSED", 1)
     monkeypatch.setattr(library_module, "load_paths", _one_chunk_at_a_time)
     _corpus(tmp_path, n=12)
     _age(*tmp_path.iterdir())
@@ -145,3 +146,38 @@ def test_a_long_list_pass_cancelled_half_way_leaves_what_it_read_cached(tmp_path
     files = sorted(str(p) for p in tmp_path.iterdir())
     known = HeaderCache.for_paths([str(tmp_path)]).known(files)
     assert 0 < known < len(files)  # what was read is cached for the next launch
+
+
+def test_the_header_indexes_come_from_the_cache_the_second_time(tmp_path) -> None:
+    from tests.model.test_cache import _age
+
+    _corpus(tmp_path, n=30)
+    _age(*tmp_path.iterdir())
+    first = Library([str(tmp_path)])
+    first.load()
+    again = Library([str(tmp_path)])
+    again.load()
+    assert not first._cached_indexes and again._cached_indexes
+    for query in ("zebras", "lagos", "wire", "tag:topic", "source:wire"):
+        assert list(first.engine.search(query).doc_ids) == list(
+            again.engine.search(query).doc_ids), query
+    (tmp_path / "s001.txt").unlink()  # other articles: built, not taken from the cache
+    third = Library([str(tmp_path)])
+    third.load()
+    assert not third._cached_indexes
+
+
+def test_a_launch_from_the_caches_writes_no_cache(tmp_path, monkeypatch) -> None:
+    from newstui.model.cache import headers
+    from tests.model.test_cache import _age
+
+    monkeypatch.setattr(headers, "QUICK_BYTES", 0)  # a large cache: the first chunk is parsed
+    _corpus(tmp_path, n=30)
+    _age(*tmp_path.iterdir())
+    Library([str(tmp_path)]).load()
+    cache = HeaderCache.for_paths([str(tmp_path)]).path
+    written = cache.stat().st_mtime_ns
+    again = Library([str(tmp_path)])
+    again.load()
+    assert again.store.articles and all(a.words is not None for a in again.store.articles)
+    assert cache.stat().st_mtime_ns == written

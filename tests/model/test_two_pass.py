@@ -134,3 +134,20 @@ def test_run_chunks_draws_jobs_lazily_and_in_order() -> None:
 
     run_chunks(lambda i: i * i, jobs(), merge, workers=1)
     assert results == [i * i for i in range(10)]
+
+
+def test_a_few_details_filled_in_give_the_index_a_full_rebuild_would(tmp_path) -> None:
+    _corpus(tmp_path, n=60)
+    full = {a.path: a for a in load_paths([str(tmp_path)]).articles}
+    store = Store(load_paths([str(tmp_path)], details=False).articles)
+    engine = Engine(store)
+    engine.search("zebras")  # the header indexes are built
+    few = {d: full[a.path] for d, a in enumerate(store.articles) if a.words is None}
+    few = dict(list(few.items())[:4])  # fewer than a tenth: added to the index, not rebuilt
+    store.fill_details(few)
+    meta = store.indexes()["meta"]
+    rebuilt = Store(store.articles).indexes()["meta"]
+    assert set(meta.postings) == set(rebuilt.postings)
+    for word in rebuilt.postings:
+        assert meta.bits([word]) == rebuilt.bits([word]), word
+    assert Engine(store).search("lagos").doc_ids  # a dateline word of the four

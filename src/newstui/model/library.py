@@ -18,10 +18,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from newstui.model.cache.bodies import body_key
+from newstui.model.cache.bodies import body_key, header_key
 from newstui.model.cache.headers import HeaderCache
 from newstui.model.corpus.article import Article
-from newstui.model.index.store import Store
+from newstui.model.index.store import HEADER_INDEXES, Store
 from newstui.model.load.changes import SETTLE, Roots, read_body_words, sort_out
 from newstui.model.load.merge import LoadResult, unique_id
 from newstui.model.load.passes import index_bodies_cached, load_paths, load_small, read_details
@@ -33,7 +33,8 @@ PRELOAD_FILES = 1000  # a folder this small is read before the first frame (~30 
 PRELOAD_BYTES = 32 * 1024 * 1024
 LIVE_SHARE = 5  # a batch of changes touching over 1/5 of the articles is a whole reload
 LIVE_MIN = 5000  # (but never one of fewer files than this)
-CHECKPOINT_SECONDS = 20.0  # a list pass this long saves the header cache as it goes
+CHECKPOINT_SECONDS = 20.0  # a list pass this long saves the header cache as it goes,
+CHECKPOINT_PARSED = 5000  # if it parsed this many files (not when they came from the cache)
 SNAPSHOT_EVERY = 25_000  # the second partial list; then each time the list has doubled
 
 
@@ -111,6 +112,7 @@ class Library:
         self.report = LoadResult()  # what was skipped or warned about, and why
         self.problems: list[str] = []  # told once each, see Problem
         self.caches_unsaved = False  # live changes the caches have not seen
+        self._cached_indexes = False  # the header indexes came from the cache
         self.unsettled: set[str] = set()  # changed files still being written: apply later
         # One pass or batch of changes at a time: each builds on the snapshot before it.
         self._busy = threading.RLock()
@@ -305,6 +307,7 @@ class Library:
                 self.report.warnings.append((str(self.cache.path), problem))
             store = self.snapshot.store
             self.cache.bodies().save(body_key(store.articles), store.body_index)
+            self._save_indexes(store)
 
     def list_pass(self, listener: Listener = _ignore, cancelled: Callable[[], bool] = _never,
                   *, full: bool = False, warm: bool = False, partial: bool = True) -> None:
@@ -326,7 +329,8 @@ class Library:
             if partial and ((not shown and n) or n - shown >= max(SNAPSHOT_EVERY, shown)):
                 shown = n
                 self._publish(Store(result.articles[:n]), "partial", listener)
-            if time.monotonic() - saved > CHECKPOINT_SECONDS and count >= 2 * saved_n:
+            if (time.monotonic() - saved > CHECKPOINT_SECONDS and count >= 2 * saved_n
+                    and self.cache.parsed >= CHECKPOINT_PARSED):
                 # A long first launch quit half-way still leaves the next one what it read
                 # (each checkpoint twice the last: together less than one more save).
                 self.cache.save(partial=True)
@@ -337,7 +341,11 @@ class Library:
         self.report = result
         if cancelled():
             return  # a cache saved now would forget the files not reached
-        self._publish(Store(result.articles), "detailed" if full else "listed", listener)
+        store = Store(result.articles)
+        # Before anyone sees the store: a search or related stories asked for meanwhile
+        # would build the indexes (~20 s at a million articles) the cache holds.
+        self._cached_indexes = self._indexes_from_cache(store)
+        self._publish(store, "detailed" if full else "listed", listener)
         if warm:
             # After the list is on screen: a keystroke meanwhile waits for this in its
             # search worker.
@@ -373,3 +381,25 @@ class Library:
             return
         store.attach_body_index(index)
         self._publish(store, "complete", listener, warm=warm)
+        if not self._cached_indexes:
+            self._save_indexes(store)
+
+    def _indexes_from_cache(self, store: Store) -> bool:
+        """Give ``store`` the header word indexes cached for exactly these articles, if
+        there are (the meta index may hold the details a first chunk has yet to read: the
+        same words it will get)."""
+        key = header_key(store.articles)
+        found = {}
+        for name in HEADER_INDEXES:
+            index = self.cache.index_cache(name).load(key, len(store))
+            if index is None:
+                return False
+            found[name] = index
+        return store.attach_indexes(found)
+
+    def _save_indexes(self, store: Store) -> None:
+        """Cache the header word indexes of a complete store for the next launch."""
+        key = header_key(store.articles)
+        indexes = store.indexes()
+        for name in HEADER_INDEXES:
+            self.cache.index_cache(name).save(key, indexes[name])

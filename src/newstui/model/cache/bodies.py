@@ -36,6 +36,16 @@ def body_key(articles: Sequence[Article]) -> str:
     return h.hexdigest()
 
 
+def header_key(articles: Sequence[Article]) -> str:
+    """What the header word indexes of ``articles`` depend on: their contents and their
+    paths (a file's folder may give its section), in this order."""
+    h = hashlib.blake2b(f"headers {FORMAT} {__version__} {len(articles)}\n".encode(),
+                        digest_size=16)
+    for article in articles:
+        h.update(f"{article.digest}\0{article.path}\0".encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
 def _read_blobs(body: memoryview, at: int, size: int, postings: dict[str, array | int]) -> None:
     """Decode the blobs of a body cache from ``at`` into ``postings``, checking every one:
     words are strings, postings bit sets or arrays of article numbers below ``size``."""

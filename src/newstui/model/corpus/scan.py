@@ -77,11 +77,14 @@ def scan_headers(data: bytes) -> tuple[Article, tuple[str, ...]] | None:
         return None
     title, date, source, warnings = fields
     crumb = Block(first.group(1)[:-1].split("\n"))
-    section = breadcrumb_section(crumb, title) if is_bullets(crumb) else ""
     last, start = _last_block(text)
-    # The parser takes tags from the last block unless it went as breadcrumb or title.
-    if start <= first.start(1) or (title and is_title_repeat(last, title)):
+    # The parser takes tags from the last block unless it went as breadcrumb or title; it
+    # may also split a block where an indented line follows a flush one (newswire
+    # paragraphs): such files are left to it.
+    if (start <= first.start(1) or (title and is_title_repeat(last, title))
+            or _indent_after_flush(crumb.lines) or _indent_after_flush(last.lines)):
         return None
+    section = breadcrumb_section(crumb, title) if is_bullets(crumb) else ""
     found = tags_from(last)
     if not title:
         title, warnings = "(untitled)", (*warnings, NO_TITLE)
@@ -89,6 +92,19 @@ def scan_headers(data: bytes) -> tuple[Article, tuple[str, ...]] | None:
     tags = dedupe_tags(found, clean=True) if found else ()
     return Article(title=title, date=date, source=source, section=section, tags=tags,
                    layout="seed"), warnings
+
+
+def _indent_after_flush(lines: list[str]) -> bool:
+    """Whether an indented line follows a flush one: where the parser may start a new
+    block (newswire paragraphs), so the scanner leaves the file to it."""
+    flush = False
+    for line in lines:
+        if line[:1].isspace():
+            if flush:
+                return True
+        else:
+            flush = True
+    return False
 
 
 def _last_block(text: str) -> tuple[Block, int]:

@@ -89,10 +89,11 @@ def watch_in_child(paths: Iterable[str], report: Callable[[set[str]], None],
         return f"cannot follow the folders: {exc.strerror or exc}"
     assert child.stdout is not None
     pending, batch = b"", set()
+    poller = select.poll()  # not select(): it fails for a descriptor past 1023
+    poller.register(child.stdout, select.POLLIN)
     try:
         while not stop.is_set():
-            ready, _, _ = select.select([child.stdout], [], [], 0.1)
-            if not ready:
+            if not poller.poll(100):
                 continue
             data = os.read(child.stdout.fileno(), 1 << 16)
             if not data:
@@ -112,6 +113,7 @@ def watch_in_child(paths: Iterable[str], report: Callable[[set[str]], None],
     finally:
         child.kill()
         child.wait()
+        child.stdout.close()
     return None if stop.is_set() else "the folder watcher stopped"
 
 

@@ -266,6 +266,8 @@ class ReaderScreen(Screen[None]):
             gc.freeze()
         if suggester is not None:
             self.filter_bar.input.suggester = suggester
+        if first_full and (shown := self.article_view.article) is not None:
+            self._find_related_soon(shown)
         if first_full and (skipped := self.library.report.skipped):
             self.notify(f"{plural(len(skipped), 'file')} skipped: 'newstui check' says why",
                         severity="warning", timeout=6)
@@ -440,6 +442,11 @@ class ReaderScreen(Screen[None]):
         next article when the reader steps on at once."""
         if self._related_timer is not None:
             self._related_timer.stop()
+        if not self.view.listed:
+            # A partial list's store would build its own title and tag indexes for this
+            # (~15 s of GIL at 800k articles, against the loading it slows): the related
+            # stories come with the whole list instead (show_snapshot).
+            return
         self._related_timer = self.set_timer(RELATED_DELAY, partial(
             self._find_related, self.view.store, article.id))
 

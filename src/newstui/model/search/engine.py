@@ -115,6 +115,7 @@ class Engine:
         build the header indexes, their sorted vocabularies and the facets, import
         rapidfuzz."""
         rapidfuzz()  # ~20 ms the first keystroke would pay
+        self.store.doc_of  # noqa: B018 (the id map the screen looks articles up in)
         for facet in self.store.facets():
             facet.words_with_prefix("\uffff")  # builds the facet's word index (~1 s at 1M)
         for index in self.store.indexes().values():

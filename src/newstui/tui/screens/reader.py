@@ -353,7 +353,9 @@ class ReaderScreen(Screen[None]):
         it anew. True when it is gone."""
         view = self.article_view
         shown = view.article
-        if shown is None or view.parsed is None or not snapshot.listed:
+        # Files vanish only after loading (live changes, reloads: all complete snapshots);
+        # checking the lists published while loading would build their id maps here.
+        if shown is None or view.parsed is None or snapshot.stage != "complete":
             return False
         doc = snapshot.store.doc_of.get(shown.id)
         if doc is None:

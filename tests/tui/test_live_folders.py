@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import asynccontextmanager
 
 from newstui.model.user.state import ReadingState
 from newstui.tui.app import NewsApp
@@ -68,14 +69,21 @@ def _app(tmp_path, folder: str = "news") -> NewsApp:
     return NewsApp([str(tmp_path / folder)], state=ReadingState(tmp_path / "s.db"))
 
 
-async def test_a_renamed_file_is_listed_under_its_new_name(write, tmp_path) -> None:
-    write("news/a.txt", _article("First story", "2024-01-01"))
-    write("news/b.txt", _article("Second story", "2024-02-01"))
+@asynccontextmanager
+async def _following(tmp_path):
+    """The app on ``tmp_path / "news"``, loaded, its folder watcher up."""
     app = _app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(app, pilot)
-        reader = app.reader
         await pilot.pause(0.5)
+        yield app, pilot
+
+
+async def test_a_renamed_file_is_listed_under_its_new_name(write, tmp_path) -> None:
+    write("news/a.txt", _article("First story", "2024-01-01"))
+    write("news/b.txt", _article("Second story", "2024-02-01"))
+    async with _following(tmp_path) as (app, pilot):
+        reader = app.reader
         os.replace(tmp_path / "news/a.txt", tmp_path / "news/renamed.txt")
         await _until(pilot, lambda: any(a.path.endswith("renamed.txt")
                                         for a in reader.store.articles))
@@ -85,11 +93,8 @@ async def test_a_renamed_file_is_listed_under_its_new_name(write, tmp_path) -> N
 
 async def test_a_burst_of_2000_files_lands_in_few_list_updates(write, tmp_path) -> None:
     write("news/a.txt", _article("The old story", "2020-01-01"))
-    app = _app(tmp_path)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await ready(app, pilot)
+    async with _following(tmp_path) as (app, pilot):
         reader = app.reader
-        await pilot.pause(0.5)
         stores: list[int] = []
         real = reader.show_snapshot
 
@@ -113,11 +118,8 @@ async def test_a_folder_removed_and_recreated(write, tmp_path) -> None:
     write("news/keep.txt", _article("Kept story", "2024-01-01"))
     for i in range(3):
         write(f"news/sport/{i}.txt", _article(f"Sport story {i}", "2024-02-01"))
-    app = _app(tmp_path)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await ready(app, pilot)
+    async with _following(tmp_path) as (app, pilot):
         reader = app.reader
-        await pilot.pause(0.5)
         os.replace(tmp_path / "news/sport", tmp_path / "sport-away")
         await _until(pilot, lambda: len(reader.store) == 1)
         os.replace(tmp_path / "sport-away", tmp_path / "news/sport")
@@ -175,11 +177,8 @@ async def test_an_open_article_whose_file_is_deleted_says_so(write, tmp_path) ->
 
 async def test_a_file_written_slowly_is_never_listed_half_written(write, tmp_path) -> None:
     write("news/a.txt", _article("Old story", "2024-01-01"))
-    app = _app(tmp_path)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await ready(app, pilot)
+    async with _following(tmp_path) as (app, pilot):
         reader = app.reader
-        await pilot.pause(0.5)
         path = tmp_path / "news/slow.txt"
         pieces = [" date 2024-02-01  Slow story : Wire\n\n"] + [
             f"Paragraph {i} of the slow story.\n\n" for i in range(30)]

@@ -111,23 +111,13 @@ class Renumbering:
     def docs(self, docs: Sequence[int]) -> array:
         """Sorted old numbers, in new numbers (removed ones dropped), still sorted."""
         if len(docs) < NUMPY_FROM:
-            m = self.new_of_old
-            return array("I", [d for d in map(m.__getitem__, docs) if d >= 0])
-        import numpy as np
-
-        if self._np_map is None:
-            self._np_map = np.frombuffer(self.new_of_old, dtype=np.int64)
+            return array("I", self.doc_list(docs))
         source = docs if isinstance(docs, array) and docs.typecode == "I" else array("I", docs)
-        moved = self._np_map[np.frombuffer(source, dtype=np.uint32)]
-        if self.removed:
-            moved = moved[moved >= 0]
-        out = array("I")
-        out.frombytes(moved.astype(np.uint32).tobytes())
-        return out
+        return self.many([source])[0]
 
     def many(self, arrays: Sequence[array]) -> list[array]:
-        """:meth:`docs` of each of ``arrays`` (of typecode ``I``), in one numpy pass: a
-        call per array would cost more than the moving itself."""
+        """:meth:`docs` of each of ``arrays`` (non-empty, of typecode ``I``), in one numpy
+        pass: a call per array would cost more than the moving itself."""
         if not arrays:
             return []
         import numpy as np
@@ -140,7 +130,6 @@ class Renumbering:
         if self.removed:
             keep = moved >= 0
             starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-            # Empty arrays do not occur (an index keeps no word without articles).
             lengths = np.add.reduceat(keep.astype(np.int64), starts) if len(flat) else lengths
             moved = moved[keep]
         data = moved.astype(np.uint32).tobytes()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 
 from newstui.model.corpus.article import Article
@@ -49,17 +49,27 @@ def _meta_words(a: Article) -> set[str]:
     return index_words(f"{a.source} {a.section} {a.dateline} {a.caption}")
 
 
-def _meta_index(articles: list[Article]) -> WordIndex:
-    """Words of each article's source, section, dateline and caption."""
-    meta = WordIndex()
+# The word index of each group of header fields, by name: what an article is indexed by.
+HEADER_WORDS: dict[str, Callable[[Article], set[str]]] = {
+    "title": lambda a: index_words(a.title),
+    "tags": lambda a: index_words(" ".join(a.tags)),
+    "meta": _meta_words,  # source, section, dateline, caption
+}
+HEADER_INDEXES = tuple(HEADER_WORDS)
+# The values of each facet (tags, sources, sections) of an article.
+FACET_VALUES: tuple[Callable[[Article], Iterable[str]], ...] = (
+    lambda a: a.tags, lambda a: (a.source,), lambda a: (a.section,))
+
+
+def _header_index(articles: list[Article], name: str) -> WordIndex:
+    """The finished word index ``name`` (see :data:`HEADER_WORDS`) of ``articles``."""
+    words_of = HEADER_WORDS[name]
+    index = WordIndex()
     for d, a in enumerate(articles):
-        meta.add(d, _meta_words(a))
-    meta.compact()
-    meta.finish(len(articles))
-    return meta
-
-
-HEADER_INDEXES = ("title", "tags", "meta")
+        index.add(d, words_of(a))
+    index.compact()
+    index.finish(len(articles))
+    return index
 
 
 class Facet:
@@ -205,9 +215,8 @@ class Store:
         with self._lock:
             if self._facets is None:
                 tags, sources, sections = Facet(), Facet(), Facet()
-                tags.add_all(a.tags for a in self.articles)
-                sources.add_all((a.source,) for a in self.articles)
-                sections.add_all((a.section,) for a in self.articles)
+                for facet, values in zip((tags, sources, sections), FACET_VALUES, strict=True):
+                    facet.add_all(values(a) for a in self.articles)
                 self._facets = (tags, sources, sections)
             return self._facets
 
@@ -242,15 +251,9 @@ class Store:
         """Word indexes per field group (title, tags, meta, body), built on first use."""
         with self._lock:
             if self._indexes is None:
-                title, tags = WordIndex(), WordIndex()
-                for d, a in enumerate(self.articles):
-                    title.add(d, index_words(a.title))
-                    tags.add(d, index_words(" ".join(a.tags)))
-                for index in (title, tags):
-                    index.compact()
-                    index.finish(len(self.articles))
-                meta = _meta_index(self.articles)
-                self._indexes = {"title": title, "tags": tags, "meta": meta, "body": self._body}
+                self._indexes = {name: _header_index(self.articles, name)
+                                 for name in HEADER_INDEXES}
+                self._indexes["body"] = self._body
             return self._indexes
 
     def attach_indexes(self, indexes: dict[str, WordIndex]) -> bool:
@@ -279,7 +282,7 @@ class Store:
             if self._indexes is not None and found:
                 meta = self._indexes["meta"]
                 self._indexes["meta"] = (
-                    _meta_index(self.articles) if len(found) > len(self.articles) // 10
+                    _header_index(self.articles, "meta") if len(found) > len(self.articles) // 10
                     else meta.with_words((d, _meta_words(a)) for d, a in found.items()))
 
     def attach_body_index(self, index: WordIndex) -> None:
@@ -323,13 +326,11 @@ class Store:
             facets, indexes, body = self._facets, self._indexes, self._body
         store._facets = None
         if facets is not None:
-            tags, sources, sections = facets
-            store._facets = (
-                tags.renumbered(renumbering, ((number[i], a.tags) for i, a in enumerate(added))),
-                sources.renumbered(renumbering,
-                                   ((number[i], (a.source,)) for i, a in enumerate(added))),
-                sections.renumbered(renumbering,
-                                    ((number[i], (a.section,)) for i, a in enumerate(added))))
+            tags, sources, sections = (
+                facet.renumbered(renumbering, ((number[i], values(a))
+                                               for i, a in enumerate(added)))
+                for facet, values in zip(facets, FACET_VALUES, strict=True))
+            store._facets = (tags, sources, sections)
         store._body = WordIndex()
         if body_words is not None:
             store._body = body.renumbered(renumbering, (
@@ -337,14 +338,10 @@ class Store:
         store._indexes = None
         if indexes is not None:
             store._indexes = {
-                "title": indexes["title"].renumbered(renumbering, (
-                    (number[i], index_words(a.title)) for i, a in enumerate(added))),
-                "tags": indexes["tags"].renumbered(renumbering, (
-                    (number[i], index_words(" ".join(a.tags))) for i, a in enumerate(added))),
-                "meta": indexes["meta"].renumbered(renumbering, (
-                    (number[i], _meta_words(a)) for i, a in enumerate(added))),
-                "body": store._body,
-            }
+                name: indexes[name].renumbered(renumbering, (
+                    (number[i], words_of(a)) for i, a in enumerate(added)))
+                for name, words_of in HEADER_WORDS.items()}
+            store._indexes["body"] = store._body
         return store, renumbering
 
     @property

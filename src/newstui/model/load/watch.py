@@ -27,6 +27,12 @@ QUIET = 0.3
 LONGEST = 2.0
 
 
+def _folders(paths: Iterable[str]) -> list[str]:
+    """The folders among ``paths``, as the loader spells them."""
+    return [p for p in (os.path.normpath(os.path.expanduser(x)) for x in paths)
+            if os.path.isdir(p)]
+
+
 def watch_folders(paths: Iterable[str], report: Callable[[set[str]], None],
                   stop: threading.Event, quiet: float = QUIET, longest: float = LONGEST,
                   polling: bool | None = None,
@@ -37,8 +43,7 @@ def watch_folders(paths: Iterable[str], report: Callable[[set[str]], None],
     them (out of watches, say), they are polled instead, and ``on_polling`` hears why."""
     import watchfiles  # only for the app
 
-    folders = [p for p in (os.path.normpath(os.path.expanduser(x)) for x in paths)
-               if os.path.isdir(p)]
+    folders = _folders(paths)
     if not folders:
         return "no folder to follow"
 
@@ -77,8 +82,7 @@ def watch_in_child(paths: Iterable[str], report: Callable[[set[str]], None],
     """:func:`watch_folders` run in a child process (``command``, by default this module
     under the same Python); the same calls come back here, in this thread. Stops the child
     within ~0.1 s of ``stop`` being set."""
-    folders = [p for p in (os.path.normpath(os.path.expanduser(x)) for x in paths)
-               if os.path.isdir(p)]
+    folders = _folders(paths)
     if not folders:
         return "no folder to follow"
     argv = list(command or [sys.executable, "-m", "newstui.model.load.watch"])

@@ -15,9 +15,9 @@ MODEL = SRC / "model"
 
 # What each part of the model may import from the rest of it (itself always included).
 # Helpers any part may use; they import nothing of newstui.
-BASE = {"gc_pause", "untrusted", "durations"}
+BASE = {"memory", "untrusted", "durations"}
 LAYERS = {
-    "gc_pause": set(),
+    "memory": set(),
     "untrusted": set(),
     "durations": set(),
     "corpus": BASE,

@@ -55,3 +55,18 @@ def test_a_workers_row_is_the_located_articles_row() -> None:
     assert parsed.row_at("i", "/p.txt", "d") == located.to_row()
     assert Article.from_row(parsed._replace(date=None).row_at("i", "/p.txt", "d")) == \
         located._replace(date=None)
+
+
+def test_rows_share_repeated_strings() -> None:
+    # Rows come from workers and caches with their own copies of every string: sources,
+    # sections and tags repeat across a corpus and are kept once.
+    one = Article(title="A", source="Src", section="World", tags=("north korea", "x"),
+                  id="a", path="/a", digest="1").to_row()
+    two = Article(title="B", source="Src", section="World", tags=("north korea",),
+                  id="b", path="/b", digest="2").to_row()
+    import marshal
+
+    a, b = (Article.from_row(marshal.loads(marshal.dumps(r))) for r in (one, two))
+    assert a.source is b.source and a.section is b.section and a.tags[0] is b.tags[0]
+    with pytest.raises(TypeError):
+        Article.from_row((*one[:7], ("ok", 3), *one[8:]))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from newstui.model.cache.headers import MAGIC, HeaderCache
+from newstui.model.corpus.files import file_stat
 from newstui.model.library import Library
 from newstui.model.load import passes as load_module
 from newstui.model.load.passes import load_paths
@@ -194,3 +195,57 @@ def test_a_file_whose_metadata_changed_is_read_again(write, tmp_path, parses) ->
     parses.clear()
     _load(tmp_path)
     assert parses == ["a.txt"]
+
+
+def test_released_entries_are_merged_with_the_file_when_saved(write, tmp_path,
+                                                              parses) -> None:
+    # After a load the entries leave memory; live changes put and forget meanwhile, and
+    # the next save holds the file's entries with those changes: nothing lost, nothing
+    # gone brought back.
+    a, b, c = (write(f"{n}.txt", _art(f"Title {n}")) for n in "abc")
+    _age(a, b, c)
+    _, cache = _load(tmp_path)
+    assert cache.release()
+    assert not cache.release()  # once
+    assert cache.hits([str(a)]) == {}  # released: a live change parses its few files
+    d = write("d.txt", _art("Title d"))
+    _age(d)
+    loaded = load_paths([str(d)], save=False)
+    cache.put(loaded.articles[0], (), file_stat(os.stat(d)))
+    cache.forget([str(b)])
+    b.unlink()
+    assert cache.save() is None
+    parses.clear()
+    again, _ = _load(tmp_path)
+    assert sorted(a.title for a in again.articles) == ["Title a", "Title c", "Title d"]
+    assert parses == []  # every one of them came from the cache
+
+
+def test_released_entries_are_read_back_when_a_reload_needs_them(write, tmp_path,
+                                                                 parses) -> None:
+    a, b = (write(f"{n}.txt", _art(f"Title {n}")) for n in "ab")
+    _age(a, b)
+    _, cache = _load(tmp_path)
+    assert cache.release()
+    cache.forget([str(b)])
+    assert cache.known([str(a)]) == 1  # read back
+    parses.clear()
+    assert str(a) in cache.hits([str(a)])
+    assert cache.save() is None
+    assert HeaderCache.for_paths([str(tmp_path)]).known([str(a), str(b)]) == 1
+
+
+def test_a_cache_in_the_old_layout_is_parsed_again_quietly(write, tmp_path, parses) -> None:
+    import marshal
+
+    from newstui.model.cache.headers import OLD_MAGIC
+    from newstui.model.cache.sealed import sealed, write_atomically
+
+    a = write("a.txt", _art("Title a"))
+    _age(a)
+    _, cache = _load(tmp_path)
+    assert cache.path is not None
+    write_atomically(cache.path, sealed([OLD_MAGIC, marshal.dumps([[6, "0"], []])]))
+    parses.clear()
+    result, again = _load(tmp_path)
+    assert len(parses) == 1 and again.problem == "" and result.articles[0].title == "Title a"

@@ -85,6 +85,36 @@ def test_pasted_headlines_find_their_article(engine) -> None:
     assert ids(engine, "Blunkett row should end - Blair")[0] == "m"
 
 
+NEAR = {
+    # Newest first: p, then q, r, s, t.
+    "p.txt": "---\ntitle: Gordon wins the cup\ndate: 2023-05-05\n---\nA brown ball.\n",
+    "q.txt": "---\ntitle: Gordon meets the Brown family\ndate: 2023-05-04\n---\nTea.\n",
+    "r.txt": "---\ntitle: Gordon Brown visits Leeds\ndate: 2023-05-03\n---\nTrain.\n",
+    "s.txt": ("---\ntitle: Budget day\ndate: 2023-05-02\ntags: [Gordon Brown]\n---\n"
+              "The budget.\n"),
+    "t.txt": "---\ntitle: Gordon Brwn at a typo\ndate: 2023-05-01\n---\nOops.\n",
+}
+
+
+@pytest.fixture
+def near(write, tmp_path) -> Engine:
+    for name, text in NEAR.items():
+        write(name, text)
+    return Library([str(tmp_path)]).load(full=True).engine
+
+
+def test_words_together_rank_above_words_apart(near) -> None:
+    # Rule 3, proximity: the words side by side in the order typed (title or a tag) first,
+    # then both in one field, then in different fields; newest first within each.
+    assert ids(near, "gordon brown") == ["r", "s", "q", "p", "t"]
+    assert ids(near, "gordon br")[:2] == ["r", "s"]  # the last word is still being typed
+    # The order typed counts: "brown gordon" is nowhere side by side.
+    assert ids(near, "brown gordon")[:3] == ["q", "r", "s"]
+    # A typo still weighs more than proximity (rule 2 before rule 3): "Brwn" is a typo
+    # of "brown" with the words together, yet after every exact match.
+    assert ids(near, "gordon brown")[-1] == "t"
+
+
 def _swap_inner(word: str, rng: random.Random) -> str:
     i = rng.randrange(1, len(word) - 2)
     return word[:i] + word[i + 1] + word[i] + word[i + 2:]

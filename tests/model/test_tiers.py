@@ -99,3 +99,21 @@ def test_word_index_gives_bit_sets_finished_or_not() -> None:
     assert not isinstance(index.postings["w7"], int)
     assert bitset.members(index.bits(["third", "w7"])) == sorted({*range(0, 300, 3), 7})
     assert index.bits(["nothing"]) == 0
+
+
+def test_raised_adds_to_the_chosen_articles_only() -> None:
+    tiers = Tiers([(10.0, 0b1111), (5.0, 0b110000)])
+    raised = tiers.raised([(2.0, 0b100001), (1.0, 0b000010)])
+    assert raised.tiers == [(12.0, 0b1), (11.0, 0b10), (10.0, 0b1100), (7.0, 0b100000),
+                            (5.0, 0b10000)]
+    assert raised.bits() == tiers.bits()
+
+
+def test_first_members_are_the_lowest_in_order() -> None:
+    rng = random.Random(5)
+    docs = sorted(rng.sample(range(100_000), 3_000))
+    bits = bitset.from_docs((docs,), 100_000)
+    assert bitset.first_members(bits, 10**6) == docs == bitset.members(bits)
+    assert bitset.first_members(bits, 7) == docs[:7]
+    assert bitset.first_members(0, 5) == []
+

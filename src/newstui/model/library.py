@@ -25,6 +25,7 @@ from newstui.model.index.store import HEADER_INDEXES, Store
 from newstui.model.load.changes import SETTLE, Roots, read_body_words, sort_out
 from newstui.model.load.merge import LoadResult, unique_id
 from newstui.model.load.passes import index_bodies_cached, load_paths, load_small, read_details
+from newstui.model.memory import give_back
 from newstui.model.search.engine import Engine, StateLookup
 
 Stage = Literal["empty", "partial", "listed", "detailed", "complete"]
@@ -159,6 +160,7 @@ class Library:
             return False
         self.report = result
         self._publish(Store(result.articles), "detailed", _ignore)
+        result.articles = []  # the store has them (see list_pass)
         return True
 
     def load(self, listener: Listener = _ignore, cancelled: Callable[[], bool] = _never, *,
@@ -342,6 +344,10 @@ class Library:
         if cancelled():
             return  # a cache saved now would forget the files not reached
         store = Store(result.articles)
+        # The report keeps what went wrong, not the articles: the details pass replaces
+        # every one of them, and these would stay alive beside them (~30 MB at 100k).
+        result.articles = []
+        give_back()
         # Before anyone sees the store: a search or related stories asked for meanwhile
         # would build the indexes (~20 s at a million articles) the cache holds.
         self._cached_indexes = self._indexes_from_cache(store)
@@ -367,6 +373,11 @@ class Library:
             if cancelled():
                 return
             store.fill_details(found)
+            del found
+        # Saved by now (by the list pass, and read_details): the rest of the launch does
+        # not need the entries in memory.
+        self.cache.release()
+        give_back()
         self._publish(store, "detailed", listener, warm=warm)
 
     def body_pass(self, listener: Listener = _ignore, cancelled: Callable[[], bool] = _never,
@@ -383,6 +394,7 @@ class Library:
         self._publish(store, "complete", listener, warm=warm)
         if not self._cached_indexes:
             self._save_indexes(store)
+        give_back()
 
     def _indexes_from_cache(self, store: Store) -> bool:
         """Give ``store`` the header word indexes cached for exactly these articles, if

@@ -24,7 +24,9 @@ from newstui.model.index.words import WordIndex
 
 MAGIC = b"newstui body index\n"
 FORMAT = 2  # bump when tokenising or the postings change (2: every word, any length)
-BLOB = 5000  # words marshalled together
+BLOB = 5000  # words marshalled together, at most
+BLOB_BYTES = 4 * 1024 * 1024  # and about this many bytes of postings: the frequent words
+# come first, and 5,000 of their bit sets made one ~60 MB blob (twice, with its copy) at 100k
 MAX_BYTES = 8 * 1024**3  # ~1.5 GB at a million articles; a larger file is not ours
 
 
@@ -73,6 +75,20 @@ def _read_blobs(body: memoryview, at: int, size: int, postings: dict[str, array 
                 raise ValueError("postings of the wrong kind")
 
 
+def _blobs(words: list[tuple[str, array | int]]) -> Iterator[list[tuple[str, array | int]]]:
+    """``words`` in groups of at most :data:`BLOB` words and about :data:`BLOB_BYTES`."""
+    group: list[tuple[str, array | int]] = []
+    size = 0
+    for word, docs in words:
+        group.append((word, docs))
+        size += docs.bit_length() // 8 if isinstance(docs, int) else 4 * len(docs)
+        if len(group) >= BLOB or size >= BLOB_BYTES:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
+
+
 class BodyCache:
     """The body index cache at ``path`` (None: caching is off).
 
@@ -115,9 +131,9 @@ class BodyCache:
 
         def parts() -> Iterator[bytes]:
             yield MAGIC + key.encode() + b"\n"
-            for i in range(0, len(words), BLOB):
+            for group in _blobs(words):
                 blob = marshal.dumps({w: d if isinstance(d, int) else d.tobytes()
-                                      for w, d in words[i : i + BLOB]})
+                                      for w, d in group})
                 yield len(blob).to_bytes(4, "little") + blob
 
         try:

@@ -11,7 +11,8 @@ is simply not used; it is never needed for correctness.
 
 The format is ``marshal`` (fast, plain data only) after a magic line and before a BLAKE2
 checksum, so a truncated or damaged file is recognised before it is decoded; entries are
-marshalled in blobs of 2,000 so that no single call holds the GIL for long.
+marshalled in length-prefixed blobs of 2,000, so that no single call holds the GIL for long
+and a save makes one blob at a time.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import hashlib
 import marshal
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,8 @@ from newstui.model.corpus.article import Article
 from newstui.model.corpus.files import Stat, file_stat
 from newstui.model.corpus.sanitize import clean_line
 
-MAGIC = b"newstui header cache\n"
+MAGIC = b"newstui header cache 2\n"  # then length-prefixed marshal blobs: see _blobs
+OLD_MAGIC = b"newstui header cache\n"  # one marshalled list of blobs (up to FORMAT 6)
 FORMAT = 6  # bump when the parser or the Article fields change what an entry means
 RACY_SECONDS = 3.0
 QUICK_BYTES = 8 * 1024 * 1024
@@ -77,6 +79,8 @@ class HeaderCache:
         self.path = path
         self._entries: dict[str, Entry] | None = None if path is not None else {}
         self._new: dict[str, Entry] = {}
+        self._released = False  # entries dropped after a save: see release()
+        self._forgotten: set[str] = set()  # files gone since the release
         self._changed = False
         self._puts = 0
         self._thin: list[str] = []  # put without details: see _keep_details
@@ -88,11 +92,36 @@ class HeaderCache:
     def _old(self) -> dict[str, Entry]:
         # Read on first use, in the loader's thread: a 100k-file cache takes ~0.4 s.
         if self._entries is None:
-            entries = self._read(self.path) if self.path is not None else {}
-            if self._prefixes:  # kept in memory by the paths as opened: no lookup translates
-                entries = {self._key(k, back=True): e for k, e in entries.items()}
-            self._entries = entries
+            self._entries = entries = self._read_opened()
+            if self._released:
+                # What the file holds, with what was put and forgotten since the release.
+                self._new = self._merged(entries)
+                self._changed = self._changed or bool(self._forgotten)
+                self._released, self._forgotten = False, set()
         return self._entries
+
+    def _read_opened(self) -> dict[str, Entry]:
+        """The file's entries, by the paths as opened (the file has their real paths)."""
+        entries = self._read(self.path) if self.path is not None else {}
+        if self._prefixes:  # kept in memory by the paths as opened: no lookup translates
+            entries = {self._key(k, back=True): e for k, e in entries.items()}
+        return entries
+
+    def release(self) -> bool:
+        """Drop the entries from memory if the file holds them all (saved, nothing put
+        since): after a load they are ~40 MB at 100k files that nothing reads. Later puts
+        and forgets are kept apart and merged with the file when it is saved (live changes
+        need not read it back); a reload reads it again. True if dropped."""
+        if self.path is None or self._released or self._entries is None or self._differs():
+            return False
+        self._entries, self._new, self._released = None, {}, True
+        return True
+
+    def _merged(self, entries: dict[str, Entry]) -> dict[str, Entry]:
+        """``entries`` (the file's, after a release) with what was put and forgotten since."""
+        merged = {k: e for k, e in entries.items() if k not in self._forgotten}
+        merged.update(self._new)
+        return merged
 
     @classmethod
     def for_paths(cls, paths: Iterable[str]) -> HeaderCache:
@@ -132,19 +161,20 @@ class HeaderCache:
             return {}  # no cache yet
         entries: dict[str, Entry] = {}
         try:
+            if payload[: len(OLD_MAGIC)] == OLD_MAGIC:
+                return {}  # an older version's layout: parse again
             if payload[: len(MAGIC)] != MAGIC:
                 raise ValueError("not a header cache")
-            version, blobs = marshal.loads(payload[len(MAGIC):])
-            payload.release()
-            if version != [FORMAT, __version__]:
+            blobs = _blobs(payload, len(MAGIC))
+            if next(blobs, None) != [FORMAT, __version__]:
                 return {}  # another version wrote it: parse again
-            for blob in blobs:
+            for found in blobs:
                 # A blob at a time: one marshal call over a 100k-file cache would hold the
                 # GIL for ~0.3 s, and the UI thread needs it between keystrokes.
-                found = marshal.loads(blob)
                 if not isinstance(found, dict):
                     raise ValueError("an entry block that is not a mapping")
                 entries.update(found)
+            payload.release()
         except (EOFError, ValueError, TypeError) as exc:
             self.problem = f"header cache {path} was not usable ({exc}): rebuilt"
             return {}
@@ -191,8 +221,8 @@ class HeaderCache:
         the next save. An entry of the wrong shape is a miss; its strings are sanitised
         like a fresh parse's."""
         out: dict[str, tuple[Article, tuple[str, ...], Stat]] = {}
-        if not self._old:
-            return out
+        if self._released or not self._old:
+            return out  # released: the few files of a live change are parsed instead
         old, new = self._old, self._new
         for path in files:
             entry = old.get(path)
@@ -229,6 +259,8 @@ class HeaderCache:
         for path in paths:
             if self._new.pop(path, None) is not None:
                 self._changed = True
+            if self._released:
+                self._forgotten.add(path)
 
     def _keep_details(self) -> None:
         """Entries put without details (the first files of a launch are read for the list
@@ -245,6 +277,8 @@ class HeaderCache:
                 new[path] = was
 
     def _differs(self) -> bool:
+        if self._released:
+            return bool(self._new or self._forgotten)
         self._keep_details()
         old = self._old
         if len(self._new) != len(old):
@@ -259,23 +293,53 @@ class HeaderCache:
         """
         if self.path is None or not self._differs():
             return None
-        items = list(self._new.items())
+        if self._released:
+            # What the file holds, read back for this save only, and the changes since.
+            items = list(self._merged(self._read_opened()).items())
+            partial = False
+        else:
+            items = list(self._new.items())
         if partial:
             new = self._new
             items.extend((path, entry) for path, entry in self._old.items() if path not in new)
         if self._prefixes:
             items = [(self._key(path), entry) for path, entry in items]
-        blobs = [marshal.dumps(dict(items[i : i + BLOB])) for i in range(0, len(items), BLOB)]
+
+        def parts() -> Iterator[bytes]:
+            # Made one at a time as they are written: all of them at once were the size of
+            # the file (~50 MB at 100k files, ~500 MB at a million) on top of the entries.
+            yield MAGIC
+            yield _framed(marshal.dumps([FORMAT, __version__]))
+            for i in range(0, len(items), BLOB):
+                yield _framed(marshal.dumps(dict(items[i : i + BLOB])))
+
         try:
-            write_atomically(self.path, sealed([MAGIC, marshal.dumps([[FORMAT, __version__],
-                                                                      blobs])]))
+            write_atomically(self.path, sealed(parts()))
         except OSError as exc:
             self.problem = f"header cache not saved: {exc.strerror or exc}"
             return self.problem
         self._puts = 0
-        if not partial:  # what was saved is what later puts are compared with
+        if self._released:
+            self._new, self._forgotten, self._thin = {}, set(), []
+        elif not partial:  # what was saved is what later puts are compared with
             self._entries, self._new, self._changed = self._new, dict(self._new), False
         return None
+
+
+def _framed(blob: bytes) -> bytes:
+    return len(blob).to_bytes(4, "little") + blob
+
+
+def _blobs(payload: memoryview, at: int) -> Iterator[Any]:
+    """The values of the length-prefixed marshal blobs of ``payload`` from ``at``; ValueError
+    for one cut short."""
+    end = len(payload)
+    while at < end:
+        length = int.from_bytes(payload[at : at + 4], "little")
+        if at + 4 + length > end:
+            raise ValueError("a block cut short")
+        yield marshal.loads(payload[at + 4 : at + 4 + length])
+        at += 4 + length
 
 
 def _entry(entry: Any, path: str, now: Stat) -> tuple[Article, tuple[str, ...], Stat] | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from sys import intern
 from typing import NamedTuple
 
 
@@ -97,17 +98,30 @@ class Article(NamedTuple):
             raise ValueError(f"a row of {len(row)} values, not {len(cls._fields)}")
         ordinal = row[_DATE]
         if ordinal is None:
-            return cls._make(row)
-        if not isinstance(ordinal, int):
+            date = None
+        elif not isinstance(ordinal, int):
             raise TypeError(f"a date ordinal must be an int, not {type(ordinal).__name__}")
-        date = _DATES.get(ordinal)
-        if date is None:
+        elif (date := _DATES.get(ordinal)) is None:
             date = _DATES[ordinal] = dt.date.fromordinal(ordinal)
+        # Sources, sections and tags repeat across a corpus, but every row read from a
+        # cache or a worker brings its own copies: one string each (interned strings are
+        # freed once unused) is ~450 bytes less an article.
+        source, section, tags = row[_SOURCE], row[_SECTION], row[_TAGS]
+        if type(source) is str and type(section) is str and type(tags) is tuple:
+            if not all(type(t) is str for t in tags):
+                raise TypeError("a tag that is not a string")
+            return cls._make((row[0], date, intern(source), intern(section), *row[4:_TAGS],
+                              tuple(map(intern, tags)), *row[_TAGS + 1 :]))
         return cls._make((*row[:_DATE], date, *row[_DATE + 1 :]))
 
 
 _DATE = Article._fields.index("date")
+_SOURCE = Article._fields.index("source")
+_SECTION = Article._fields.index("section")
+_TAGS = Article._fields.index("tags")
 _ID = Article._fields.index("id")
+# from_row builds its tuple in this order.
+assert (_DATE, _SOURCE, _SECTION) == (1, 2, 3) and _TAGS > _SECTION
 # row_at relies on the file's fields coming last, in this order (test_article pins it).
 assert Article._fields[_ID:] == ("id", "path", "digest")
 

@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 
 from newstui.model.corpus.article import Article
-from newstui.model.gc_pause import no_gc
 from newstui.model.index import bitset
 from newstui.model.index.renumber import Renumbering
 from newstui.model.index.words import WordIndex, index_words, word_parts
+from newstui.model.memory import no_gc
 
 
 def order_key(a: Article) -> str:

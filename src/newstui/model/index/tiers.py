@@ -65,6 +65,19 @@ class Tiers:
         only += [(b, db & ~mine) for b, db in other.tiers]
         return Tiers(both + only)
 
+    def raised(self, boosts: Sequence[tuple[float, int]]) -> Tiers:
+        """These tiers with ``amount`` added to the score of the articles of each
+        (``amount``, set) of ``boosts`` (the sets disjoint)."""
+        out: list[Tier] = []
+        for score, docs in self.tiers:
+            rest = docs
+            for amount, chosen in boosts:
+                if part := docs & chosen:
+                    out.append((score + amount, part))
+                    rest &= ~chosen
+            out.append((score, rest))
+        return Tiers(out)
+
     def without(self, docs: int) -> Tiers:
         """These tiers less the articles in ``docs``."""
         return Tiers((score, tier & ~docs) for score, tier in self.tiers)

@@ -25,10 +25,10 @@ from newstui.model.corpus.files import (
     read_headers,
     searchable_text,
 )
-from newstui.model.gc_pause import no_gc
 from newstui.model.index.words import WordIndex, index_words
 from newstui.model.load.chunks import run_chunks
 from newstui.model.load.merge import Loaded, LoadResult, Merger, stem_id
+from newstui.model.memory import no_gc
 
 CHUNK = 1000
 PARALLEL_MIN = 4000
@@ -62,6 +62,24 @@ def _load_chunk(paths: list[str], details: bool = True) -> bytes:
             # The id is the file's stem here; the parent makes it unique across chunks.
             rows.append((headers.row_at(stem_id(path), path, digest), warnings, stat))
     return marshal.dumps((rows, skipped))
+
+
+def _details_chunk(paths: list[str]) -> bytes:
+    """Parse one chunk of files in full for the details pass: of each, only what it adds
+    (see :func:`read_details`), packed with ``marshal``. Whole rows would be unpacked only
+    to be dropped: at 100k files ~80 MB of short-lived strings, left as fragments between
+    the ones kept."""
+    rows: list[tuple[object, ...]] = []
+    with no_gc():
+        for path in paths:
+            try:
+                headers, warnings, data, stat = read_headers(path, True)
+            except Exception:  # unusable now, or a parser bug: it keeps what the list read
+                continue
+            digest = headers.digest or hashlib.blake2b(data, digest_size=12).hexdigest()
+            rows.append((path, digest, headers.caption, headers.dateline, headers.url,
+                         headers.words, warnings, stat))
+    return marshal.dumps(rows)
 
 
 def body_words(text: str) -> set[str]:
@@ -195,28 +213,29 @@ def read_details(articles: Sequence[Article], cache: HeaderCache | None = None,
     todo = [i for i, a in enumerate(articles) if a.words is None]
     if not todo:
         return {}
-    jobs = [([articles[i].path for i in todo[k : k + CHUNK]], True)
+    jobs = [([articles[i].path for i in todo[k : k + CHUNK]],)
             for k in range(0, len(todo), CHUNK)]
     found: dict[int, Article] = {}
     done = 0
 
     def merged(packed: bytes) -> None:
         nonlocal done
-        read = {a.path: (a, warnings, stat) for a, warnings, stat in _unpack(packed)[0]}
+        read = {row[0]: row for row in marshal.loads(packed)}
         for i in todo[done * CHUNK : (done + 1) * CHUNK]:
             old = articles[i]
             got = read.get(old.path)
-            if got is None or got[0].digest != old.digest:
+            if got is None or got[1] != old.digest:
                 continue
-            found[i] = old.with_details(got[0])
+            _, _, caption, dateline, url, words, warnings, stat = got
+            found[i] = old._replace(caption=caption, dateline=dateline, url=url, words=words)
             if cache is not None:
-                cache.put(found[i], got[1], got[2])
+                cache.put(found[i], warnings, stat)
         done += 1
         if progress is not None:
             progress(min(len(todo), done * CHUNK))
 
     with no_gc():
-        run_chunks(_load_chunk, jobs, merged, _workers(len(todo), workers), cancelled)
+        run_chunks(_details_chunk, jobs, merged, _workers(len(todo), workers), cancelled)
     if cache is not None and done == len(jobs):
         cache.save()  # a failure only means reading the details again next time
     return found

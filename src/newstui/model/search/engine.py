@@ -1,21 +1,25 @@
 """The search engine: evaluate a parsed query against a store's indexes and rank the result.
 
 Ranking rules, in this order (as Meilisearch states its own): (1) more query terms matched;
-(2) fewer typos; (3) the field: tags and title, then source/section/dateline/caption, then
-the body; (4) an exact word over a prefix; ties newest first. Each matched term scores
-``1000 + 100 x (2 - typos) + 10 x field + exact`` (:func:`term_score`) and the terms of an
-article add up, so a rule only decides between articles the rules before it leave equal:
-an exact match anywhere beats a typo anywhere. (Meilisearch's proximity rule is not applied:
-the indexes keep no word positions.) Typos are counted as an optimal-string-alignment
-distance, so two swapped letters are one typo: words of 4-7 letters allow one, of 8 or more
-two, shorter words none. A word with another ending (``ukraine`` -> ``ukrainian``) counts as
-one typo. Long steps check ``cancelled`` so a worker can drop a stale query between
-keystrokes.
+(2) fewer typos; (3) proximity: the words side by side in the order typed in the title or
+a tag, then all of them in one field (see :meth:`Engine._near`); (4) the field: tags and
+title, then source/section/dateline/caption, then the body; (5) an exact word over a
+prefix; ties newest first. Each matched term scores ``TERM + TYPO x (2 - typos) + FIELD x
+field + exact`` (:func:`term_score`), the terms of an article add up, and proximity adds
+one or two ``NEAR``; the weights are spaced so that a rule only decides between articles
+the rules before it leave equal: an exact match anywhere beats a typo anywhere. Typos are
+counted as an optimal-string-alignment distance, so two swapped letters are one typo:
+words of 4-7 letters allow one, of 8 or more two, shorter words none. A word with another
+ending (``ukraine`` -> ``ukrainian``) counts as one typo. Long steps check ``cancelled``
+so a worker can drop a stale query between keystrokes.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
+import operator
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -47,7 +51,13 @@ CHUNK = 20_000
 
 def term_score(grade: int, group: str) -> float:
     """What one matched term adds to an article's score (see the module's ranking rules)."""
-    return float(1000 + ((grade - 1) // 2) * 100 + FIELD_RANK[group] * 10 + (grade - 1) % 2)
+    return float(TERM + ((grade - 1) // 2) * TYPO + FIELD_RANK[group] * FIELD + (grade - 1) % 2)
+
+
+# The weight of each rule: one step of a rule outweighs every later rule's steps together
+# (for up to 30 terms): proximity (up to two steps) sits between typos and fields.
+TERM, TYPO, NEAR, FIELD = 1_000_000, 10_000, 1_000, 10
+NEAR_CHECKED = 20_000  # the newest articles whose titles are checked for the words together
 
 
 def allowed_typos(word: str) -> int:
@@ -107,14 +117,16 @@ class Engine:
         self.state = state
         self.everything = bitset.full(len(store))
         self._words: dict[str, dict[str, int]] = {}
-        self._terms: dict[tuple[str, tuple[str, ...]], tuple[Tiers, frozenset[str]]] = {}
+        self._terms: dict[tuple[str, tuple[str, ...]],
+                          tuple[Tiers, frozenset[str], dict[str, int]]] = {}
         self._phrase_cache: dict[str, int] = {}
 
     def warm(self) -> None:
         """Do the one-off work of a first query now (in a worker, before the user types):
         build the header indexes, their sorted vocabularies and the facets, import
-        rapidfuzz."""
+        rapidfuzz and numpy."""
         rapidfuzz()  # ~20 ms the first keystroke would pay
+        bitset.first_members(1, 1)  # imports numpy: ~60 ms
         self.store.doc_of  # noqa: B018 (the id map the screen looks articles up in)
         for facet in self.store.facets():
             facet.words_with_prefix("\uffff")  # builds the facet's word index (~1 s at 1M)
@@ -160,6 +172,9 @@ class Engine:
                 result = part if result is None else result & part
             if result is None:
                 result = Tiers([(0.0, self.everything)])
+            elif len(plain := [c for c in node.children if isinstance(c, Term)
+                               and not c.phrase and c.field in (None, "title")]) > 1:
+                result = self._near(plain, result, check)
             return result.without(excluded) if excluded else result
         if isinstance(node, Or):
             out = Tiers()
@@ -174,6 +189,70 @@ class Engine:
         if isinstance(node, StateFilter):
             return self._state(node.value)
         return self._term(node, check, matched, phrases, notes)
+
+    def _near(self, terms: list[Term], result: Tiers, check: Callable[[], bool]) -> Tiers:
+        """Rule (3), proximity: of the articles ``result`` holds, those with the words of
+        ``terms`` together, in the order typed (the last as a prefix), in the title or a
+        tag go up two steps; those with every word in one field (title, tags, the other
+        headers, or the body: Meilisearch's proximity "by attribute") one step. Only the
+        newest :data:`NEAR_CHECKED` candidates' titles are read: far more than a screen.
+        """
+        words = [w for t in terms for w in tokens(t.text)]
+        parts = tuple(p for w in words for p in word_parts(w))
+        if not 1 < len(words) <= 10 or len(parts) < 2:
+            return result
+        groups = ("title",) if any(t.field == "title" for t in terms) else tuple(FIELD_RANK)
+        by_group = [self._word(w, groups, check)[2] for w in words]
+        everywhere = result.bits()
+        same = 0
+        for group in groups:
+            docs = everywhere
+            for found in by_group:
+                docs &= found.get(group, 0)
+            same |= docs
+        if not same:
+            return result
+        pattern = _near_pattern(parts)
+        titled = same
+        for found in by_group:
+            titled &= found.get("title", 0)
+        together = self._titles_holding(titled, pattern, check)
+        if "tags" in groups:
+            tags = self.store.tags
+            for key in tags.keys_with(parts[0]):
+                if any(m.start() == 0 or not key[m.start() - 1].isalnum()
+                       for m in pattern.finditer(key)):
+                    together |= bitset.from_docs((tags.doc_ids[key],), len(self.store))
+        together &= same
+        return result.raised([(2 * NEAR, together), (NEAR, same & ~together)])
+
+    def _titles_holding(self, docs: int, pattern: re.Pattern[str],
+                        check: Callable[[], bool]) -> int:
+        """Those of the newest :data:`NEAR_CHECKED` articles of ``docs`` whose title
+        ``pattern`` finds: one regex scan over their titles joined, not a call each."""
+        articles = self.store.articles
+        chosen = bitset.first_members(docs, NEAR_CHECKED)
+        hits: list[int] = []
+        for start in range(0, len(chosen), 4096):
+            if check():
+                raise Cancelled
+            part = chosen[start:start + 4096]
+            titles = [articles[d].title for d in part]
+            folded = [t.lower() if t.isascii() else t.casefold() for t in titles]
+            ends = list(itertools.accumulate(len(t) + 1 for t in folded))
+            text = "\n".join(folded)
+            last = -1
+            for m in pattern.finditer(text):
+                at = m.start()
+                # Whole words only: tested here, as a look-behind in the pattern would
+                # stop the regex engine scanning for its first word (~3x slower).
+                if at and text[at - 1].isalnum():
+                    continue
+                i = bisect.bisect_right(ends, at)
+                if i != last:
+                    hits.append(part[i])
+                    last = i
+        return bitset.from_docs((hits,), len(self.store))
 
     def _state(self, value: str) -> Tiers:
         """Docs that are read, unread or starred, by their content digest."""
@@ -212,14 +291,15 @@ class Engine:
             return Tiers()
         result: Tiers | None = None
         for word in words:
-            part, spelled = self._word(word, groups, check)
+            part, spelled, _ = self._word(word, groups, check)
             matched.update(spelled)
             result = part if result is None else result & part
         return result or Tiers()
 
-    def _word(self, word: str, groups: tuple[str, ...],
-              check: Callable[[], bool]) -> tuple[Tiers, frozenset[str]]:
-        """Docs holding ``word`` in ``groups``, each at its best (group weight x quality).
+    def _word(self, word: str, groups: tuple[str, ...], check: Callable[[], bool]
+              ) -> tuple[Tiers, frozenset[str], dict[str, int]]:
+        """Docs holding ``word`` in ``groups``, each at its best (group weight x quality),
+        the spellings found, and the docs holding it in each group.
 
         Cached: typing "north k" reuses "north".
         """
@@ -230,6 +310,7 @@ class Engine:
         indexes = self.store.indexes()
         scored: list[tuple[float, int]] = []
         found: set[str] = set()
+        in_group: dict[str, int] = {}
         for group in groups:
             index = indexes[group]
             candidates = self._candidates(index, group, word, check)
@@ -237,12 +318,14 @@ class Engine:
             by_quality: dict[int, list[str]] = {}
             for candidate, quality in candidates.items():
                 by_quality.setdefault(quality, []).append(candidate)
-            scored += [(term_score(q, group), index.bits(words))
-                       for q, words in by_quality.items()]
+            part = [(term_score(q, group), index.bits(words))
+                    for q, words in by_quality.items()]
+            scored += part
+            in_group[group] = functools.reduce(operator.or_, (d for _, d in part), 0)
         tiers = Tiers.best_of(scored)
         if len(self._terms) > 256:
             self._terms.clear()
-        self._terms[key] = (tiers, frozenset(found))
+        self._terms[key] = (tiers, frozenset(found), in_group)
         return self._terms[key]
 
     def _candidates(self, index: WordIndex, group: str, word: str,
@@ -342,7 +425,8 @@ class Engine:
                 text = read_text(articles[d])
             except Unusable:
                 continue
-            if _holds(text.casefold(), first, pattern):
+            # For ASCII text lower() is casefold() and ~10x faster (most of a check's cost).
+            if _holds(text.lower() if text.isascii() else text.casefold(), first, pattern):
                 found_docs.append(d)
         result = bitset.from_docs((found_docs,), len(self.store))
         if len(self._phrase_cache) > 64:
@@ -479,6 +563,15 @@ def _holds(folded: str, first: str, pattern: re.Pattern[str]) -> bool:
             return True
         at = folded.find(first, at + 1)
     return False
+
+
+@functools.lru_cache(maxsize=64)
+def _near_pattern(parts: tuple[str, ...]) -> re.Pattern[str]:
+    """Casefolded word ``parts`` one after another (any punctuation or space between, but
+    not a line break: titles are searched joined by them), whole words but the last,
+    which may go on (it is still being typed). Where the first word starts is for the
+    caller to check."""
+    return re.compile(r"(?:[^\w\n]|_)+".join(map(re.escape, parts)))
 
 
 @functools.lru_cache(maxsize=64)

@@ -30,9 +30,10 @@ Query syntax
   word: that is no field is searched as text (a pasted "Profile: Gordon Brown")
 
 Ranking, rule by rule (a rule decides only what the ones before leave equal)
-  1 more query terms matched   2 fewer typos   3 the field: tags and title, then
-  source/section/dateline/caption, then the body   4 an exact word over a prefix
-  ties newest first; S switches to date order while a query is active
+  1 more query terms matched   2 fewer typos   3 the words together: side by side
+  as typed in the title or a tag, then all in one field   4 the field: tags and
+  title, then source/section/dateline/caption, then the body   5 an exact word
+  over a prefix   ties newest first; S switches to date order while a query is active
   Remap keys by id in the config file: keymap: {list.down: "j,down,ctrl+n"}"""
 
 

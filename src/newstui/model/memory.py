@@ -1,0 +1,59 @@
+"""Memory housekeeping for long loads: the garbage collector paused while long-lived
+objects are made, and freed memory given back to the system after a pass."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector: loading makes only long-lived objects, which
+    collections would walk again and again, finding nothing to free.
+
+    On the way out they are frozen (``gc.freeze``) before collecting resumes: else the
+    first collection after a 100k-file load walks them all (~0.1 s) to find nothing. (The
+    app runs with the collector off and collects and freezes on its own, when idle.)
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.freeze()
+            gc.enable()
+
+
+_trim: Callable[[int], int] | None = None
+_looked = False
+
+
+def give_back() -> bool:
+    """Return the C heap's free pages to the system (glibc's ``malloc_trim``); False where
+    there is no such call.
+
+    A load pass frees many short-lived objects (rows from the workers, old copies of
+    articles) between the ones it keeps; the C allocator keeps those pages for itself, so
+    the process's resident size stays at the pass's peak: ~85 MB more than needed at 100k
+    articles after the details pass. ``malloc_trim`` releases free pages anywhere in the
+    heap, not only at its top. ctypes drops the GIL during the call.
+    """
+    global _trim, _looked
+    if not _looked:
+        _looked = True
+        if sys.platform.startswith("linux"):
+            try:
+                libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+                _trim = libc.malloc_trim
+            except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+                _trim = None
+    if _trim is None:
+        return False
+    _trim(0)
+    return True

@@ -108,8 +108,7 @@ class Article(NamedTuple):
         # freed once unused) is ~450 bytes less an article.
         source, section, tags = row[_SOURCE], row[_SECTION], row[_TAGS]
         if type(source) is str and type(section) is str and type(tags) is tuple:
-            if not all(type(t) is str for t in tags):
-                raise TypeError("a tag that is not a string")
+            # (intern raises TypeError for a tag that is not a string)
             return cls._make((row[0], date, intern(source), intern(section), *row[4:_TAGS],
                               tuple(map(intern, tags)), *row[_TAGS + 1 :]))
         return cls._make((*row[:_DATE], date, *row[_DATE + 1 :]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import gc
 import sys
 from collections.abc import Callable, Iterator
@@ -30,8 +31,16 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
-_trim: Callable[[int], int] | None = None
-_looked = False
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim: Callable[[int], int] = libc.malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+        return None
+    return trim
 
 
 def give_back() -> bool:
@@ -44,16 +53,8 @@ def give_back() -> bool:
     articles after the details pass. ``malloc_trim`` releases free pages anywhere in the
     heap, not only at its top. ctypes drops the GIL during the call.
     """
-    global _trim, _looked
-    if not _looked:
-        _looked = True
-        if sys.platform.startswith("linux"):
-            try:
-                libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-                _trim = libc.malloc_trim
-            except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
-                _trim = None
-    if _trim is None:
+    trim = _malloc_trim()
+    if trim is None:
         return False
-    _trim(0)
+    trim(0)
     return True

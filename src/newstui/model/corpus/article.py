@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from sys import intern
 from typing import NamedTuple
 
+Details = tuple[str, str, str, int | None]  # see Article.details
+
 
 @dataclass(frozen=True, slots=True)
 class Highlight:
@@ -51,11 +53,15 @@ class Article(NamedTuple):
     # state when its file is rewritten): keys dedupe and reading state.
     digest: str = ""
 
-    def with_details(self, source: Article) -> Article:
-        """This article with the caption, dateline, link and word count of ``source`` (its
-        parse, or the same file loaded with details)."""
-        return self._replace(caption=source.caption, dateline=source.dateline, url=source.url,
-                             words=source.words)
+    def details(self) -> Details:
+        """Caption, dateline, link and word count: what a parse reads beyond the list's
+        fields (see ``words``)."""
+        return self.caption, self.dateline, self.url, self.words
+
+    def with_details(self, details: Details) -> Article:
+        """This article with the :meth:`details` of its file's parse."""
+        caption, dateline, url, words = details
+        return self._replace(caption=caption, dateline=dateline, url=url, words=words)
 
     @property
     def iso_date(self) -> str | None:

@@ -57,10 +57,9 @@ def _load_chunk(paths: list[str], details: bool = True) -> bytes:
             except Exception as exc:  # a parser bug must not stop the load
                 skipped.append((path, f"could not parse: {type(exc).__name__}: {exc}"))
                 continue
-            # A front matter guid (feed articles) keys the article; else its bytes do.
-            digest = headers.digest or hashlib.blake2b(data, digest_size=12).hexdigest()
             # The id is the file's stem here; the parent makes it unique across chunks.
-            rows.append((headers.row_at(stem_id(path), path, digest), warnings, stat))
+            rows.append((headers.row_at(stem_id(path), path, _digest(headers, data)),
+                         warnings, stat))
     return marshal.dumps((rows, skipped))
 
 
@@ -76,10 +75,13 @@ def _details_chunk(paths: list[str]) -> bytes:
                 headers, warnings, data, stat = read_headers(path, True)
             except Exception:  # unusable now, or a parser bug: it keeps what the list read
                 continue
-            digest = headers.digest or hashlib.blake2b(data, digest_size=12).hexdigest()
-            rows.append((path, digest, headers.caption, headers.dateline, headers.url,
-                         headers.words, warnings, stat))
+            rows.append((path, _digest(headers, data), headers.details(), warnings, stat))
     return marshal.dumps(rows)
+
+
+def _digest(headers: Article, data: bytes) -> str:
+    """What keys an article: its front matter's guid (feed articles), else its bytes."""
+    return headers.digest or hashlib.blake2b(data, digest_size=12).hexdigest()
 
 
 def body_words(text: str) -> set[str]:
@@ -226,8 +228,8 @@ def read_details(articles: Sequence[Article], cache: HeaderCache | None = None,
             got = read.get(old.path)
             if got is None or got[1] != old.digest:
                 continue
-            _, _, caption, dateline, url, words, warnings, stat = got
-            found[i] = old._replace(caption=caption, dateline=dateline, url=url, words=words)
+            _, _, details, warnings, stat = got
+            found[i] = old.with_details(details)
             if cache is not None:
                 cache.put(found[i], warnings, stat)
         done += 1

@@ -21,7 +21,7 @@ import functools
 import itertools
 import operator
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from newstui.model.corpus.article import Article
@@ -220,8 +220,7 @@ class Engine:
         if "tags" in groups:
             tags = self.store.tags
             for key in tags.keys_with(parts[0]):
-                if any(m.start() == 0 or not key[m.start() - 1].isalnum()
-                       for m in pattern.finditer(key)):
+                if next(_near_at(pattern, key), None) is not None:
                     together |= bitset.from_docs((tags.doc_ids[key],), len(self.store))
         together &= same
         return result.raised([(2 * NEAR, together), (NEAR, same & ~together)])
@@ -242,12 +241,7 @@ class Engine:
             ends = list(itertools.accumulate(len(t) + 1 for t in folded))
             text = "\n".join(folded)
             last = -1
-            for m in pattern.finditer(text):
-                at = m.start()
-                # Whole words only: tested here, as a look-behind in the pattern would
-                # stop the regex engine scanning for its first word (~3x slower).
-                if at and text[at - 1].isalnum():
-                    continue
+            for at in _near_at(pattern, text):
                 i = bisect.bisect_right(ends, at)
                 if i != last:
                     hits.append(part[i])
@@ -563,6 +557,16 @@ def _holds(folded: str, first: str, pattern: re.Pattern[str]) -> bool:
             return True
         at = folded.find(first, at + 1)
     return False
+
+
+def _near_at(pattern: re.Pattern[str], text: str) -> Iterator[int]:
+    """Where :func:`_near_pattern`'s ``pattern`` finds its words in ``text``, starting a
+    word. (Tested here: a look-behind in the pattern would stop the regex engine scanning
+    for its first word, ~3x slower.)"""
+    for m in pattern.finditer(text):
+        at = m.start()
+        if not at or not text[at - 1].isalnum():
+            yield at
 
 
 @functools.lru_cache(maxsize=64)

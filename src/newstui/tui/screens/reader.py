@@ -432,7 +432,7 @@ class ReaderScreen(Screen[None]):
         try:
             parsed = read_full(article)
             # The details may not be read yet: here they are.
-            message = ArticleRead(article.with_details(parsed.article), parsed, "")
+            message = ArticleRead(article.with_details(parsed.article.details()), parsed, "")
         except Unusable as exc:
             message = ArticleRead(article, None, f"Cannot read {clean_line(article.path)}: {exc}")
         if not get_current_worker().is_cancelled:

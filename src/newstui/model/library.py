@@ -352,14 +352,15 @@ class Library:
         # would build the indexes (~20 s at a million articles) the cache holds.
         self._cached_indexes = self._indexes_from_cache(store)
         self._publish(store, "detailed" if full else "listed", listener)
+        # Saved as soon as the list is complete, before the engine's warm-up: the screen
+        # says the list is done (a quit during the later passes, or the warm-up, still
+        # leaves the next launch fast; details are saved again as they are read).
+        if (problem := self.cache.save()) is not None:
+            result.warnings.append((str(self.cache.path), problem))
         if warm:
             # After the list is on screen: a keystroke meanwhile waits for this in its
             # search worker.
             self.snapshot.engine.warm()
-        # Saved as soon as the list is complete: a quit during the later passes still
-        # leaves the next launch fast (details are saved again as they are read).
-        if (problem := self.cache.save()) is not None:
-            result.warnings.append((str(self.cache.path), problem))
 
     def details_pass(self, listener: Listener = _ignore,
                      cancelled: Callable[[], bool] = _never, *, warm: bool = False) -> None:

@@ -49,6 +49,14 @@ class QueryInput(Input):
         """
         return super().refresh(*regions, repaint=repaint, layout=False, recompose=recompose)
 
+    def on_resize(self) -> None:
+        """Fit the hints to the room the input has now (whatever changed it: the terminal,
+        or the count beside it growing or shrinking). Here, not after the bar's next
+        refresh: that could come before the new layout, measuring the old width."""
+        placeholder = fitting_placeholder(self.content_region.width)
+        if self.placeholder != placeholder:
+            self.placeholder = placeholder
+
     def action_clear_or_leave(self) -> None:
         """First Esc clears the query, the next one returns to the list."""
         if self.value:
@@ -155,17 +163,6 @@ class FilterBar(Horizontal):
         # The shown count is padded to the total's width so the note keeps its width.
         text = f"{shown:>{len(total_text)},} of {total_text}" + (f" · {note}" if note else "")
         self.query_one("#filter-count", Note).set(text)
-        self.call_after_refresh(self._fit_placeholder)
-
-    def on_resize(self) -> None:
-        """Fit the hints to the room the input has now."""
-        self.call_after_refresh(self._fit_placeholder)
-
-    def _fit_placeholder(self) -> None:
-        field = self.input
-        placeholder = fitting_placeholder(field.content_region.width)
-        if field.placeholder != placeholder:
-            field.placeholder = placeholder
 
     def set_message(self, message: str) -> None:
         """Show an inline error or hint (empty to clear); while there is one the count

@@ -115,6 +115,19 @@ def test_words_together_rank_above_words_apart(near) -> None:
     assert ids(near, "gordon brown")[-1] == "t"
 
 
+def test_a_hyphenated_query_word_finds_its_parts(near, write, tmp_path) -> None:
+    # "gordon-brown" typed for "Gordon Brown": side by side (title, tag) as good as the
+    # compound itself, the parts apart after them; a body's "gordon-brown" is found whole.
+    assert ids(near, "gordon-brown")[:2] == ["r", "s"]
+    # Then apart, by field (both in q's title, "brown" in p's body); a typo last, as ever.
+    assert ids(near, "gordon-brown")[2:] == ["q", "p", "t"]
+    write("u.txt", "---\ntitle: Loans\ndate: 2023-04-01\n---\nThe gordon-brown plan.\n")
+    engine = Library([str(tmp_path)]).load(full=True).engine
+    assert ids(engine, "gordon-brown")[:2] == ["r", "s"]
+    assert "u" in ids(engine, "gordon-brown")
+    assert ids(engine, "gordon-brown -gordon") == []
+
+
 def _swap_inner(word: str, rng: random.Random) -> str:
     i = rng.randrange(1, len(word) - 2)
     return word[:i] + word[i + 1] + word[i] + word[i + 2:]

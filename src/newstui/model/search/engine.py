@@ -212,16 +212,12 @@ class Engine:
             same |= docs
         if not same:
             return result
-        pattern = _near_pattern(parts)
         titled = same
         for found in by_group:
             titled &= found.get("title", 0)
-        together = self._titles_holding(titled, pattern, check)
+        together = self._titles_holding(titled, _near_pattern(parts), check)
         if "tags" in groups:
-            tags = self.store.tags
-            for key in tags.keys_with(parts[0]):
-                if next(_near_at(pattern, key), None) is not None:
-                    together |= bitset.from_docs((tags.doc_ids[key],), len(self.store))
+            together |= self._tags_holding(parts)
         together &= same
         return result.raised([(2 * NEAR, together), (NEAR, same & ~together)])
 
@@ -285,10 +281,50 @@ class Engine:
             return Tiers()
         result: Tiers | None = None
         for word in words:
-            part, spelled, _ = self._word(word, groups, check)
-            matched.update(spelled)
+            part = self._compound(word, groups, check, matched)
             result = part if result is None else result & part
         return result or Tiers()
+
+    def _compound(self, word: str, groups: tuple[str, ...], check: Callable[[], bool],
+                  matched: set[str]) -> Tiers:
+        """Docs holding ``word``; for a compound (``gordon-brown``, ``covid-19``) also those
+        holding its parts: side by side in a title or tag as if the compound were there
+        (a user types "north-korea" for "North Korea"), apart two proximity steps lower.
+        A split counts as one term: its parts' typos add up, as their fields do."""
+        whole, spelled, _ = self._word(word, groups, check)
+        matched.update(spelled)
+        parts = word_parts(word)
+        if len(parts) < 2:
+            return whole
+        split: Tiers | None = None
+        for piece in parts:
+            found, spelled, _ = self._word(piece, groups, check)
+            matched.update(spelled)
+            split = found if split is None else split & found
+        if split is None or not split.tiers:
+            return whole
+        extra = (len(parts) - 1) * (TERM + 2 * TYPO)
+        apart = Tiers((score - extra - 2 * NEAR, docs) for score, docs in split.tiers)
+        together = self._together(tuple(parts), apart.bits(), groups, check)
+        joined = apart.raised([(2 * NEAR, together)])
+        return Tiers.best_of(whole.tiers + joined.tiers)
+
+    def _together(self, parts: tuple[str, ...], docs: int, groups: tuple[str, ...],
+                  check: Callable[[], bool]) -> int:
+        """Those of ``docs`` with the words ``parts`` side by side, in this order (the
+        last may be a prefix), in the title or (when ``groups`` has tags) a tag."""
+        together = self._titles_holding(docs, _near_pattern(parts), check)
+        if "tags" in groups:
+            together |= self._tags_holding(parts)
+        return together & docs
+
+    def _tags_holding(self, parts: tuple[str, ...]) -> int:
+        """The articles with a tag holding the words ``parts`` side by side, in order."""
+        pattern = _near_pattern(parts)
+        tags = self.store.tags
+        found = [tags.doc_ids[key] for key in tags.keys_with(parts[0])
+                 if next(_near_at(pattern, key), None) is not None]
+        return bitset.from_docs(found, len(self.store)) if found else 0
 
     def _word(self, word: str, groups: tuple[str, ...], check: Callable[[], bool]
               ) -> tuple[Tiers, frozenset[str], dict[str, int]]:
@@ -520,7 +556,8 @@ def spans(text: str, words: frozenset[str], phrases: tuple[str, ...] = ()) -> li
     if words:
         for m in WORD.finditer(folded):
             token = m.group(0)
-            if token in words or any(part in words for part in word_parts(token)):
+            if token in words or (not token.isalnum()
+                                  and any(part in words for part in word_parts(token))):
                 out.append((at(m.start()), at(m.end())))
     for phrase in phrases:
         pattern = _phrase_pattern(phrase)

@@ -104,6 +104,7 @@ class ReaderScreen(Screen[None]):
         self.live = LiveFolders(self, library, self._report)
         self._held: str | None = None  # see _open_article_gone
         self._related_timer: Timer | None = None
+        self._remark: Timer | None = None  # repaints the article's marks once typing rests
 
     # -- composition ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -339,13 +340,21 @@ class ReaderScreen(Screen[None]):
         top, shown = self.headlines.current, self.article_view.article
         if gone and top is not None:
             self._held = top.id  # the cursor moved off the gone article: the pane stays
-        # The list goes to the screen first; the article pane's new marks in the frame
-        # after. When the cursor is on another article, that one soon replaces the pane
-        # with these marks, and the old one is not repainted at all.
+        # The list goes to the screen at once; the article pane's new marks once typing
+        # rests (as the pane follows the cursor): repainting a whole article in each
+        # keystroke's frame doubled its cost. When the cursor is on another article, that
+        # one soon replaces the pane with these marks, and the old one is not repainted.
         self.article_view.set_marks(result.words, result.phrases, repaint=False)
+        if self._remark is not None:
+            self._remark.stop()
+            self._remark = None
         if top is not None and shown is not None and top.id == shown.id:
-            self.call_after_refresh(self.article_view.refresh)
+            self._remark = self.set_timer(FOLLOW_DELAY, self._repaint_marks)
         self._update_count()
+
+    def _repaint_marks(self) -> None:
+        self._remark = None
+        self.article_view.refresh()
 
     def _open_article_gone(self, snapshot: Snapshot) -> bool:
         """If the article being read is no longer in ``snapshot`` (its file was deleted or

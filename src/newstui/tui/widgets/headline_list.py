@@ -85,6 +85,7 @@ class HeadlineList(ScrollView, can_focus=True):
         # Before Widget.__init__, which may already report a style update.
         self._cache: LRUCache[tuple[int, int, bool], Strip] = LRUCache(1024)
         self._style_cache: dict[tuple[bool, bool, bool], _RowStyles] = {}
+        self._widths_for: tuple[object, dict[str, int]] = (None, {})  # (key, widths)
         super().__init__(id=id)
         self.store: Store | None = None
         self.rows: Sequence[int] = ()
@@ -194,7 +195,7 @@ class HeadlineList(ScrollView, can_focus=True):
                 style = self.get_component_rich_style("headline-list--date")
                 line = Strip([Segment("  " + self.empty_message, style)])
                 return line.adjust_cell_length(width, self.rich_style)
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._styles(False, False).base)
         selected = index == self.cursor
         key = (index, width, selected)
         strip = self._cache.get(key)
@@ -210,6 +211,12 @@ class HeadlineList(ScrollView, can_focus=True):
 
         Title takes what is left; source and tags give way first on narrow screens.
         """
+        key = (width, tuple(self.columns), self.date_format)
+        if self._widths_for[0] != key:
+            self._widths_for = (key, self._column_widths(width))
+        return self._widths_for[1]
+
+    def _column_widths(self, width: int) -> dict[str, int]:
         shown = self.columns
         widths = {"date": self._date_width if "date" in shown else 0,
                   "source": min(18, max(8, width // 8)) if "source" in shown and width >= 60 else 0,
@@ -263,11 +270,13 @@ class HeadlineList(ScrollView, can_focus=True):
         flags = ("●" if unread else " ") + ("★" if self.is_starred(article) else " ")
         segments = [Segment("▌" if selected else " ", styles.base), Segment(flags, styles.flag)]
         first = True
+        used = 3
         for column in self.columns:
             size = widths.get(column, 0)
             if not size:
                 continue
             segments.append(Segment(" " if first else "  ", styles.base))
+            used += size + (1 if first else 2)
             first = False
             if column == "title":
                 title = fit(article.title, size)
@@ -279,6 +288,8 @@ class HeadlineList(ScrollView, can_focus=True):
                 segments.append(Segment(fit(self._date(article), size), styles.date))
             else:
                 segments.append(Segment(fit(article.source, size), styles.source))
+        if used == width:  # every column is fitted to its cells: no second measuring
+            return Strip(segments, width)
         return Strip(segments).adjust_cell_length(width, styles.base)
 
     def _date(self, article: Article) -> str:

@@ -161,7 +161,7 @@ def _phrase_check(folder, count: int, seed: int) -> None:
     """``count`` random 4-word phrases from the files: the engine's set is exactly the
     brute-force one (every file read, normalised, searched)."""
     from newstui.model.corpus.files import read_text
-    from newstui.model.search.engine import phrase_key
+    from newstui.model.search.phrases import phrase_key
 
     library = Library([str(folder)])
     library.load(full=True)

@@ -25,12 +25,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from newstui.model.corpus.article import Article
-from newstui.model.corpus.files import Unusable, read_text
+from newstui.model.corpus.files import Unusable, read_bytes
 from newstui.model.index import bitset
 from newstui.model.index.store import Facet, Store
 from newstui.model.index.tiers import Rows, Tiers
 from newstui.model.index.words import WORD, WordIndex, tokens, word_parts
 from newstui.model.search.fuzzy import rapidfuzz
+from newstui.model.search.phrases import file_holds, phrase_key, phrase_pattern
 from newstui.model.search.query import (
     And,
     DateRange,
@@ -444,34 +445,19 @@ class Engine:
             return 0
         found_docs: list[int] = []
         articles = self.store.articles
-        pattern = _phrase_pattern(needle)
-        if pattern is None:
-            return 0
-        first = needle.split()[0]
         for i, d in enumerate(bitset.members(candidates)):
             if i % 64 == 0 and check():
                 raise Cancelled
             try:
-                text = read_text(articles[d])
+                if file_holds(read_bytes(articles[d].path), needle):
+                    found_docs.append(d)
             except Unusable:
                 continue
-            # For ASCII text lower() is casefold() and ~10x faster (most of a check's cost).
-            if _holds(text.lower() if text.isascii() else text.casefold(), first, pattern):
-                found_docs.append(d)
         result = bitset.from_docs((found_docs,), len(self.store))
         if len(self._phrase_cache) > 64:
             self._phrase_cache.clear()
         self._phrase_cache[needle] = result
         return result
-
-
-_PHRASE_SPLIT = re.compile(r"[\W_]+")
-
-
-def phrase_key(text: str) -> str:
-    """``text`` as phrases are compared: casefolded, every run of punctuation and space one
-    space, with a space at each end (so a phrase matches whole words only)."""
-    return " " + " ".join(p for p in _PHRASE_SPLIT.split(text.casefold()) if p) + " "
 
 
 def _facet_match(facet: Facet, text: str) -> dict[str, int]:
@@ -560,7 +546,7 @@ def spans(text: str, words: frozenset[str], phrases: tuple[str, ...] = ()) -> li
                                   and any(part in words for part in word_parts(token))):
                 out.append((at(m.start()), at(m.end())))
     for phrase in phrases:
-        pattern = _phrase_pattern(phrase)
+        pattern = phrase_pattern(phrase)
         if pattern is not None:
             out += [(at(m.start()), at(m.end())) for m in pattern.finditer(folded)]
     return sorted(out)
@@ -582,20 +568,6 @@ def _fold(text: str) -> tuple[str, list[int] | None]:
     return "".join(pieces), origin
 
 
-def _holds(folded: str, first: str, pattern: re.Pattern[str]) -> bool:
-    """Whether casefolded ``folded`` holds the phrase of ``pattern`` (whose first word is
-    ``first``): the same test as ``needle in phrase_key(text)``, without normalising the
-    whole text. ``str.find`` finds where the first word starts, the pattern is tried only
-    there (searching with it scans every position: its look-behind defeats the regex
-    engine's literal-prefix scan, ~5x slower)."""
-    at = folded.find(first)
-    while at >= 0:
-        if pattern.match(folded, at):
-            return True
-        at = folded.find(first, at + 1)
-    return False
-
-
 def _near_at(pattern: re.Pattern[str], text: str) -> Iterator[int]:
     """Where :func:`_near_pattern`'s ``pattern`` finds its words in ``text``, starting a
     word. (Tested here: a look-behind in the pattern would stop the regex engine scanning
@@ -613,11 +585,3 @@ def _near_pattern(parts: tuple[str, ...]) -> re.Pattern[str]:
     which may go on (it is still being typed). Where the first word starts is for the
     caller to check."""
     return re.compile(r"(?:[^\w\n]|_)+".join(map(re.escape, parts)))
-
-
-@functools.lru_cache(maxsize=64)
-def _phrase_pattern(phrase: str) -> re.Pattern[str] | None:
-    words = [p for p in _PHRASE_SPLIT.split(phrase.casefold()) if p]
-    if not words:
-        return None
-    return re.compile(r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, words)) + r"(?![^\W_])")

@@ -16,20 +16,29 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import islice
 from typing import Literal
 
 from newstui.model.cache.bodies import body_key, header_key
 from newstui.model.cache.headers import HeaderCache
 from newstui.model.corpus.article import Article
+from newstui.model.corpus.files import iter_files
 from newstui.model.index.store import HEADER_INDEXES, Store
+from newstui.model.load.cached_list import cached_list, check_files
 from newstui.model.load.changes import SETTLE, Roots, read_body_words, sort_out
 from newstui.model.load.merge import LoadResult, unique_id
-from newstui.model.load.passes import index_bodies_cached, load_paths, load_small, read_details
+from newstui.model.load.passes import (
+    CHUNK,
+    index_bodies_cached,
+    load_paths,
+    load_small,
+    read_details,
+)
 from newstui.model.memory import give_back
 from newstui.model.search.engine import Engine, StateLookup
 
 Stage = Literal["empty", "partial", "listed", "detailed", "complete"]
-Phase = Literal["list", "details", "bodies", "changes"]
+Phase = Literal["list", "checking", "details", "bodies", "changes"]
 PRELOAD_FILES = 1000  # a folder this small is read before the first frame (~30 ms / 300)
 PRELOAD_BYTES = 32 * 1024 * 1024
 LIVE_SHARE = 5  # a batch of changes touching over 1/5 of the articles is a whole reload
@@ -114,6 +123,7 @@ class Library:
         self.problems: list[str] = []  # told once each, see Problem
         self.caches_unsaved = False  # live changes the caches have not seen
         self._cached_indexes = False  # the header indexes came from the cache
+        self._previewed = False  # the list shown is the cache's, still being checked
         self.unsettled: set[str] = set()  # changed files still being written: apply later
         # One pass or batch of changes at a time: each builds on the snapshot before it.
         self._busy = threading.RLock()
@@ -321,6 +331,12 @@ class Library:
         Doubling keeps the cost of the partial lists (each one sorted, and shown) below that
         of one more whole list: at 1M articles a snapshot every 25,000 meant 40 sorts of up
         to 1M articles."""
+        if partial and not full and self._list_from_cache(listener, cancelled, warm):
+            return
+        if cancelled():
+            return
+        # After a cached list was shown, the one read here replaces it whole.
+        partial = partial and not self._previewed
         shown = 0
         saved, saved_n = time.monotonic(), 0
 
@@ -361,6 +377,47 @@ class Library:
             # After the list is on screen: a keystroke meanwhile waits for this in its
             # search worker.
             self.snapshot.engine.warm()
+
+    def _list_from_cache(self, listener: Listener, cancelled: Callable[[], bool],
+                         warm: bool) -> bool:
+        """On a launch from a large header cache: the first files' headlines, then the
+        list as the cache has it, then every file checked (see
+        :mod:`newstui.model.load.cached_list`). True if that list stood the check; False
+        (a file changed, went or came) for the caller to read the folders, that list on
+        screen meanwhile."""
+        cache = self.cache
+        self._previewed = False
+        if cache.path is None or cache.quick():
+            return False  # nothing cached, or little enough to check as it is read
+        # The first headlines before the cache is read (~2 s at a million files).
+        roots = [p for p in self.paths if os.path.isdir(os.path.expanduser(p))]
+        head = list(islice(iter_files(self.paths, []), CHUNK))
+        first = load_paths(head, cache=None, details=False, save=False, roots=roots)
+        if first.articles and not cancelled():
+            self._publish(Store(first.articles), "partial", listener)
+        del first
+        if not cache.known_any():
+            return False
+        found = cached_list(cache, roots, cancelled)
+        if found is None or cancelled():
+            return False
+        result, entries = found
+        store = Store(result.articles)
+        result.articles = []
+        self._cached_indexes = self._indexes_from_cache(store)
+        self._publish(store, "listed", listener)
+        self._previewed = True
+        skipped = check_files(cache, self.paths, entries, cancelled,
+                              lambda n: listener(Progress("checking", n, entries)))
+        if skipped is None:
+            return False
+        cache.keep_all()
+        result.skipped = skipped
+        self.report = result
+        give_back()
+        if warm:
+            self.snapshot.engine.warm()
+        return True
 
     def details_pass(self, listener: Listener = _ignore,
                      cancelled: Callable[[], bool] = _never, *, warm: bool = False) -> None:

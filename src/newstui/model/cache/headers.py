@@ -239,6 +239,33 @@ class HeaderCache:
                 new[path] = entry
         return out
 
+    def preview(self) -> list[tuple[Article, tuple[str, ...], Stat]]:
+        """Every entry as (article, warnings, stat), in the order saved, not checked
+        against the files (each is checked like a hit otherwise): what the list looked
+        like when the cache was saved, to show while the files are checked."""
+        out = []
+        for path, entry in self._old.items():
+            try:
+                stat = entry[0]
+            except (TypeError, IndexError, KeyError):
+                continue
+            if (found := _entry(entry, path, stat)) is not None:
+                out.append(found)
+        return out
+
+    def stat_of(self, path: str) -> Stat | None:
+        """The stat ``path``'s file had when its entry was made (None: no entry)."""
+        entry = self._old.get(path)
+        try:
+            return entry[0] if entry is not None else None
+        except (TypeError, IndexError, KeyError):
+            return None
+
+    def keep_all(self) -> None:
+        """Every entry was checked unchanged (see :meth:`preview`): keep them all for
+        the next save, as :meth:`hits` keeps those it returns."""
+        self._new.update(self._old)
+
     def put(self, article: Article, warnings: tuple[str, ...], stat: Stat) -> None:
         """Remember ``article`` as parsed from a file with ``stat`` (unless it is too new)."""
         if self.path is None or time.time() - stat[1] / 1e9 < RACY_SECONDS:

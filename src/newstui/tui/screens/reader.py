@@ -66,8 +66,8 @@ LAYOUTS = ("side", "stacked", "single")
 NARROW_COUNT = 100  # below this width a query's count leaves out the unread count
 FOLLOW_DELAY = 0.06  # seconds the list cursor rests before the article pane follows it
 RELATED_DELAY = 0.15  # seconds an article rests on screen before its related stories come
-PHASE_NAMES = {"details": "reading details", "bodies": "indexing bodies",
-               "changes": "reading changed files"}
+PHASE_NAMES = {"checking": "checking files", "details": "reading details",
+               "bodies": "indexing bodies", "changes": "reading changed files"}
 STAGE_STATUS = {"listed": "reading details…", "detailed": "indexing bodies…", "complete": ""}
 
 

@@ -1,0 +1,76 @@
+"""The list as the header cache last saw it, shown before the files are checked.
+
+On a launch from the caches most of the list pass is checking that each file is still the
+one cached (a stat each) and turning entries into articles, interleaved (~17 s at a million
+files). Here the entries become the list first, all of them at once (no partial lists),
+and are checked after, with a walk and a stat per file and nothing read: when every file
+is as cached (the usual case) that list is the one a load would make and stays; otherwise
+the caller loads as before and its list replaces this one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from newstui.model.cache.headers import HeaderCache
+from newstui.model.corpus.files import file_stat, iter_files
+from newstui.model.load.merge import LoadResult, Merger
+from newstui.model.load.passes import load_paths
+
+CHECK_STEP = 20_000  # files between progress reports and cancellation checks
+
+
+def cached_list(cache: HeaderCache, roots: list[str],
+                cancelled: Callable[[], bool]) -> tuple[LoadResult, int] | None:
+    """The cache's entries merged as a load merges them (one copy of each content, unique
+    ids, sections from folders), and how many entries there were; None when there are none,
+    when cancelled, or when the entries' order decides anything (a copy or an id taken
+    twice: which one wins depends on the order the files are read in)."""
+    loaded = cache.preview()
+    if not loaded or cancelled():
+        return None
+    result = LoadResult()
+    merger = Merger(result, None, roots)
+    merger.add([], loaded, [], {})
+    if len(result.articles) != len(loaded) or any(
+            a.id != a_was.id for a, (a_was, _, _) in zip(result.articles, loaded, strict=True)):
+        return None
+    return result, len(loaded)
+
+
+def check_files(cache: HeaderCache, paths: list[str], entries: int,
+                cancelled: Callable[[], bool],
+                progress: Callable[[int], None]) -> list[tuple[str, str]] | None:
+    """Walk ``paths`` and stat every file: the files skipped on the way (missing folders,
+    files no entry knows that cannot be read either) if every file with an entry is as
+    cached and none is gone (``entries``: how many the cached list came from); None if any
+    file changed, went, or is new and readable, or when cancelled."""
+    skipped: list[tuple[str, str]] = []
+    unknown: list[str] = []
+    seen = 0
+    for n, path in enumerate(iter_files(paths, skipped), 1):
+        if n % CHECK_STEP == 0:
+            if cancelled():
+                return None
+            progress(n)
+        was = cache.stat_of(path)
+        if was is None:
+            unknown.append(path)
+            continue
+        try:
+            if file_stat(os.stat(path)) != was:
+                return None
+        except OSError:
+            return None
+        seen += 1
+    if seen != entries:
+        return None  # files gone since
+    if unknown:
+        # Files skipped last time (unreadable, empty, binary) have no entry: they must
+        # still be unusable, or they are new articles.
+        found = load_paths(unknown, cache=None, details=False, save=False, roots=[])
+        if found.articles:
+            return None
+        skipped += found.skipped
+    return skipped

@@ -1,0 +1,126 @@
+"""A launch from a large header cache shows the cached list first, then checks the files:
+what stays on screen is always what a fresh load of the folders gives."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from newstui.model.cache import headers
+from newstui.model.library import Library, Progress, Published
+from newstui.model.load.passes import load_paths
+from tests.model.test_cache import _age
+from tests.model.test_two_pass import _corpus
+
+
+@pytest.fixture(autouse=True)
+def large(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Any cache counts as large: the cached list is shown first only for those.
+    monkeypatch.setattr(headers, "QUICK_BYTES", 0)
+    monkeypatch.setattr("newstui.model.load.cached_list.CHECK_STEP", 10)
+
+
+def _folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "news"
+    (folder / "sport").mkdir(parents=True)
+    _corpus(folder, 60)
+    (folder / "sport" / "match.txt").write_text("Cup final tonight\n\nA plain story.\n")
+    _age(*folder.rglob("*.*"))
+    Library([str(folder)]).load(bodies=False)  # fills the header cache
+    return folder
+
+
+def _launch(folder: Path) -> tuple[Library, list[tuple[str, int]], list[str]]:
+    library = Library([str(folder)])
+    published: list[tuple[str, int]] = []
+    phases: list[str] = []
+
+    def listener(event: object) -> None:
+        if isinstance(event, Published):
+            published.append((event.snapshot.stage, len(event.snapshot.store)))
+        elif isinstance(event, Progress):
+            phases.append(event.phase)
+
+    library.load(listener, bodies=False)  # the list pass, then the details still unread
+    return library, [p for p in published if p[0] != "detailed"], phases
+
+
+def _fresh(folder: Path) -> list[tuple[object, ...]]:
+    result = load_paths([str(folder)], cache=None, save=False)
+    from newstui.model.index.store import Store
+
+    return [a.to_row()[:-1] for a in Store(result.articles).articles]  # all but the digest
+
+
+def _rows(library: Library) -> list[tuple[object, ...]]:
+    return [a.to_row()[:-1] for a in library.store.articles]
+
+
+def test_an_unchanged_folder_keeps_the_cached_list(tmp_path) -> None:
+    folder = _folder(tmp_path)
+    (folder / "empty.txt").write_text("")  # skipped: no entry, and still unusable
+    _age(folder / "empty.txt")
+    library, published, phases = _launch(folder)
+    # The first headlines, then the whole cached list, and no second list after the check.
+    assert published[0][0] == "partial"
+    assert published[1:] == [("listed", 63)]
+    assert "checking" in phases and "list" not in phases
+    assert _rows(library) == _fresh(folder)
+    assert any(a.section == "sport" for a in library.store.articles)  # folders give sections
+    assert [p for p, _ in library.report.skipped] == [str(folder / "empty.txt")]
+    # Nothing was put or changed: the cache is not written again.
+    assert library.cache.save() is None and not library.cache._differs()
+
+
+@pytest.mark.parametrize("change", ["edit", "delete", "add", "rename"])
+def test_a_change_since_replaces_the_cached_list(tmp_path, change: str) -> None:
+    folder = _folder(tmp_path)
+    target = folder / "s005.txt"
+    if change == "edit":
+        target.write_text(target.read_text().replace("Story 5 about", "Changed 5 about"))
+        _age(target, seconds=60)
+    elif change == "delete":
+        target.unlink()
+    elif change == "add":
+        (folder / "sport" / "new.txt").write_text("A new one\n\nIts text.\n")
+        _age(folder / "sport" / "new.txt", seconds=60)
+    else:
+        target.rename(folder / "sport" / "moved.txt")
+    library, published, _ = _launch(folder)
+    stages = [s for s, _ in published]
+    assert stages[:2] == ["partial", "listed"]  # the cached list was shown meanwhile
+    assert stages[2:] == ["listed"]  # then the folder's own, whole (no partial lists)
+    assert _rows(library) == _fresh(folder)
+    # The next launch starts from what this one saw.
+    again, published, _ = _launch(folder)
+    assert [s for s, _ in published] == ["partial", "listed"]
+    assert _rows(again) == _fresh(folder)
+
+
+def test_copies_in_the_folder_read_it_as_before(tmp_path) -> None:
+    folder = _folder(tmp_path)
+    copy = folder / "sport" / "copy.txt"
+    copy.write_bytes((folder / "s007.txt").read_bytes())  # loaded once: which, by order
+    _age(copy)
+    Library([str(folder)]).load(bodies=False)
+    library, published, phases = _launch(folder)
+    assert [s for s, _ in published][-1] == "listed" and "list" in phases
+    assert _rows(library) == _fresh(folder)
+
+
+def test_a_cancel_during_the_check_leaves_no_claim(tmp_path) -> None:
+    folder = _folder(tmp_path)
+    library = Library([str(folder)])
+    calls = 0
+
+    def cancelled() -> bool:
+        nonlocal calls
+        calls += 1
+        return calls > 3
+
+    library.load(lambda event: None, cancelled, bodies=False)
+    # Stopped mid-check: the cache was not marked as all checked.
+    assert library.cache._new == {}
+    assert os.path.exists(library.cache.path)

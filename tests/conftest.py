@@ -59,3 +59,15 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(load_module, "read_headers", counting)
     return seen
+
+
+def cancel_after(calls: int) -> Callable[[], bool]:
+    """A ``cancelled`` callback that turns True after answering False ``calls`` times."""
+    asked = 0
+
+    def cancelled() -> bool:
+        nonlocal asked
+        asked += 1
+        return asked > calls
+
+    return cancelled

@@ -11,6 +11,7 @@ import pytest
 from newstui.model.cache import headers
 from newstui.model.library import Library, Progress, Published
 from newstui.model.load.passes import load_paths
+from tests.conftest import cancel_after
 from tests.model.test_cache import _age
 from tests.model.test_two_pass import _corpus
 
@@ -113,14 +114,7 @@ def test_copies_in_the_folder_read_it_as_before(tmp_path) -> None:
 def test_a_cancel_during_the_check_leaves_no_claim(tmp_path) -> None:
     folder = _folder(tmp_path)
     library = Library([str(folder)])
-    calls = 0
-
-    def cancelled() -> bool:
-        nonlocal calls
-        calls += 1
-        return calls > 3
-
-    library.load(lambda event: None, cancelled, bodies=False)
+    library.load(lambda event: None, cancel_after(3), bodies=False)
     # Stopped mid-check: the cache was not marked as all checked.
     assert library.cache._new == {}
     assert os.path.exists(library.cache.path)

@@ -7,7 +7,7 @@ from pathlib import Path
 from newstui.model.cache.headers import HeaderCache
 from newstui.model.library import Library, Problem, Progress, Published
 from newstui.model.load.passes import load_paths
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, cancel_after
 from tests.model.test_two_pass import _age, _corpus
 
 
@@ -134,14 +134,7 @@ def test_a_long_list_pass_cancelled_half_way_leaves_what_it_read_cached(tmp_path
     _corpus(tmp_path, n=12)
     _age(*tmp_path.iterdir())
     library = Library([str(tmp_path)])
-    calls = 0
-
-    def cancelled() -> bool:
-        nonlocal calls
-        calls += 1
-        return calls > 6
-
-    library.load(cancelled=cancelled)
+    library.load(cancelled=cancel_after(6))
     assert library.snapshot.stage == "partial"  # quit during the list pass
     files = sorted(str(p) for p in tmp_path.iterdir())
     known = HeaderCache.for_paths([str(tmp_path)]).known(files)

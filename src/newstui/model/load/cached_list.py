@@ -66,6 +66,7 @@ def check_files(cache: HeaderCache, paths: list[str], entries: int,
         seen += 1
     if seen != entries:
         return None  # files gone since
+    progress(entries)
     if unknown:
         # Files skipped last time (unreadable, empty, binary) have no entry: they must
         # still be unusable, or they are new articles.

@@ -235,6 +235,9 @@ class ReaderScreen(Screen[None]):
         progress = message.progress
         if progress.phase == "list":
             self.status = f"loading… {progress.done:,} files read"
+        elif progress.phase == "checking" and progress.done >= progress.total:
+            # The cached list stood the check: what its stage says comes next.
+            self.status = STAGE_STATUS.get(self.view.stage, "")
         else:
             self.status = f"{PHASE_NAMES[progress.phase]} {progress.percent}%"
         self._update_count()

@@ -18,6 +18,7 @@ Query syntax
   words            all must match, in any field (every word is indexed, bodies too);
                    typos ok from 4 letters (ukrane, putn, raod: a swap is one typo),
                    two from 8; shorter words match exactly or as a prefix
+  gordon-brown     the word, or its parts side by side in a title or tag; apart after
   "exact phrase"   these words in this order, anywhere (case and punctuation aside)
   -word  -tag:x    exclude (a "-" alone, as in a pasted headline, is ignored)
   a or b           either; ( ) group

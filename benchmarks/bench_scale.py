@@ -32,7 +32,7 @@ from machine import describe
 WIDTH, HEIGHT = 120, 40
 QUERIES = ["north korea", "putin", "ukrane"]
 LIST_STATUS = "files read"
-BUSY = ("loading", "reading details", "indexing bodies")
+BUSY = ("loading", "checking files", "reading details", "indexing bodies")
 
 
 def plain_read(corpus: str) -> tuple[float, int]:

@@ -21,3 +21,31 @@ async def test_a_large_folder_gets_its_details_and_bodies_after_the_list(tmp_pat
         await pilot.press("slash", *"lagos")  # a dateline word: found once details are in
         await settle(app, pilot)
         assert len(app.reader.headlines.rows) == PRELOAD_FILES + 20
+
+
+async def test_a_launch_from_a_large_cache_shows_the_cached_list_then_the_checked_one(
+        tmp_path, monkeypatch) -> None:
+    from newstui.model.cache import headers
+    from tests.model.test_cache import _age
+
+    monkeypatch.setattr(headers, "QUICK_BYTES", 0)  # any cache counts as large
+    _corpus(tmp_path, n=PRELOAD_FILES + 20)
+    _age(*tmp_path.iterdir())
+    for edit in (False, True):
+        if edit:  # a file changed while newstui was not running
+            path = tmp_path / "s007.txt"
+            path.write_text(path.read_text().replace("Story 7 about", "Edited 7 about"))
+            _age(path, seconds=60)
+        app = NewsApp([str(tmp_path)])
+        async with app.run_test(size=(120, 40)) as pilot:
+            await ready(app, pilot, timeout=60)
+            await settle(app, pilot)
+            for _ in range(400):  # the later passes, then the bar says no more
+                if not app.reader.status:
+                    break
+                await pilot.pause(0.05)
+            assert app.reader.status == "", app.reader.status
+            titles = {a.title for a in app.reader.store.articles}
+            assert len(titles) == PRELOAD_FILES + 22
+            assert ("Edited 7 about elections" in titles) is edit
+            assert ("Story 7 about elections" in titles) is not edit

@@ -412,6 +412,9 @@ class Library:
         if skipped is None:
             return False
         cache.keep_all()
+        # The file holds every entry, unchanged: they need not stay in memory (~1 GB at a
+        # million files) while the body index is read beside them.
+        cache.release()
         result.skipped = skipped
         self.report = result
         give_back()

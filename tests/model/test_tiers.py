@@ -16,9 +16,16 @@ def bits(*docs: int) -> int:
     return bitset.from_docs((docs,), 64)
 
 
-@given(st.lists(st.lists(st.integers(0, 299), max_size=40), max_size=5))
-def test_from_docs_and_members_agree_with_sets(groups: list[list[int]]) -> None:
-    value = bitset.from_docs(groups, 300)
+@pytest.mark.parametrize("numpy_from", [bitset.NUMPY_N, 0])  # both ways of making a set
+@given(groups=st.lists(st.lists(st.integers(0, 299), max_size=40), max_size=5))
+def test_from_docs_and_members_agree_with_sets(groups: list[list[int]], numpy_from: int,
+                                               ) -> None:
+    real = bitset.NUMPY_N
+    bitset.NUMPY_N = numpy_from  # (not monkeypatch: Hypothesis runs many examples a test)
+    try:
+        value = bitset.from_docs(groups, 300)
+    finally:
+        bitset.NUMPY_N = real
     expected = sorted(set().union(*groups)) if groups else []
     assert bitset.members(value) == expected
     assert bitset.count(value) == len(expected)
@@ -107,6 +114,20 @@ def test_raised_adds_to_the_chosen_articles_only() -> None:
     assert raised.tiers == [(12.0, 0b1), (11.0, 0b10), (10.0, 0b1100), (7.0, 0b100000),
                             (5.0, 0b10000)]
     assert raised.bits() == tiers.bits()
+
+
+def test_a_large_set_is_made_the_same_from_lists_arrays_ranges_and_bad_numbers() -> None:
+    from array import array
+
+    n = bitset.NUMPY_N + 1000  # numpy's way from here
+    rng = random.Random(3)
+    docs = sorted(rng.sample(range(n), 5_000))
+    want = sum(1 << d for d in set(docs) | set(range(0, n, 999)) | {n - 1})
+    made = bitset.from_docs((docs, array("i", [n - 1]), range(0, n, 999), []), n)
+    assert made == want
+    # Numbers out of range, or not numbers (a forged cache), are left out.
+    assert bitset.from_docs(([-1, 5, n, 10**30], ["7", 8]), n) == (1 << 5) | (1 << 8)
+    assert bitset.from_docs(([], array("i")), n) == 0
 
 
 def test_first_members_are_the_lowest_in_order() -> None:

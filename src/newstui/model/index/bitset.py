@@ -34,8 +34,12 @@ def from_docs(groups: Iterable[Sequence[int] | array], n: int) -> int:
 
     The numbers are scattered into a buffer of ASCII digits by ``map`` (a loop in C,
     ~40 ns a number) and the buffer is read as a base-2 int, which CPython does in linear
-    time: far cheaper than OR-ing ``1 << d`` for each number.
+    time: far cheaper than OR-ing ``1 << d`` for each number. From :data:`NUMPY_N`
+    articles the marks are made and packed into bytes by numpy instead: at a million
+    articles ~0.3 ms for a few thousand numbers, where the digit buffer alone costs ~2 ms.
     """
+    if n >= NUMPY_N:
+        return _from_docs_numpy(groups, n)
     digits: bytearray | None = None
     for docs in groups:
         if not docs:
@@ -51,6 +55,38 @@ def from_docs(groups: Iterable[Sequence[int] | array], n: int) -> int:
         return EMPTY
     digits.reverse()  # the first digit of a base-2 string is the highest bit
     return int(digits, 2)
+
+
+NUMPY_N = 1 << 17  # from ~131k articles: below, the digits are as fast and need no numpy
+
+
+def _from_docs_numpy(groups: Iterable[Sequence[int] | array], n: int) -> int:
+    import numpy as np
+
+    # Arrays (the word indexes' postings, often hundreds for one prefix) are joined as bytes
+    # first, one numpy conversion per type code: one each cost ~6 µs.
+    arrays: dict[str, list[array]] = {}
+    parts = []
+    for docs in groups:
+        if not len(docs):
+            continue
+        if isinstance(docs, array) and docs.typecode in "bhilqBHILQ":
+            arrays.setdefault(docs.typecode, []).append(docs)
+            continue
+        at = np.asarray(docs)
+        if at.dtype.kind not in "iu":  # not all numbers (a forged cache, say)
+            at = np.asarray([d for d in docs if type(d) is int and 0 <= d < n], dtype=np.int64)
+        parts.append(at)
+    parts += [np.frombuffer(b"".join(same), dtype=np.dtype(code))
+              for code, same in arrays.items()]
+    if not parts:
+        return EMPTY
+    at = np.concatenate(parts) if len(parts) > 1 else parts[0]
+    if at.size and (int(at.min()) < 0 or int(at.max()) >= n):
+        at = at[(at >= 0) & (at < n)]
+    marks = np.zeros(n, dtype=np.bool_)
+    marks[at] = True
+    return int.from_bytes(np.packbits(marks, bitorder="little").tobytes(), "little")
 
 
 def count(bits: int) -> int:

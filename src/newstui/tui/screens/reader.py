@@ -66,6 +66,7 @@ LAYOUTS = ("side", "stacked", "single")
 NARROW_COUNT = 100  # below this width a query's count leaves out the unread count
 FOLLOW_DELAY = 0.06  # seconds the list cursor rests before the article pane follows it
 RELATED_DELAY = 0.15  # seconds an article rests on screen before its related stories come
+RELATED_TYPING_DELAY = 0.6  # the same while the filter is being typed in
 PHASE_NAMES = {"checking": "checking files", "details": "reading details",
                "bodies": "indexing bodies", "changes": "reading changed files"}
 STAGE_STATUS = {"listed": "reading details…", "detailed": "indexing bodies…", "complete": ""}
@@ -461,7 +462,11 @@ class ReaderScreen(Screen[None]):
             # (~15 s of GIL at 800k articles, against the loading it slows): the related
             # stories come with the whole list instead (show_snapshot).
             return
-        self._related_timer = self.set_timer(RELATED_DELAY, partial(
+        # While a query is typed the pane shows each new top article in turn: their
+        # related stories (~0.1 s of GIL at a million articles) would slow the next
+        # keystroke's search, so they wait for a longer rest.
+        delay = RELATED_TYPING_DELAY if self.focused is self.filter_bar.input else RELATED_DELAY
+        self._related_timer = self.set_timer(delay, partial(
             self._find_related, self.view.store, article.id))
 
     @work(thread=True, exclusive=True, group="related", exit_on_error=False)

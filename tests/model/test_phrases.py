@@ -33,6 +33,9 @@ CASES = [
     ("Talks with North Korea today.", "north korea", True),
     ("NORTH—KOREA", "north korea", True),
     ("northé korea", "north korea", False),  # é is a letter: "northé" is another word
+    ("talks with north koreaé", "north korea", False),  # a letter after the phrase
+    ("énorth korea talks", "north korea", False),  # and before it
+    ("north korea—talks", "north korea", True),  # punctuation outside ASCII beside it
     ("é north korea é", "north korea", True),
     ("north é korea", "north korea", False),  # a word between
     ("Die Straße nach Berlin", "strasse nach", True),  # ß folds to ss

@@ -4,10 +4,10 @@ A phrase matches its words in this order, whole words, case and punctuation asid
 (:func:`phrase_key` says what "the same" means; :func:`file_holds` gives the same answer
 without normalising a whole file). Files are tested as raw bytes first: for a phrase of
 ASCII words, a file that the bytes test does not find holds no match (the bytes test can
-only find more), so only the files it does find are decoded and tested as text, and an
-all-ASCII file is not decoded at all. At 100k generated articles that cut
-``"north korea"`` (99,815 candidate files) from 10.9 s to the seconds of the files that
-match.
+only find more), and a match that is ASCII with ASCII either side is one the text test
+would find too; only the other files it finds are decoded and tested as text. At 100k
+generated articles that cut ``"north korea"`` (99,815 candidate files) from 10.9 s to ~2 s
+(``benchmarks/bench_phrases.py``).
 """
 
 from __future__ import annotations
@@ -85,12 +85,30 @@ def file_holds(data: bytes, phrase: str) -> bool:
     if pattern is not None and _bytewise(data):
         # Outside ASCII, bytes are never word characters to a bytes regex, so it accepts
         # every match the text test accepts (and some with a letter such as é beside them).
-        if not _find(data.lower(), phrase_words(phrase)[0].encode(), pattern):
+        found = _ascii_match(data.lower(), phrase_words(phrase)[0].encode(), pattern)
+        if found is None:
             return False
-        if data.isascii():  # ASCII and no references: the text is these very bytes
+        if found:  # ASCII, and so are the characters on either side: the text's match too
             return True
     text = searchable_text(data)
     return holds(text.lower() if text.isascii() else text.casefold(), phrase)
+
+
+def _ascii_match(low: bytes, first: bytes, pattern: re.Pattern[bytes]) -> bool | None:
+    """None if ``pattern`` matches nowhere in ``low``; True if one match and the bytes
+    either side of it are ASCII (the text test would find the same characters there);
+    False if it matches only next to bytes outside ASCII (the text test decides)."""
+    found = None
+    at = low.find(first)
+    while at >= 0:
+        if (m := pattern.match(low, at)) is not None:
+            start, end = m.span()
+            if (m.group().isascii() and (start == 0 or low[start - 1] < 0x80)
+                    and (end == len(low) or low[end] < 0x80)):
+                return True
+            found = False
+        at = low.find(first, at + 1)
+    return found
 
 
 def _find(folded: AnyStr, first: AnyStr, pattern: re.Pattern[AnyStr]) -> bool:

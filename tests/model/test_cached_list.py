@@ -10,6 +10,7 @@ import pytest
 
 from newstui.model.cache import headers
 from newstui.model.library import Library, Progress, Published
+from newstui.model.load.cached_list import cached_list
 from newstui.model.load.passes import load_paths
 from tests.conftest import cancel_after
 from tests.model.test_cache import _age
@@ -23,8 +24,8 @@ def large(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("newstui.model.load.cached_list.CHECK_STEP", 10)
 
 
-def _folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "news"
+def _folder(tmp_path: Path, name: str = "news") -> Path:
+    folder = tmp_path / name
     (folder / "sport").mkdir(parents=True)
     _corpus(folder, 60)
     (folder / "sport" / "match.txt").write_text("Cup final tonight\n\nA plain story.\n")
@@ -118,3 +119,31 @@ def test_a_cancel_during_the_check_leaves_no_claim(tmp_path) -> None:
     # Stopped mid-check: the cache was not marked as all checked.
     assert library.cache._new == {}
     assert os.path.exists(library.cache.path)
+
+
+def test_a_cache_naming_files_outside_the_folder_is_not_shown(tmp_path) -> None:
+    # The cache is untrusted and its list is shown before any file is checked: an entry
+    # for a file the folder's walk could not find (elsewhere, hidden, up a "..") means the
+    # folder is read as before instead.
+    folder = _folder(tmp_path)
+    outside = tmp_path / "secret.txt"
+    outside.write_text("Not in the folder\n\nPrivate.\n")
+    _age(outside)
+    cache = headers.HeaderCache.for_paths([str(folder)])
+    entries = cache._old
+    entry = next(iter(entries.values()))
+    for forged in (str(outside), str(folder / ".hidden" / "x.txt"),
+                   str(folder / "sport" / ".." / ".." / "secret.txt")):
+        stat, row, warnings = entry  # a content and an id of its own: no copy of one
+        row = (*row[:-3], "forged", forged, "f" * 40)
+        cache._entries = {**entries, forged: (stat, row, warnings)}
+        assert cached_list(cache, [str(folder)], [str(folder)], lambda: False) is None
+    cache._entries = entries
+    assert cached_list(cache, [str(folder)], [str(folder)], lambda: False) is not None
+
+
+def test_a_folder_inside_a_hidden_one_still_gets_the_cached_list(tmp_path) -> None:
+    folder = _folder(tmp_path, ".local/news")  # hidden above the opened folder: fine
+    library, published, phases = _launch(folder)
+    assert published[1:] == [("listed", 63)] and "list" not in phases
+    assert _rows(library) == _fresh(folder)

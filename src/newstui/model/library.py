@@ -398,7 +398,7 @@ class Library:
         del first
         if not cache.known_any():
             return False
-        found = cached_list(cache, roots, cancelled)
+        found = cached_list(cache, self.paths, roots, cancelled)
         if found is None or cancelled():
             return False
         result, entries = found

@@ -21,7 +21,7 @@ import hashlib
 import marshal
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -239,12 +239,16 @@ class HeaderCache:
                 new[path] = entry
         return out
 
-    def preview(self) -> list[tuple[Article, tuple[str, ...], Stat]]:
+    def preview(self, cancelled: Callable[[], bool] = lambda: False
+                ) -> list[tuple[Article, tuple[str, ...], Stat]]:
         """Every entry as (article, warnings, stat), in the order saved, not checked
         against the files (each is checked like a hit otherwise): what the list looked
-        like when the cache was saved, to show while the files are checked."""
+        like when the cache was saved, to show while the files are checked. Empty if
+        ``cancelled`` turns True meanwhile."""
         out = []
-        for path, entry in self._old.items():
+        for n, (path, entry) in enumerate(self._old.items()):
+            if n % 20_000 == 0 and cancelled():
+                return []
             try:
                 stat = entry[0]
             except (TypeError, IndexError, KeyError):

@@ -204,7 +204,7 @@ def _walk(top: str, skipped: list[tuple[str, str]]) -> Iterator[str]:
                 if is_dir:
                     if not entry.is_symlink():
                         folders.append(name)
-                elif _is_article_name(name):
+                elif is_article_name(name):
                     names.append(name)
     except OSError as exc:
         skipped.append((top, f"folder not readable: {exc.strerror}"))
@@ -218,7 +218,8 @@ def _walk(top: str, skipped: list[tuple[str, str]]) -> Iterator[str]:
         yield from _walk(prefix + folder, skipped)
 
 
-def _is_article_name(name: str) -> bool:
+def is_article_name(name: str) -> bool:
+    """Whether a file of this name is read as an article (by its extension)."""
     dot = name.rfind(".")
     return dot > 0 and name[dot:].lower() in EXTENSIONS
 

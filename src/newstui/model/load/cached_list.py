@@ -14,21 +14,28 @@ import os
 from collections.abc import Callable
 
 from newstui.model.cache.headers import HeaderCache
-from newstui.model.corpus.files import file_stat, iter_files
+from newstui.model.corpus.files import file_stat, is_article_name, iter_files
 from newstui.model.load.merge import LoadResult, Merger
 from newstui.model.load.passes import load_paths
 
 CHECK_STEP = 20_000  # files between progress reports and cancellation checks
 
 
-def cached_list(cache: HeaderCache, roots: list[str],
+def cached_list(cache: HeaderCache, paths: list[str], roots: list[str],
                 cancelled: Callable[[], bool]) -> tuple[LoadResult, int] | None:
     """The cache's entries merged as a load merges them (one copy of each content, unique
     ids, sections from folders), and how many entries there were; None when there are none,
-    when cancelled, or when the entries' order decides anything (a copy or an id taken
-    twice: which one wins depends on the order the files are read in)."""
-    loaded = cache.preview()
+    when cancelled, when an entry names a file a walk of ``paths`` could not find (the
+    cache is untrusted: its list is shown before any file is checked), or when the
+    entries' order decides anything (a copy or an id taken twice: which one wins depends
+    on the order the files are read in)."""
+    loaded = cache.preview(cancelled)
     if not loaded or cancelled():
+        return None
+    opened = {os.path.normpath(os.path.expanduser(p)) for p in paths}
+    folders = tuple(os.path.normpath(os.path.expanduser(r)).rstrip(os.sep) + os.sep
+                    for r in roots)
+    if not _all_walkable([a.path for a, _, _ in loaded], opened, folders):
         return None
     result = LoadResult()
     merger = Merger(result, None, roots)
@@ -37,6 +44,26 @@ def cached_list(cache: HeaderCache, roots: list[str],
             a.id != a_was.id for a, (a_was, _, _) in zip(result.articles, loaded, strict=True)):
         return None
     return result, len(loaded)
+
+
+def _all_walkable(paths: list[str], opened: set[str], folders: tuple[str, ...]) -> bool:
+    """Whether a walk of the opened paths could find every one of ``paths``: an opened
+    file, or an article file below an opened folder (which may itself be hidden,
+    ``~/.local/news`` say) with no hidden part, no ``..`` and no empty part below it."""
+    hidden, empty = os.sep + ".", os.sep + os.sep
+    by_length = sorted(folders, key=len, reverse=True)
+    for folder in by_length:
+        start = len(folder) - 1  # from the separator that ends the folder
+        below = [p for p in paths if p.startswith(folder)]
+        if any(hidden in p[start:] or empty in p[start:] for p in below):
+            return False
+        if not all(is_article_name(p) for p in below):
+            return False
+        if len(below) != len(paths):
+            paths = [p for p in paths if not p.startswith(folder)]
+        else:
+            return True
+    return all(p in opened for p in paths)
 
 
 def check_files(cache: HeaderCache, paths: list[str], entries: int,

@@ -34,7 +34,8 @@ def _folder(tmp_path: Path, name: str = "news") -> Path:
     return folder
 
 
-def _launch(folder: Path) -> tuple[Library, list[tuple[str, int]], list[str]]:
+def _launch(folder: Path, bodies: bool = False
+            ) -> tuple[Library, list[tuple[str, int]], list[str]]:
     library = Library([str(folder)])
     published: list[tuple[str, int]] = []
     phases: list[str] = []
@@ -45,7 +46,7 @@ def _launch(folder: Path) -> tuple[Library, list[tuple[str, int]], list[str]]:
         elif isinstance(event, Progress):
             phases.append(event.phase)
 
-    library.load(listener, bodies=False)  # the list pass, then the details still unread
+    library.load(listener, bodies=bodies)  # the list pass, then the details still unread
     return library, [p for p in published if p[0] != "detailed"], phases
 
 
@@ -76,9 +77,7 @@ def test_an_unchanged_folder_keeps_the_cached_list(tmp_path) -> None:
     assert library.cache.save() is None and not library.cache._differs()
 
 
-@pytest.mark.parametrize("change", ["edit", "delete", "add", "rename"])
-def test_a_change_since_replaces_the_cached_list(tmp_path, change: str) -> None:
-    folder = _folder(tmp_path)
+def _change(folder: Path, change: str) -> None:
     target = folder / "s005.txt"
     if change == "edit":
         target.write_text(target.read_text().replace("Story 5 about", "Changed 5 about"))
@@ -90,15 +89,49 @@ def test_a_change_since_replaces_the_cached_list(tmp_path, change: str) -> None:
         _age(folder / "sport" / "new.txt", seconds=60)
     else:
         target.rename(folder / "sport" / "moved.txt")
+
+
+@pytest.mark.parametrize("change", ["edit", "delete", "add", "rename"])
+def test_a_change_since_is_applied_to_the_cached_list(tmp_path, change: str) -> None:
+    folder = _folder(tmp_path)
+    _change(folder, change)
+    library, published, phases = _launch(folder, bodies=True)
+    stages = [s for s, _ in published]
+    assert stages[:2] == ["partial", "listed"]  # the cached list, shown at once
+    # The folders were not read again: the changed file was applied as a live change
+    # once the passes were done.
+    assert "list" not in phases and "changes" in phases
+    assert stages[-1] == "complete"
+    assert _rows(library) == _fresh(folder)
+    # And saved: the next launch starts from what this one saw, with nothing to apply.
+    again, published, phases = _launch(folder, bodies=True)
+    assert "changes" not in phases and "list" not in phases
+    assert _rows(again) == _fresh(folder)
+
+
+@pytest.mark.parametrize("change", ["edit", "delete", "add", "rename"])
+def test_without_bodies_a_change_since_reads_the_folders_again(tmp_path, change: str) -> None:
+    # Live changes apply to a complete library only; before that the folders are read
+    # again (their list replaces the cached one whole, no partial lists).
+    folder = _folder(tmp_path)
+    _change(folder, change)
     library, published, _ = _launch(folder)
     stages = [s for s, _ in published]
-    assert stages[:2] == ["partial", "listed"]  # the cached list was shown meanwhile
-    assert stages[2:] == ["listed"]  # then the folder's own, whole (no partial lists)
+    assert stages[:2] == ["partial", "listed"]
+    assert "partial" not in stages[2:]
     assert _rows(library) == _fresh(folder)
-    # The next launch starts from what this one saw.
-    again, published, _ = _launch(folder)
-    assert [s for s, _ in published] == ["partial", "listed"]
-    assert _rows(again) == _fresh(folder)
+
+
+def test_many_changes_since_read_the_folders_again(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr("newstui.model.library.LIVE_MIN", 2)  # "many": more than 2 here
+    monkeypatch.setattr("newstui.model.library.LIVE_SHARE", 1000)
+    folder = _folder(tmp_path)
+    for name in ("s001.txt", "s002.txt", "s003.txt"):
+        (folder / name).unlink()
+    library, published, phases = _launch(folder, bodies=True)
+    assert "list" in phases and "changes" not in phases
+    assert [s for s, _ in published][2] == "listed"
+    assert _rows(library) == _fresh(folder)
 
 
 def test_copies_in_the_folder_read_it_as_before(tmp_path) -> None:

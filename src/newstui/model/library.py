@@ -124,6 +124,7 @@ class Library:
         self.caches_unsaved = False  # live changes the caches have not seen
         self._cached_indexes = False  # the header indexes came from the cache
         self._previewed = False  # the list shown is the cache's, still being checked
+        self._since: set[str] = set()  # files changed since the cached list: apply later
         self.unsettled: set[str] = set()  # changed files still being written: apply later
         # One pass or batch of changes at a time: each builds on the snapshot before it.
         self._busy = threading.RLock()
@@ -193,6 +194,12 @@ class Library:
             self.details_pass(listener, cancelled, warm=warm)
         if bodies and self.snapshot.stage == "detailed" and not cancelled():
             self.body_pass(listener, cancelled, warm=warm)
+        if self._since and not cancelled():
+            # The cached list stood but for these files: applied as the watcher's changes
+            # are (settled: they were written before this launch), then saved.
+            since, self._since = self._since, set()
+            if self._apply_changes(since, listener, cancelled, settle=0.0):
+                self.save_caches()
         self._check_caches(listener)
         return self.snapshot
 
@@ -407,15 +414,18 @@ class Library:
         self._cached_indexes = self._indexes_from_cache(store)
         self._publish(store, "listed", listener)
         self._previewed = True
-        skipped = check_files(cache, self.paths, entries, cancelled,
+        checked = check_files(cache, self.paths, [a.path for a in store.articles],
+                              max(LIVE_MIN, entries // LIVE_SHARE), cancelled,
                               lambda n: listener(Progress("checking", n, entries)))
-        if skipped is None:
+        if checked is None:
             return False
+        # Files changed while newstui was not running: applied once the passes are done.
+        self._since = checked.changed
         cache.keep_all()
         # The file holds every entry, unchanged: they need not stay in memory (~1 GB at a
         # million files) while the body index is read beside them.
         cache.release()
-        result.skipped = skipped
+        result.skipped = checked.skipped
         self.report = result
         give_back()
         if warm:

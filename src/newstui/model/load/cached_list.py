@@ -4,14 +4,17 @@ On a launch from the caches most of the list pass is checking that each file is 
 one cached (a stat each) and turning entries into articles, interleaved (~17 s at a million
 files). Here the entries become the list first, all of them at once (no partial lists),
 and are checked after, with a walk and a stat per file and nothing read: when every file
-is as cached (the usual case) that list is the one a load would make and stays; otherwise
-the caller loads as before and its list replaces this one.
+is as cached (the usual case) that list is the one a load would make and stays; when a
+few files changed, came or went, it stays too and they are applied as a live change once
+the launch's passes are done; when many did, the caller reads the folders as before and
+their list replaces this one.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from newstui.model.cache.headers import HeaderCache
 from newstui.model.corpus.files import file_stat, is_article_name, iter_files
@@ -66,39 +69,50 @@ def _all_walkable(paths: list[str], opened: set[str], folders: tuple[str, ...]) 
     return all(p in opened for p in paths)
 
 
-def check_files(cache: HeaderCache, paths: list[str], entries: int,
+@dataclass
+class Checked:
+    """What checking the files against the cached list found."""
+
+    skipped: list[tuple[str, str]]  # missing folders, files that cannot be read
+    changed: set[str] = field(default_factory=set)  # changed, new or gone since cached
+
+
+def check_files(cache: HeaderCache, paths: list[str], entries: list[str], most: int,
                 cancelled: Callable[[], bool],
-                progress: Callable[[int], None]) -> list[tuple[str, str]] | None:
-    """Walk ``paths`` and stat every file: the files skipped on the way (missing folders,
-    files no entry knows that cannot be read either) if every file with an entry is as
-    cached and none is gone (``entries``: how many the cached list came from); None if any
-    file changed, went, or is new and readable, or when cancelled."""
+                progress: Callable[[int], None]) -> Checked | None:
+    """Walk ``paths`` and stat every file, against the cache's ``entries`` (the paths the
+    cached list came from): the files skipped on the way, and those changed, new or gone
+    since the cache was saved (for the caller to apply as a live change); None when more
+    than ``most`` differ (reading the folders again is then the cheaper way), or when
+    cancelled."""
     skipped: list[tuple[str, str]] = []
     unknown: list[str] = []
-    seen = 0
+    changed: set[str] = set()
+    walked: set[str] = set()
     for n, path in enumerate(iter_files(paths, skipped), 1):
         if n % CHECK_STEP == 0:
-            if cancelled():
+            if cancelled() or len(changed) > most:
                 return None
             progress(n)
         was = cache.stat_of(path)
         if was is None:
             unknown.append(path)
             continue
+        walked.add(path)
         try:
             if file_stat(os.stat(path)) != was:
-                return None
+                changed.add(path)
         except OSError:
-            return None
-        seen += 1
-    if seen != entries:
-        return None  # files gone since
-    progress(entries)
+            changed.add(path)  # gone between the walk and the stat
+    if len(walked) != len(entries):
+        changed.update(p for p in entries if p not in walked)  # gone since
+    if len(changed) + len(unknown) > most:
+        return None
+    progress(len(entries))
     if unknown:
-        # Files skipped last time (unreadable, empty, binary) have no entry: they must
-        # still be unusable, or they are new articles.
+        # Files skipped last time (unreadable, empty, binary) have no entry: they are still
+        # unusable, or new articles.
         found = load_paths(unknown, cache=None, details=False, save=False, roots=[])
-        if found.articles:
-            return None
+        changed.update(a.path for a in found.articles)
         skipped += found.skipped
-    return skipped
+    return Checked(skipped, changed)

@@ -9,6 +9,7 @@ never reach into each other: they post messages, and this screen routes them.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import random
@@ -358,7 +359,8 @@ class ReaderScreen(Screen[None]):
 
     def _repaint_marks(self) -> None:
         self._remark = None
-        self.article_view.refresh()
+        with contextlib.suppress(NoMatches):  # the app is closing
+            self.article_view.refresh()
 
     def _open_article_gone(self, snapshot: Snapshot) -> bool:
         """If the article being read is no longer in ``snapshot`` (its file was deleted or

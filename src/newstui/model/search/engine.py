@@ -220,10 +220,7 @@ class Engine:
         titled = same
         for found in by_group:
             titled &= found.get("title", 0)
-        together = self._titles_holding(titled, _near_pattern(parts), check)
-        if "tags" in groups:
-            together |= self._tags_holding(parts)
-        together &= same
+        together = self._together(parts, titled, same, groups, check)
         return result.raised([(2 * NEAR, together), (NEAR, same & ~together)])
 
     def _titles_holding(self, docs: int, pattern: re.Pattern[str],
@@ -318,26 +315,29 @@ class Engine:
         if len(parts) < 2:
             return whole
         split: Tiers | None = None
+        titled = -1  # the articles with every part in the title (all bits set: so far)
         for piece in parts:
-            found, spelled, _ = self._word(piece, groups, check)
+            found, spelled, in_group = self._word(piece, groups, check)
             matched.update(spelled)
             split = found if split is None else split & found
+            titled &= in_group.get("title", 0)
         if split is None or not split.tiers:
             return whole
         extra = (len(parts) - 1) * (TERM + 2 * TYPO)
         apart = Tiers((score - extra - 2 * NEAR, docs) for score, docs in split.tiers)
-        together = self._together(tuple(parts), apart.bits(), groups, check)
+        together = self._together(tuple(parts), titled, apart.bits(), groups, check)
         joined = apart.raised([(2 * NEAR, together)])
         return Tiers.best_of(whole.tiers + joined.tiers)
 
-    def _together(self, parts: tuple[str, ...], docs: int, groups: tuple[str, ...],
-                  check: Callable[[], bool]) -> int:
-        """Those of ``docs`` with the words ``parts`` side by side, in this order (the
-        last may be a prefix), in the title or (when ``groups`` has tags) a tag."""
-        together = self._titles_holding(docs, _near_pattern(parts), check)
+    def _together(self, parts: tuple[str, ...], titled: int, within: int,
+                  groups: tuple[str, ...], check: Callable[[], bool]) -> int:
+        """Those of ``within`` with the words ``parts`` side by side, in this order (the
+        last may be a prefix), in the title or (when ``groups`` has tags) a tag. Only the
+        titles of ``titled`` (the articles whose title holds every word) are read."""
+        together = self._titles_holding(titled & within, _near_pattern(parts), check)
         if "tags" in groups:
             together |= self._tags_holding(parts)
-        return together & docs
+        return together & within
 
     def _tags_holding(self, parts: tuple[str, ...]) -> int:
         """The articles with a tag holding the words ``parts`` side by side, in order."""

@@ -47,9 +47,10 @@ def phrase_key(text: str) -> str:
     return " " + " ".join(p for p in _PHRASE_SPLIT.split(text.casefold()) if p) + " "
 
 
-def phrase_words(phrase: str) -> list[str]:
-    """The casefolded words of ``phrase``."""
-    return [p for p in _PHRASE_SPLIT.split(phrase.casefold()) if p]
+@functools.lru_cache(maxsize=64)
+def phrase_words(phrase: str) -> tuple[str, ...]:
+    """The casefolded words of ``phrase`` (kept: every candidate file asks again)."""
+    return tuple(p for p in _PHRASE_SPLIT.split(phrase.casefold()) if p)
 
 
 @functools.lru_cache(maxsize=64)

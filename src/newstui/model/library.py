@@ -248,7 +248,7 @@ class Library:
             self.reload(listener, cancelled, warm=True)
             return touched
         listener(Progress("changes", 0, touched))
-        roots = [p for p in self.paths if os.path.isdir(os.path.expanduser(p))]
+        roots = self._folders()
         result = load_paths(changes.files, cache=self.cache, save=False, roots=roots,
                             cancelled=cancelled)
         if cancelled():
@@ -385,19 +385,24 @@ class Library:
             # search worker.
             self.snapshot.engine.warm()
 
+    def _folders(self) -> list[str]:
+        """The opened paths that are folders (a file's section may come from them)."""
+        return [p for p in self.paths if os.path.isdir(os.path.expanduser(p))]
+
     def _list_from_cache(self, listener: Listener, cancelled: Callable[[], bool],
                          warm: bool) -> bool:
         """On a launch from a large header cache: the first files' headlines, then the
         list as the cache has it, then every file checked (see
-        :mod:`newstui.model.load.cached_list`). True if that list stood the check; False
-        (a file changed, went or came) for the caller to read the folders, that list on
-        screen meanwhile."""
+        :mod:`newstui.model.load.cached_list`). True if that list stood the check (the
+        few files changed since are applied once the passes are done); False (many
+        changed, or the cached list could not be used) for the caller to read the
+        folders, that list on screen meanwhile."""
         cache = self.cache
         self._previewed = False
         if cache.path is None or cache.quick():
             return False  # nothing cached, or little enough to check as it is read
         # The first headlines before the cache is read (~2 s at a million files).
-        roots = [p for p in self.paths if os.path.isdir(os.path.expanduser(p))]
+        roots = self._folders()
         head = list(islice(iter_files(self.paths, []), CHUNK))
         first = load_paths(head, cache=None, details=False, save=False, roots=roots)
         if first.articles and not cancelled():
@@ -405,15 +410,15 @@ class Library:
         del first
         if not cache.known_any():
             return False
-        found = cached_list(cache, self.paths, roots, cancelled)
-        if found is None or cancelled():
+        result = cached_list(cache, self.paths, roots, cancelled)
+        if result is None or cancelled():
             return False
-        result, entries = found
         store = Store(result.articles)
         result.articles = []
         self._cached_indexes = self._indexes_from_cache(store)
         self._publish(store, "listed", listener)
         self._previewed = True
+        entries = len(store)
         checked = check_files(cache, self.paths, [a.path for a in store.articles],
                               max(LIVE_MIN, entries // LIVE_SHARE), cancelled,
                               lambda n: listener(Progress("checking", n, entries)))

@@ -25,9 +25,9 @@ CHECK_STEP = 20_000  # files between progress reports and cancellation checks
 
 
 def cached_list(cache: HeaderCache, paths: list[str], roots: list[str],
-                cancelled: Callable[[], bool]) -> tuple[LoadResult, int] | None:
+                cancelled: Callable[[], bool]) -> LoadResult | None:
     """The cache's entries merged as a load merges them (one copy of each content, unique
-    ids, sections from folders), and how many entries there were; None when there are none,
+    ids, sections from folders: an article an entry); None when there are none,
     when cancelled, when an entry names a file a walk of ``paths`` could not find (the
     cache is untrusted: its list is shown before any file is checked), or when the
     entries' order decides anything (a copy or an id taken twice: which one wins depends
@@ -46,7 +46,7 @@ def cached_list(cache: HeaderCache, paths: list[str], roots: list[str],
     if len(result.articles) != len(loaded) or any(
             a.id != a_was.id for a, (a_was, _, _) in zip(result.articles, loaded, strict=True)):
         return None
-    return result, len(loaded)
+    return result
 
 
 def _all_walkable(paths: list[str], opened: set[str], folders: tuple[str, ...]) -> bool:

@@ -26,13 +26,12 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_tmux import NEWSTUI, Screen
+from bench_tmux import BUSY, NEWSTUI, Screen
 from machine import describe
 
 WIDTH, HEIGHT = 120, 40
 QUERIES = ["north korea", "putin", "ukrane"]
 LIST_STATUS = "files read"
-BUSY = ("loading", "checking files", "reading details", "indexing bodies")
 
 
 def plain_read(corpus: str) -> tuple[float, int]:

@@ -15,6 +15,7 @@ articles being the newest and landing together at the top — and through its di
 
 from __future__ import annotations
 
+import bisect
 from array import array
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -65,6 +66,35 @@ class Renumbering:
         self.runs = runs
         self._map: array | None = None
         self._np_map: Any = None
+
+    def new_number(self, old: int) -> int:
+        """The new number of old article ``old``, or -1 if it was removed."""
+        runs = self.runs
+        at = bisect.bisect_right(runs, old, key=lambda run: run[0]) - 1
+        if at < 0 or old >= runs[at][1]:
+            return -1
+        start, _, new = runs[at]
+        return new + old - start
+
+    def old_number(self, new: int) -> int:
+        """The old number of new article ``new``, or -1 if it was inserted."""
+        runs = self.runs
+        at = bisect.bisect_right(runs, new, key=lambda run: run[2]) - 1
+        if at < 0:
+            return -1
+        start, end, first = runs[at]
+        return start + new - first if new - first < end - start else -1
+
+    def then(self, later: Renumbering) -> Renumbering:
+        """This renumbering followed by ``later`` (from this one's new numbers), as one:
+        costs the articles either moved, not the corpus."""
+        if later.old_size != self.size:
+            raise ValueError("the renumberings do not follow each other")
+        removed = set(self.removed)
+        removed.update(a for a in map(self.old_number, later.removed) if a >= 0)
+        inserted = set(later.inserted)
+        inserted.update(c for c in map(later.new_number, self.inserted) if c >= 0)
+        return Renumbering(self.old_size, removed, inserted)
 
     @property
     def identity(self) -> bool:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import threading
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 
 from newstui.model.corpus.article import Article
 from newstui.model.index import bitset
-from newstui.model.index.renumber import Renumbering
+from newstui.model.index.moved import moved
+from newstui.model.index.renumber import NUMPY_FROM, Renumbering
 from newstui.model.index.words import WordIndex, index_words, word_parts
 from newstui.model.memory import no_gc
 
@@ -120,8 +122,14 @@ class Facet:
         (new number, values)."""
         out = Facet()
         out._spelling = dict(self._spelling)
+        # Long lists moved together by numpy (see Renumbering.many): one by one in Python
+        # they cost ~1 s at a million articles.
+        long = [key for key, docs in self.doc_ids.items() if len(docs) >= NUMPY_FROM]
+        moved_long = dict(zip(long, renumbering.many(
+            [array("I", self.doc_ids[key]) for key in long]), strict=True))
         for key, docs in self.doc_ids.items():
-            if moved := renumbering.doc_list(docs):
+            found = moved_long.get(key)
+            if moved := (found.tolist() if found is not None else renumbering.doc_list(docs)):
                 out.doc_ids[key] = moved
         for doc, values in added:
             for value in values:
@@ -177,6 +185,44 @@ class Facet:
         return len(self.doc_ids)
 
 
+def _id(a: Article) -> str:
+    return a.id
+
+
+def _path(a: Article) -> str:
+    return a.path
+
+
+def _digest(a: Article) -> str:
+    return a.digest
+
+
+_MAPS: dict[Callable[[Article], str], str] = {_id: "by_id", _path: "by_path",
+                                              _digest: "by_digest"}
+
+
+class DocNumbers:
+    """A store's article numbers by id: looked up, not kept (see :meth:`Store.number`)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def get(self, article_id: str, default: int | None = None) -> int | None:
+        """The number of the article with ``article_id``, or ``default``."""
+        article = self._store.by_id.get(article_id)
+        d = None if article is None else self._store.number(article)
+        return default if d is None else d
+
+    def __getitem__(self, article_id: str) -> int:
+        d = self.get(article_id)
+        if d is None:
+            raise KeyError(article_id)
+        return d
+
+    def __contains__(self, article_id: object) -> bool:
+        return isinstance(article_id, str) and self.get(article_id) is not None
+
+
 class Store:
     """All loaded articles, addressable by id or by number (newest first)."""
 
@@ -190,9 +236,36 @@ class Store:
         self._lock = threading.Lock()
 
     @cached_property
-    def doc_of(self) -> dict[str, int]:
-        """Article numbers by id (made on first use)."""
-        return {a.id: d for d, a in enumerate(self.articles)}
+    def by_id(self) -> dict[str, Article]:
+        """Articles by id (made on first use, then carried through live changes)."""
+        return {a.id: a for a in self.articles}
+
+    @cached_property
+    def by_path(self) -> dict[str, Article]:
+        """Articles by file path (like :attr:`by_id`)."""
+        return {a.path: a for a in self.articles}
+
+    @cached_property
+    def by_digest(self) -> dict[str, Article]:
+        """Articles by content digest, the first of any that share one (like :attr:`by_id`)."""
+        found: dict[str, Article] = {}
+        for a in self.articles:
+            found.setdefault(a.digest, a)
+        return found
+
+    @cached_property
+    def doc_of(self) -> DocNumbers:
+        """Article numbers by id."""
+        return DocNumbers(self)
+
+    def number(self, article: Article) -> int | None:
+        """The number of ``article`` here, or None: found by its sort key (the order is by
+        that key, which ends with the unique id), not by a map of every number, which
+        every change that moves the numbers would have to make again."""
+        articles = self.articles
+        key = order_key(article)
+        d = bisect.bisect_left(articles, key, key=order_key)
+        return d if d < len(articles) and articles[d].id == article.id else None
 
     @property
     def tags(self) -> Facet:
@@ -277,8 +350,14 @@ class Store:
         articles are new; at a million articles that is ~15 s, against milliseconds for the
         1,000 a launch from the caches has to read)."""
         with self._lock:
+            maps = self._maps()
             for d, article in found.items():
+                old = self.articles[d]
                 self.articles[d] = article
+                for known, key_of in maps:
+                    if known.get(key_of(old)) is old:
+                        del known[key_of(old)]
+                        known[key_of(article)] = article
             if self._indexes is not None and found:
                 meta = self._indexes["meta"]
                 self._indexes["meta"] = (
@@ -309,18 +388,25 @@ class Store:
             at = bisect.bisect_right(kept, order_key(added[i]), key=order_key)
             places.append(at + rank)
         renumbering = Renumbering(len(self.articles), gone, places)
+        kept_days = [day for d, day in enumerate(self._days) if d not in gone] if gone \
+            else self._days
         articles: list[Article] = []
+        days: list[int] = []
         start = 0
         for rank, i in enumerate(fresh):
             at = places[rank] - rank
             articles.extend(kept[start:at])
             articles.append(added[i])
+            days.extend(kept_days[start:at])
+            days.append(_day(added[i]))
             start = at
         articles.extend(kept[start:])
+        days.extend(kept_days[start:])
         store = Store.__new__(Store)
         store.articles = articles
-        store._days = [_day(a) for a in articles]
+        store._days = days
         store._lock = threading.Lock()
+        self._carry_maps(store, [self.articles[d] for d in gone], added)
         number = dict(zip(fresh, places, strict=True))  # added index -> new number
         with self._lock:
             facets, indexes, body = self._facets, self._indexes, self._body
@@ -333,16 +419,50 @@ class Store:
             store._facets = (tags, sources, sections)
         store._body = WordIndex()
         if body_words is not None:
-            store._body = body.renumbered(renumbering, (
+            store._body = moved(body, renumbering, (
                 (number[i], words) for i, words in enumerate(body_words)))
         store._indexes = None
         if indexes is not None:
             store._indexes = {
-                name: indexes[name].renumbered(renumbering, (
+                name: moved(indexes[name], renumbering, (
                     (number[i], words_of(a)) for i, a in enumerate(added)))
                 for name, words_of in HEADER_WORDS.items()}
             store._indexes["body"] = store._body
         return store, renumbering
+
+    def _carry_maps(self, store: Store, gone: list[Article], added: Sequence[Article]) -> None:
+        """Give ``store`` (this one changed) the maps of articles this one has made, changed
+        by the articles ``gone`` and ``added``: a copy and a few edits instead of a pass
+        over every article (~1 s each at a million)."""
+        for known, key_of in self._maps():
+            carried = dict(known)
+            for a in gone:
+                if carried.get(key_of(a)) is a:
+                    del carried[key_of(a)]
+            for a in added:
+                carried.setdefault(key_of(a), a)
+            if key_of is _digest and any(known.get(a.digest) is a for a in gone):
+                continue  # another article may share the digest: made again when needed
+            store.__dict__[_MAPS[key_of]] = carried
+
+    def _maps(self) -> list[tuple[dict[str, Article], Callable[[Article], str]]]:
+        """The maps of articles made so far (see :attr:`by_id`), each with its key."""
+        return [(known, key_of) for key_of, name in _MAPS.items()
+                if (known := self.__dict__.get(name)) is not None]
+
+    def settle(self) -> None:
+        """Give every word index moved lazily by live changes its postings in full (see
+        :mod:`newstui.model.index.moved`): what saving them needs, and lookups then skip
+        the map. O(index size); the answers stay the same."""
+        with self._lock:
+            indexes, body = self._indexes, self._body
+        body = body.plain()
+        settled = None if indexes is None else {
+            name: body if name == "body" else index.plain() for name, index in indexes.items()}
+        with self._lock:
+            self._body = body
+            if settled is not None and self._indexes is indexes:
+                self._indexes = settled
 
     @property
     def body_index(self) -> WordIndex:

@@ -221,6 +221,18 @@ class WordIndex:
         size = self.size or 1 + max(max(docs) for docs in sparse)
         return dense | bitset.from_docs(sparse, size)
 
+    def docs(self, word: str) -> array | int | None:
+        """The articles holding ``word``: an array of numbers, a bit set, or None."""
+        return self.postings.get(word)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.postings
+
+    def plain(self) -> WordIndex:
+        """This index with every posting in :attr:`postings` (see
+        :class:`newstui.model.index.moved.MovedIndex`, which is not)."""
+        return self
+
     @property
     def vocabulary(self) -> list[str]:
         """All words, sorted."""

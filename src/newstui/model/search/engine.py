@@ -132,7 +132,7 @@ class Engine:
         rapidfuzz and numpy."""
         rapidfuzz()  # ~20 ms the first keystroke would pay
         bitset.first_members(1, 1)  # imports numpy: ~60 ms
-        self.store.doc_of  # noqa: B018 (the id map the screen looks articles up in)
+        self.store.by_id  # noqa: B018 (the id map the screen looks articles up in)
         for facet in self.store.facets():
             facet.words_with_prefix("\uffff")  # builds the facet's word index (~1 s at 1M)
         for index in self.store.indexes().values():
@@ -398,7 +398,7 @@ class Engine:
         if cached is not None:
             return cached
         found: dict[str, int] = {}
-        if word in index.postings:
+        if word in index:
             found[word] = EXACT
         if group == "body" and len(word) < 3:
             # A word of 1-2 letters is a whole word in bodies (every word is indexed): as a

@@ -41,11 +41,11 @@ def related(store: Store, doc: int, limit: int = LIMIT) -> list[int]:
     tag_docs = store.tags.doc_ids
     for tag in {t.casefold() for t in article.tags}:
         _add(tag_docs.get(tag, ()), doc, total, TAG_WEIGHT, scores, shared, strong=2)
-    title = store.indexes()["title"].postings
+    title = store.indexes()["title"]
     for word in index_words(article.title):
         if len(word) < 3 or word in STOP_WORDS or word.isdigit():
             continue
-        docs = title.get(word)
+        docs = title.docs(word)
         if docs is not None and not isinstance(docs, int):  # a bit set: a common word
             _add(docs, doc, total, 1.0, scores, shared, strong=1)
     own = article.title.casefold()

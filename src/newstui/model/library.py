@@ -244,7 +244,7 @@ class Library:
                        cancelled: Callable[[], bool], settle: float) -> int:
         snapshot = self.snapshot
         store = snapshot.store
-        changes = sort_out(changed, Roots(self.paths), store.articles, settle)
+        changes = sort_out(changed, Roots(self.paths), store.articles, settle, store.number_at)
         self.unsettled |= changes.unsettled
         touched = len(changes.files) + len(changes.gone)
         if not touched:
@@ -262,7 +262,7 @@ class Library:
         gone = set(changes.gone)
         read = {a.path for a in result.articles}
         gone.update(d for p in changes.files if p in by_path and p not in read  # unusable now
-                    and (d := store.number(by_path[p])) is not None)
+                    and (d := store.number_at(p)) is not None)
         added = []
         for article in result.articles:
             old = by_path.get(article.path)

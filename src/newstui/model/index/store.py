@@ -13,6 +13,7 @@ import threading
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
+from typing import TypeVar
 
 from newstui.model.corpus.article import Article
 from newstui.model.index import bitset
@@ -185,6 +186,20 @@ class Facet:
         return len(self.doc_ids)
 
 
+T = TypeVar("T")
+
+
+def _without(items: list[T], gone: set[int]) -> list[T]:
+    """``items`` but those at the positions ``gone``: in slices, not item by item."""
+    out: list[T] = []
+    start = 0
+    for d in sorted(gone):
+        out.extend(items[start:d])
+        start = d + 1
+    out.extend(items[start:])
+    return out
+
+
 def _id(a: Article) -> str:
     return a.id
 
@@ -248,15 +263,17 @@ class Store:
     @cached_property
     def by_digest(self) -> dict[str, Article]:
         """Articles by content digest, the first of any that share one (like :attr:`by_id`)."""
-        found: dict[str, Article] = {}
-        for a in self.articles:
-            found.setdefault(a.digest, a)
-        return found
+        return {a.digest: a for a in reversed(self.articles)}  # the first one last
 
     @cached_property
     def doc_of(self) -> DocNumbers:
         """Article numbers by id."""
         return DocNumbers(self)
+
+    def number_at(self, path: str) -> int | None:
+        """The number of the article read from ``path``, or None."""
+        article = self.by_path.get(path)
+        return None if article is None else self.number(article)
 
     def number(self, article: Article) -> int | None:
         """The number of ``article`` here, or None: found by its sort key (the order is by
@@ -380,16 +397,14 @@ class Store:
         numbering and given the new articles' words, not built again; this store is left
         as it was (a search running on it meanwhile still sees it whole)."""
         gone = set(removed)
-        kept = [a for d, a in enumerate(self.articles) if d not in gone] if gone \
-            else list(self.articles)
+        kept = _without(self.articles, gone)
         fresh = sorted(range(len(added)), key=lambda i: order_key(added[i]))
         places: list[int] = []  # the new number of each added article, in ``fresh`` order
         for rank, i in enumerate(fresh):
             at = bisect.bisect_right(kept, order_key(added[i]), key=order_key)
             places.append(at + rank)
         renumbering = Renumbering(len(self.articles), gone, places)
-        kept_days = [day for d, day in enumerate(self._days) if d not in gone] if gone \
-            else self._days
+        kept_days = _without(self._days, gone)
         articles: list[Article] = []
         days: list[int] = []
         start = 0
@@ -441,8 +456,7 @@ class Store:
                     del carried[key_of(a)]
             for a in added:
                 carried.setdefault(key_of(a), a)
-            if key_of is _digest and any(known.get(a.digest) is a for a in gone):
-                continue  # another article may share the digest: made again when needed
+            # (Digests are unique in a loaded store: copies are loaded once.)
             store.__dict__[_MAPS[key_of]] = carried
 
     def _maps(self) -> list[tuple[dict[str, Article], Callable[[Article], str]]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from newstui.model.corpus.article import Article
@@ -67,11 +67,13 @@ SETTLE = 0.3  # a file modified less than this long ago may still be being writt
 
 
 def sort_out(changed: Iterable[str], roots: Roots, articles: Sequence[Article],
-             settle: float = SETTLE) -> Changes:
+             settle: float = SETTLE,
+             number_at: Callable[[str], int | None] | None = None) -> Changes:
     """Sort a batch of changed paths against the loaded ``articles``: files present are to
     be read (every article file in a folder that appeared), and the articles of files and
     folders no longer there are gone. A file modified in the last ``settle`` seconds is
-    left for a later batch (``unsettled``): a writer may not be done with it."""
+    left for a later batch (``unsettled``): a writer may not be done with it. ``number_at``
+    gives the number of the article of a path, if the caller has a map of them."""
     out = Changes()
     folders_gone: list[str] = []
     files_gone: set[str] = set()
@@ -91,16 +93,27 @@ def sort_out(changed: Iterable[str], roots: Roots, articles: Sequence[Article],
             files_gone.add(path)
         else:  # a folder (or something that was never an article): whatever it held
             folders_gone.append(path + os.sep)
-    if files_gone or folders_gone:
-        prefixes = tuple(folders_gone)
-        for d, article in enumerate(articles):
-            if article.path in files_gone or (prefixes and article.path.startswith(prefixes)):
-                out.gone.add(d)
+    out.gone = _gone(files_gone, folders_gone, articles, number_at)
     out.files = list(dict.fromkeys(out.files))
     if settle > 0 and (recent := _recent(out.files, settle)):
         out.unsettled = recent
         out.files = [p for p in out.files if p not in recent]
     return out
+
+
+def _gone(files: set[str], folders: list[str], articles: Sequence[Article],
+          number_at: Callable[[str], int | None] | None) -> set[int]:
+    """The numbers of the articles of ``files`` and of those under ``folders``."""
+    if not folders and number_at is not None:
+        # Files alone: looked up, not searched for among every article.
+        return {d for p in files if (d := number_at(p)) is not None}
+    gone: set[int] = set()
+    if files or folders:
+        prefixes = tuple(folders)
+        for d, article in enumerate(articles):
+            if article.path in files or (prefixes and article.path.startswith(prefixes)):
+                gone.add(d)
+    return gone
 
 
 def _recent(files: list[str], seconds: float) -> set[str]:

@@ -85,12 +85,22 @@ def test_renumbering_moves_bit_sets_and_arrays_as_a_list_would(data) -> None:
     assert bitset.members(renumbering.bits(bitset.from_docs([docs], max(size, 1)))) == want
 
 
-def test_many_runs_move_a_bit_set_through_its_digits(monkeypatch) -> None:
+def test_many_runs_move_a_bit_set_through_numpy(monkeypatch) -> None:
     from newstui.model.index import renumber
 
     monkeypatch.setattr(renumber, "FEW_RUNS", 0)
     renumbering = Renumbering(10, {1, 5}, [0, 4, 9])
     assert bitset.members(renumbering.bits(bitset.from_docs([[0, 1, 2, 9]], 10))) == [1, 2, 10]
+    rng = random.Random(3)
+    for _ in range(200):  # as the runs would move it, at any size (a byte's edge too)
+        size = rng.randint(0, 70)
+        removed = set(rng.sample(range(size), rng.randint(0, size)))
+        new_size = size - len(removed) + rng.randint(0, 9)
+        inserted = rng.sample(range(new_size), new_size - size + len(removed))
+        renumbering = Renumbering(size, removed, inserted)
+        docs = sorted(rng.sample(range(size), rng.randint(0, size)))
+        want = sorted(n for d in docs if (n := renumbering.new_of_old[d]) >= 0)
+        assert bitset.members(renumbering.bits(bitset.from_docs([docs], max(size, 1)))) == want
 
 
 def test_added_changed_removed_and_renamed_files_match_a_fresh_load(tmp_path) -> None:

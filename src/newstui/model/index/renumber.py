@@ -7,10 +7,11 @@ offset. A :class:`Renumbering` applies that map to bit sets and to arrays of num
 that a change to a few files updates every index in memory instead of reading every file
 again.
 
-Costs, measured at 100k articles (``benchmarks/bench_live.py``): a bit set is moved run by
-run (a shift and a mask per run, C speed) while there are few runs — the usual case, new
-articles being the newest and landing together at the top — and through its digit string
-(one slice per run, linear in its size) when there are many.
+Costs (``benchmarks/bench_live.py``): a bit set is moved run by run (a shift and a mask
+per run, C speed) while there are few runs — the usual case, new articles being the newest
+and landing together at the top — and bit by bit through numpy when there are many (~1 ms
+at a million articles). Indexes are moved through this map lazily (see
+:mod:`newstui.model.index.moved`), so a change does not pay for every posting.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ FEW_RUNS = 24  # up to this many runs a bit set is moved run by run (see bits())
 # below, the call costs more than it saves). A posting array of a 100k-article body index
 # holds up to ~3,000 numbers, and there are tens of thousands of them.
 NUMPY_FROM = 32
+BATCH = 4 * 1024 * 1024  # numbers moved by one numpy pass (see Renumbering.many)
+GONE = 2**32 - 1  # a removed article, in the 4-byte map
 
 
 class Renumbering:
@@ -66,6 +69,7 @@ class Renumbering:
         self.runs = runs
         self._map: array | None = None
         self._np_map: Any = None
+        self._np_source: Any = None
 
     def new_number(self, old: int) -> int:
         """The new number of old article ``old``, or -1 if it was removed."""
@@ -123,20 +127,28 @@ class Renumbering:
                 if part:
                     out |= part << new
             return out
-        # Many runs: through the digit string, lowest bit first, one slice per run.
-        digits = format(bits, "b")[::-1]
-        pieces: list[str] = []
-        at = 0
-        for start, end, new in runs:
-            if start >= len(digits):
-                break
-            if new > at:
-                pieces.append("0" * (new - at))
-            piece = digits[start:end]
-            pieces.append(piece)
-            at = new + len(piece)
-        joined = "".join(pieces).rstrip("0")
-        return int(joined[::-1], 2) if joined else 0
+        # Many runs: bit by bit, in numpy (a byte a bit for a moment): ~1 ms at a million
+        # articles, where the digit string the int gives cost ~4 ms.
+        import numpy as np
+
+        source = self._source()
+        nbytes = self.old_size // 8 + 1  # room for the zero bit inserted articles read
+        flags = np.unpackbits(np.frombuffer(bits.to_bytes(nbytes, "little"), dtype=np.uint8),
+                              bitorder="little")
+        return int.from_bytes(np.packbits(flags[source], bitorder="little").tobytes(),
+                              "little")
+
+    def _source(self) -> Any:
+        """For each new number, the old one (``old_size``, a bit always clear, for an
+        inserted article): numpy's gather moves every bit of a set at once."""
+        if self._np_source is None:
+            import numpy as np
+
+            source = np.full(self.size, self.old_size, dtype=np.intp)
+            for start, end, new in self.runs:
+                source[new:new + end - start] = np.arange(start, end, dtype=np.intp)
+            self._np_source = source
+        return self._np_source
 
     def docs(self, docs: Sequence[int]) -> array:
         """Sorted old numbers, in new numbers (removed ones dropped), still sorted."""
@@ -146,27 +158,40 @@ class Renumbering:
         return self.many([source])[0]
 
     def many(self, arrays: Sequence[array]) -> list[array]:
-        """:meth:`docs` of each of ``arrays`` (non-empty, of typecode ``I``), in one numpy
-        pass: a call per array would cost more than the moving itself."""
-        if not arrays:
-            return []
+        """:meth:`docs` of each of ``arrays`` (non-empty, of typecode ``I``), in numpy
+        passes of ~4M numbers: a call per array would cost more than the moving itself,
+        one pass for all (~240M numbers at a million articles) several GB at once."""
+        out: list[array] = []
+        batch: list[array] = []
+        count = 0
+        for docs in arrays:
+            batch.append(docs)
+            count += len(docs)
+            if count >= BATCH:
+                out += self._many(batch)
+                batch, count = [], 0
+        if batch:
+            out += self._many(batch)
+        return out
+
+    def _many(self, arrays: list[array]) -> list[array]:
         import numpy as np
 
         if self._np_map is None:
-            self._np_map = np.frombuffer(self.new_of_old, dtype=np.int64)
+            # 4-byte numbers as the postings are, a removed article as GONE (2**32 - 1).
+            self._np_map = np.frombuffer(self.new_of_old, dtype=np.int64).astype(np.uint32)
         lengths = np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays))
-        flat = np.frombuffer(b"".join(arrays), dtype=np.uint32)
-        moved = self._np_map[flat]
+        moved = self._np_map[np.frombuffer(b"".join(arrays), dtype=np.uint32)]
         if self.removed:
-            keep = moved >= 0
+            keep = moved != GONE
             starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-            lengths = np.add.reduceat(keep.astype(np.int64), starts) if len(flat) else lengths
+            lengths = np.add.reduceat(keep.astype(np.int64), starts)
             moved = moved[keep]
-        data = moved.astype(np.uint32).tobytes()
-        ends = np.cumsum(lengths) * 4
+        data = memoryview(moved.tobytes())
+        ends = (np.cumsum(lengths) * 4).tolist()
         out: list[array] = []
         start = 0
-        for end in ends.tolist():
+        for end in ends:
             piece = array("I")
             piece.frombytes(data[start:end])
             out.append(piece)

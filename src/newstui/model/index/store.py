@@ -282,7 +282,12 @@ class Store:
         articles = self.articles
         key = order_key(article)
         d = bisect.bisect_left(articles, key, key=order_key)
-        return d if d < len(articles) and articles[d].id == article.id else None
+        if d < len(articles) and articles[d].id == article.id:
+            return d
+        if article.id not in self.by_id:
+            return None
+        # Not where its key says: only if a file's details changed its title or date.
+        return next((d for d, a in enumerate(articles) if a.id == article.id), None)
 
     @property
     def tags(self) -> Facet:
@@ -372,7 +377,8 @@ class Store:
                 old = self.articles[d]
                 self.articles[d] = article
                 for known, key_of in maps:
-                    if known.get(key_of(old)) is old:
+                    if (known_as := known.get(key_of(old))) is not None \
+                            and known_as.id == old.id:
                         del known[key_of(old)]
                         known[key_of(article)] = article
             if self._indexes is not None and found:
@@ -452,7 +458,9 @@ class Store:
         for known, key_of in self._maps():
             carried = dict(known)
             for a in gone:
-                if carried.get(key_of(a)) is a:
+                # By id, not identity: a map made before the details pass holds an
+                # article's older copy.
+                if (known_as := carried.get(key_of(a))) is not None and known_as.id == a.id:
                     del carried[key_of(a)]
             for a in added:
                 carried.setdefault(key_of(a), a)

@@ -2,7 +2,7 @@
 caches) and from the caches, beside reading the same files with plain Python in the same run.
 
 Usage: python benchmarks/bench_scale.py benchmarks/corpus-10k benchmarks/corpus-100k ...
-       [--no-quit-phases] [--filter-keys 24]
+       [--no-quit-phases] [--filter-keys 24] [--cache DIR (the launch from those caches only)]
 
 For each corpus it reports, from the moment tmux starts newstui: the first headlines on
 screen, the whole list (``N of N`` with the list pass over), bodies searchable (no load
@@ -217,10 +217,10 @@ def p95(values: list[float]) -> float:
 
 def bench(corpus: str, args: argparse.Namespace) -> list[str]:
     plain, total = plain_read(corpus)
-    cache = tempfile.mkdtemp(prefix="bench-scale-")
+    cache = args.cache or tempfile.mkdtemp(prefix="bench-scale-")
     rows = []
     try:
-        for label in ("first launch", "from caches"):
+        for label in ("from caches",) if args.cache else ("first launch", "from caches"):
             launch = Launch(corpus, cache)
             try:
                 times = timeline(launch, total)
@@ -242,7 +242,8 @@ def bench(corpus: str, args: argparse.Namespace) -> list[str]:
             rows.append(f"| {Path(corpus).name} | | quit during: {shown} | | | | | | | |")
             print(rows[-1], flush=True)
     finally:
-        shutil.rmtree(cache, ignore_errors=True)
+        if not args.cache:
+            shutil.rmtree(cache, ignore_errors=True)
     return rows
 
 
@@ -251,6 +252,8 @@ def main() -> None:
     parser.add_argument("corpus", nargs="+")
     parser.add_argument("--no-quit-phases", action="store_true")
     parser.add_argument("--filter-keys", type=int, default=24)
+    parser.add_argument("--cache", help="a cache folder the corpus was opened with (kept): "
+                        "the launch from the caches only")
     args = parser.parse_args()
     print(f"Machine: {describe()}\n")
     print("| corpus | files | launch | first headlines s | whole list s | bodies searchable s "

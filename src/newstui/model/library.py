@@ -159,6 +159,7 @@ class Library:
             # rather than by the first change (~1.7 s at a million articles).
             store.by_path  # noqa: B018
             store.by_digest  # noqa: B018
+            snapshot.engine.warm_tags()
 
     def _check_caches(self, listener: Listener) -> None:
         """Tell the listener, once each, of caches that could not be used or written."""

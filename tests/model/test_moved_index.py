@@ -94,6 +94,13 @@ def test_a_moved_index_answers_as_one_moved_at_once(seed, steps) -> None:
         kept = iter(w for d, w in enumerate(words) if d not in removed)
         by_number = dict(added)
         words = [by_number[d] if d in by_number else next(kept) for d in range(new_size)]
+        if words and rng.random() < 0.3:  # more words for articles already there
+            more = [(d, set(rng.sample(VOCABULARY + ["fresh"], 2)))
+                    for d in rng.sample(range(len(words)), min(3, len(words)))]
+            lazy = lazy.with_words(more)
+            eager = eager.with_words(more)
+            for d, these in more:
+                words[d] = words[d] | these
         assert lazy.size == eager.size == len(words)
         assert _answers(lazy) == _answers(eager)
         assert all(w in lazy for w in eager.postings)

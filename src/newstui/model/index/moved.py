@@ -62,6 +62,7 @@ class MovedIndex(WordIndex):
             extra.size = moves.size
         extra._add_finished(added)
         self._extra = extra
+        self._overlaps = False  # the extra words include some of moved articles
         self._plain: WordIndex | None = None
 
     @property
@@ -83,9 +84,9 @@ class MovedIndex(WordIndex):
             for word, docs in self._extra.postings.items():
                 for d in bitset.members(docs) if isinstance(docs, int) else docs:
                     by_doc.setdefault(d, set()).add(word)
-            # Added articles are new numbers, but with_words may have given words to
-            # moved ones: unique merges those.
-            out._add_finished(by_doc.items(), unique=True)
+            # Added articles have numbers of their own, but with_words may have given
+            # words to moved ones: only then are duplicates looked for (a set a word).
+            out._add_finished(by_doc.items(), unique=self._overlaps)
             self._plain = out
         return self._plain
 
@@ -94,12 +95,15 @@ class MovedIndex(WordIndex):
         moves = self._moves.then(renumbering)
         extra = self._extra.renumbered(renumbering, added)
         lazy = MovedIndex(self._base, moves, extra=extra)
+        lazy._overlaps = self._overlaps
         # Too many runs to move every lookup's answer: move the postings now, in one pass
         # from the old index (not two: to this one's numbers, then to the new ones).
         return lazy.plain() if len(moves.runs) > FEW_RUNS else lazy
 
     def with_words(self, added: Iterable[tuple[int, set[str]]]) -> WordIndex:
-        return MovedIndex(self._base, self._moves, extra=self._extra.with_words(added))
+        out = MovedIndex(self._base, self._moves, extra=self._extra.with_words(added))
+        out._overlaps = True
+        return out
 
     def finish(self, size: int) -> None:
         if size != self.size:
@@ -117,6 +121,8 @@ class MovedIndex(WordIndex):
         moved_base = self._moves.docs(base) if base is not None else array("I")
         if not extra:
             return moved_base or None
+        if self._overlaps:
+            return array("I", sorted(set(moved_base).union(extra)))
         return array("I", heapq.merge(moved_base, extra))
 
     def __contains__(self, word: object) -> bool:

@@ -482,8 +482,12 @@ class Library:
                                     progress=lambda n: listener(Progress("bodies", n, total)))
         if cancelled():
             return
-        store.attach_body_index(index)
+        repacked = store.attach_body_index(index)
         self._publish(store, "complete", listener, warm=warm)
+        if repacked and self.cache.path is not None:
+            # Cached before lists were packed: saved again, so the next launch reads it
+            # smaller and need not pack it (~5 s at a million articles).
+            self.cache.bodies().save(body_key(store.articles), index)
         if not self._cached_indexes:
             self._save_indexes(store)
         give_back()

@@ -20,7 +20,8 @@ from pathlib import Path
 from newstui import __version__
 from newstui.model.cache.sealed import read_sealed, sealed, write_atomically
 from newstui.model.corpus.article import Article
-from newstui.model.index.words import WordIndex
+from newstui.model.index import packed
+from newstui.model.index.words import Posting, WordIndex
 
 MAGIC = b"newstui body index\n"
 FORMAT = 2  # bump when tokenising or the postings change (2: every word, any length)
@@ -48,9 +49,10 @@ def header_key(articles: Sequence[Article]) -> str:
     return h.hexdigest()
 
 
-def _read_blobs(body: memoryview, at: int, size: int, postings: dict[str, array | int]) -> None:
+def _read_blobs(body: memoryview, at: int, size: int, postings: dict[str, Posting]) -> None:
     """Decode the blobs of a body cache from ``at`` into ``postings``, checking every one:
-    words are strings, postings bit sets or arrays of article numbers below ``size``."""
+    words are strings, postings bit sets, arrays or packed lists (in a 1-tuple) of
+    article numbers below ``size``."""
     while at < len(body):
         length = int.from_bytes(body[at : at + 4], "little")
         blob = marshal.loads(body[at + 4 : at + 4 + length])
@@ -71,17 +73,20 @@ def _read_blobs(body: memoryview, at: int, size: int, postings: dict[str, array 
                 postings[word] = numbers
             elif type(docs) is int and docs >= 0 and docs.bit_length() <= size:
                 postings[word] = docs
+            elif type(docs) is tuple and len(docs) == 1 and packed.valid(docs[0], size):
+                postings[word] = docs[0]
             else:
                 raise ValueError("postings of the wrong kind")
 
 
-def _blobs(words: list[tuple[str, array | int]]) -> Iterator[list[tuple[str, array | int]]]:
+def _blobs(words: list[tuple[str, Posting]]) -> Iterator[list[tuple[str, Posting]]]:
     """``words`` in groups of at most :data:`BLOB` words and about :data:`BLOB_BYTES`."""
-    group: list[tuple[str, array | int]] = []
+    group: list[tuple[str, Posting]] = []
     size = 0
     for word, docs in words:
         group.append((word, docs))
-        size += docs.bit_length() // 8 if isinstance(docs, int) else 4 * len(docs)
+        size += (docs.bit_length() // 8 if isinstance(docs, int) else
+                 len(docs) if isinstance(docs, bytes) else 4 * len(docs))
         if len(group) >= BLOB or size >= BLOB_BYTES:
             yield group
             group, size = [], 0
@@ -132,7 +137,8 @@ class BodyCache:
         def parts() -> Iterator[bytes]:
             yield MAGIC + key.encode() + b"\n"
             for group in _blobs(words):
-                blob = marshal.dumps({w: d if isinstance(d, int) else d.tobytes()
+                blob = marshal.dumps({w: d if isinstance(d, int) else (d,)
+                                      if isinstance(d, bytes) else d.tobytes()
                                       for w, d in group})
                 yield len(blob).to_bytes(4, "little") + blob
 

@@ -23,9 +23,9 @@ import heapq
 from array import array
 from collections.abc import Iterable
 
-from newstui.model.index import bitset
+from newstui.model.index import bitset, packed
 from newstui.model.index.renumber import FEW_RUNS, Renumbering
-from newstui.model.index.words import WordIndex
+from newstui.model.index.words import Posting, WordIndex
 
 
 def moved(index: WordIndex, renumbering: Renumbering,
@@ -51,6 +51,7 @@ class MovedIndex(WordIndex):
         if base._pending:
             base.finish(moves.old_size)
         self._base = base
+        self.packed = base.packed
         self._moves = moves
         self._gone = frozenset(moves.removed)
         self.size = moves.size
@@ -66,12 +67,12 @@ class MovedIndex(WordIndex):
         self._plain: WordIndex | None = None
 
     @property
-    def postings(self) -> dict[str, array | int]:
+    def postings(self) -> dict[str, Posting]:
         """Every posting in the new numbers: made whole on first use (O(index size))."""
         return self.plain().postings
 
     @postings.setter
-    def postings(self, value: dict[str, array | int]) -> None:
+    def postings(self, value: dict[str, Posting]) -> None:
         raise AttributeError("a moved index is read-only")
 
     def plain(self) -> WordIndex:
@@ -87,6 +88,8 @@ class MovedIndex(WordIndex):
             # Added articles have numbers of their own, but with_words may have given
             # words to moved ones: only then are duplicates looked for (a set a word).
             out._add_finished(by_doc.items(), unique=self._overlaps)
+            if self.packed:
+                out.pack()
             self._plain = out
         return self._plain
 
@@ -135,6 +138,10 @@ class MovedIndex(WordIndex):
         if docs is None:
             return False
         gone = self._gone
+        if isinstance(docs, bytes):
+            if packed.count(docs) > len(gone):
+                return True
+            docs = packed.unpack(docs)
         if isinstance(docs, int):
             return docs.bit_count() > len(gone) or bool(self._moves.bits(docs))
         return len(docs) > len(gone) or any(d not in gone for d in docs)

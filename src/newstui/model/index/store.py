@@ -387,13 +387,19 @@ class Store:
                     _header_index(self.articles, "meta") if len(found) > len(self.articles) // 10
                     else meta.with_words((d, _meta_words(a)) for d, a in found.items()))
 
-    def attach_body_index(self, index: WordIndex) -> None:
-        """Use ``index`` (from :func:`newstui.model.load.passes.index_bodies`) for body words."""
+    def attach_body_index(self, index: WordIndex) -> int:
+        """Use ``index`` (from :func:`newstui.model.load.passes.index_bodies`) for body words,
+        its long lists packed (see :mod:`newstui.model.index.packed`); returns how many
+        were packed here (an index cached before lists were packed has them all)."""
         index.finish(len(self.articles))
+        if not index.packed and any(isinstance(d, bytes) for d in index.postings.values()):
+            index.packed = True  # read from a cache written packed
+        done = 0 if index.packed else index.pack()
         with self._lock:
             self._body = index
             if self._indexes is not None:
                 self._indexes["body"] = index
+        return done
 
     def changed(self, removed: Iterable[int], added: Sequence[Article],
                 body_words: Sequence[set[str]] | None = None) -> tuple[Store, Renumbering]:

@@ -302,6 +302,7 @@ def index_bodies_cached(articles: Sequence[Article], cache: HeaderCache | None,
     index = index_bodies(articles, progress, cancelled)
     if bodies is not None and not (cancelled is not None and cancelled()):
         index.finish(len(articles))  # frequent words as bit sets: smaller, and ready to use
+        index.pack()
         bodies.save(key, index)  # a failure only means indexing again next time
     return index
 

@@ -1,0 +1,99 @@
+"""Packed posting lists: the same numbers back, and a forged one from a cache refused."""
+
+from __future__ import annotations
+
+import marshal
+from array import array
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newstui.model.cache.bodies import BodyCache
+from newstui.model.cache.sealed import sealed, write_atomically
+from newstui.model.index import bitset, packed
+from newstui.model.index.words import WordIndex
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sets(st.integers(0, 200_000), max_size=400), st.integers(1, 60_000))
+def test_a_packed_list_gives_its_numbers_back(numbers, spread) -> None:
+    docs = array("I", sorted({n * spread % 4_000_000_000 for n in numbers}))
+    small = packed.pack(docs)
+    if small is None:  # too short, or a gap needing 4 bytes
+        gaps = [b - a for a, b in zip(docs, docs[1:], strict=False)]
+        assert len(docs) < packed.PACK_FROM or max(gaps) >= 65536
+        return
+    assert list(packed.unpack(small)) == list(docs)
+    assert packed.count(small) == len(docs)
+    assert len(small) <= 5 + 2 * (len(docs) - 1) < 4 * len(docs)
+    assert packed.valid(small, docs[-1] + 1)
+    assert not packed.valid(small, docs[-1])  # a number out of range
+
+
+def test_forged_packed_lists_are_refused() -> None:
+    good = packed.pack(array("I", range(0, 200, 3)))
+    assert good is not None and packed.valid(good, 200)
+    assert not packed.valid(b"\x03" + good[1:], 200)  # no such width
+    assert not packed.valid(b"\x02" + good[1:], 200)  # a length the width does not divide
+    assert not packed.valid(good[:4], 200)
+    assert not packed.valid(bytearray(good), 200)
+    assert not packed.valid(good[:1] + (2**32 - 1).to_bytes(4, "little") + good[5:], 200)
+
+
+def _index(size: int) -> WordIndex:
+    index = WordIndex()
+    for doc in range(size):
+        index.add(doc, {"every", f"w{doc % 7}", f"r{doc % 97}"} | ({"rare"} if doc == 5 else set()))
+    index.compact()
+    index.finish(size)
+    return index
+
+
+def test_a_packed_index_answers_and_caches_as_before(tmp_path) -> None:
+    plain, small = _index(3000), _index(3000)
+    small.pack()
+    assert any(isinstance(d, bytes) for d in small.postings.values())
+    for word in ["every", "w3", "r10", "rare", "none"]:
+        assert small.bits([word]) == plain.bits([word])
+        docs, want = small.docs(word), plain.docs(word)
+        assert (bitset.members(docs) if isinstance(docs, int) else list(docs or [])) == (
+            bitset.members(want) if isinstance(want, int) else list(want or []))
+    cache = BodyCache(tmp_path / "bodies.bin")
+    assert cache.save("key", small) is None
+    loaded = cache.load("key", 3000)
+    assert loaded is not None and loaded.postings == small.postings
+    # A packed list naming an article past the end makes the whole file a miss.
+    forged = packed.pack(array("I", range(2900, 3100, 2)))
+    blob = marshal.dumps({"bad": (forged,)})
+    write_atomically(tmp_path / "forged.bin", sealed(iter([
+        b"newstui body index\nkey\n", len(blob).to_bytes(4, "little") + blob])))
+    refused = BodyCache(tmp_path / "forged.bin")
+    assert refused.load("key", 3000) is None and "not usable" in refused.problem
+
+
+def test_a_body_cache_written_before_packing_is_packed_and_written_again(tmp_path) -> None:
+    from newstui.model.cache.bodies import body_key
+    from newstui.model.cache.headers import HeaderCache
+    from newstui.model.library import Library
+    from tests.model.test_live_changes import _corpus
+
+    root = tmp_path / "news"
+    _corpus(root, 300)
+    cache_file = tmp_path / "cache" / "headers-test.bin"
+    first = Library([str(root)], cache=HeaderCache(cache_file))
+    first.load()
+    key = body_key(first.store.articles)
+    bodies = first.cache.bodies()
+    written = bodies.load(key, len(first.store))
+    assert written is not None and any(isinstance(d, bytes) for d in written.postings.values())
+    old = WordIndex()  # the same index as an older newstui wrote it: every list whole
+    old.postings = {w: packed.unpack(d) if isinstance(d, bytes) else d
+                    for w, d in written.postings.items()}
+    assert bodies.save(key, old) is None
+    assert not any(isinstance(d, bytes) for d in bodies.load(key, 300).postings.values())
+    again = Library([str(root)], cache=HeaderCache(cache_file))
+    again.load()
+    assert again.store.body_index.packed
+    assert list(again.engine.search("storm").doc_ids) == list(first.engine.search("storm").doc_ids)
+    rewritten = again.cache.bodies().load(key, 300)
+    assert rewritten is not None and rewritten.postings == written.postings

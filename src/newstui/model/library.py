@@ -296,13 +296,11 @@ class Library:
         fitted = []
         for article in added:
             first = digests.get(article.digest)
-            if first is None and (same := by_digest.get(article.digest)) is not None:
-                if same.id not in leaving:
-                    first = same.path
-                elif any(a.digest == article.digest and a.id not in leaving  # rare: copies
-                         for a in store.articles):
-                    first = next(a.path for a in store.articles
-                                 if a.digest == article.digest and a.id not in leaving)
+            # Digests are unique in a loaded store (copies are loaded once): an article
+            # leaving with this one's digest (a renamed file) means no copy stays.
+            if first is None and (same := by_digest.get(article.digest)) is not None \
+                    and same.id not in leaving:
+                first = same.path
             if first is not None:
                 result.warnings.append((article.path, f"same content as {first}: loaded once"))
                 continue

@@ -259,16 +259,15 @@ class Library:
                             cancelled=cancelled, look_up=False)
         if cancelled():
             return 0
-        by_path = store.by_path
         gone = set(changes.gone)
         read = {a.path for a in result.articles}
-        gone.update(d for p in changes.files if p in by_path and p not in read  # unusable now
+        gone.update(d for p in changes.files if p not in read  # unusable now
                     and (d := store.number_at(p)) is not None)
         added = []
         for article in result.articles:
-            old = by_path.get(article.path)
-            d = None if old is None else store.number(old)
-            if old is not None and d is not None:
+            d = store.number_at(article.path)
+            if d is not None:
+                old = store.articles[d]
                 if article._replace(id=old.id) == old:
                     continue  # touched, not changed
                 gone.add(d)

@@ -13,6 +13,7 @@ import threading
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
+from operator import attrgetter
 from typing import TypeVar
 
 from newstui.model.corpus.article import Article
@@ -200,20 +201,10 @@ def _without(items: list[T], gone: set[int]) -> list[T]:
     return out
 
 
-def _id(a: Article) -> str:
-    return a.id
-
-
-def _path(a: Article) -> str:
-    return a.path
-
-
-def _digest(a: Article) -> str:
-    return a.digest
-
-
-_MAPS: dict[Callable[[Article], str], str] = {_id: "by_id", _path: "by_path",
-                                              _digest: "by_digest"}
+# The maps of articles a store makes on first use (see Store.by_id), each with its key.
+_MAPS: tuple[tuple[str, Callable[[Article], str]], ...] = (
+    ("by_id", attrgetter("id")), ("by_path", attrgetter("path")),
+    ("by_digest", attrgetter("digest")))
 
 
 class DocNumbers:
@@ -376,7 +367,7 @@ class Store:
             for d, article in found.items():
                 old = self.articles[d]
                 self.articles[d] = article
-                for known, key_of in maps:
+                for _, known, key_of in maps:
                     if (known_as := known.get(key_of(old))) is not None \
                             and known_as.id == old.id:
                         del known[key_of(old)]
@@ -461,7 +452,7 @@ class Store:
         """Give ``store`` (this one changed) the maps of articles this one has made, changed
         by the articles ``gone`` and ``added``: a copy and a few edits instead of a pass
         over every article (~1 s each at a million)."""
-        for known, key_of in self._maps():
+        for name, known, key_of in self._maps():
             carried = dict(known)
             for a in gone:
                 # By id, not identity: a map made before the details pass holds an
@@ -471,11 +462,11 @@ class Store:
             for a in added:
                 carried.setdefault(key_of(a), a)
             # (Digests are unique in a loaded store: copies are loaded once.)
-            store.__dict__[_MAPS[key_of]] = carried
+            store.__dict__[name] = carried
 
-    def _maps(self) -> list[tuple[dict[str, Article], Callable[[Article], str]]]:
-        """The maps of articles made so far (see :attr:`by_id`), each with its key."""
-        return [(known, key_of) for key_of, name in _MAPS.items()
+    def _maps(self) -> list[tuple[str, dict[str, Article], Callable[[Article], str]]]:
+        """The maps of articles made so far (see :attr:`by_id`): name, map, key."""
+        return [(name, known, key_of) for name, key_of in _MAPS
                 if (known := self.__dict__.get(name)) is not None]
 
     def settle(self) -> None:

@@ -260,9 +260,7 @@ class HeaderCache:
         for n, (path, entry) in enumerate(self._old.items()):
             if n % 20_000 == 0 and cancelled():
                 return []
-            try:
-                stat = entry[0]
-            except (TypeError, IndexError, KeyError):
+            if (stat := _stat(entry)) is None:
                 continue
             if (found := _entry(entry, path, stat)) is not None:
                 out.append(found)
@@ -271,10 +269,7 @@ class HeaderCache:
     def stat_of(self, path: str) -> Stat | None:
         """The stat ``path``'s file had when its entry was made (None: no entry)."""
         entry = self._old.get(path)
-        try:
-            return entry[0] if entry is not None else None
-        except (TypeError, IndexError, KeyError):
-            return None
+        return None if entry is None else _stat(entry)
 
     def keep_all(self) -> None:
         """Every entry was checked unchanged (see :meth:`preview`): keep them all for
@@ -383,6 +378,14 @@ def _blobs(payload: memoryview, at: int) -> Iterator[Any]:
             raise ValueError("a block cut short")
         yield marshal.loads(payload[at + 4 : at + 4 + length])
         at += 4 + length
+
+
+def _stat(entry: Any) -> Stat | None:
+    """The stat a cache entry was made with (None if the entry is not one: untrusted)."""
+    try:
+        return entry[0]  # type: ignore[no-any-return]
+    except (TypeError, IndexError, KeyError):
+        return None
 
 
 def _entry(entry: Any, path: str, now: Stat) -> tuple[Article, tuple[str, ...], Stat] | None:

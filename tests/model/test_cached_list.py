@@ -64,15 +64,20 @@ def _rows(library: Library) -> list[tuple[object, ...]]:
 def test_an_unchanged_folder_keeps_the_cached_list(tmp_path) -> None:
     folder = _folder(tmp_path)
     (folder / "empty.txt").write_text("")  # skipped: no entry, and still unusable
-    _age(folder / "empty.txt")
+    (folder / "sport" / "2024-02-31-odd.txt").write_text("Odd date\n\nIts text.\n")
+    _age(folder / "empty.txt", folder / "sport" / "2024-02-31-odd.txt")
+    Library([str(folder)]).load(bodies=False)
     library, published, phases = _launch(folder)
     # The first headlines, then the whole cached list, and no second list after the check.
     assert published[0][0] == "partial"
-    assert published[1:] == [("listed", 63)]
+    assert published[1:] == [("listed", 64)]
     assert "checking" in phases and "list" not in phases
     assert _rows(library) == _fresh(folder)
     assert any(a.section == "sport" for a in library.store.articles)  # folders give sections
     assert [p for p, _ in library.report.skipped] == [str(folder / "empty.txt")]
+    # Its warnings are those a load of the folder gives.
+    warned = load_paths([str(folder)], cache=None, save=False).warnings
+    assert sorted(library.report.warnings) == sorted(warned) != []
     # Nothing was put or changed: the cache is not written again.
     assert library.cache.save() is None and not library.cache._differs()
 

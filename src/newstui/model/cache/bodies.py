@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from newstui import __version__
-from newstui.model.cache.sealed import read_sealed, sealed, write_atomically
+from newstui.model.cache.sealed import open_sealed, sealed, write_atomically
 from newstui.model.corpus.article import Article
 from newstui.model.index import packed
 from newstui.model.index.words import Posting, WordIndex
@@ -49,14 +49,12 @@ def header_key(articles: Sequence[Article]) -> str:
     return h.hexdigest()
 
 
-def _read_blobs(body: memoryview, at: int, size: int, postings: dict[str, Posting]) -> None:
-    """Decode the blobs of a body cache from ``at`` into ``postings``, checking every one:
-    words are strings, postings bit sets, arrays or packed lists (in a 1-tuple) of
-    article numbers below ``size``."""
-    while at < len(body):
-        length = int.from_bytes(body[at : at + 4], "little")
-        blob = marshal.loads(body[at + 4 : at + 4 + length])
-        at += 4 + length
+def _read_blobs(frames: Iterator[bytes], size: int, postings: dict[str, Posting]) -> None:
+    """Decode the blobs of a body cache into ``postings``, checking every one: words are
+    strings, postings bit sets, arrays or packed lists (in a 1-tuple) of article numbers
+    below ``size``."""
+    for frame in frames:
+        blob = marshal.loads(frame)
         if not isinstance(blob, dict):
             raise ValueError("a block that is not a mapping")
         for word, docs in blob.items():
@@ -112,20 +110,22 @@ class BodyCache:
         the whole file a miss, and ``problem`` says so)."""
         if self.path is None:
             return None
+        header = MAGIC + key.encode() + b"\n"
         try:
-            body = read_sealed(self.path, MAX_BYTES)
+            sealed_file = open_sealed(self.path, MAX_BYTES, starts=header)
         except ValueError as exc:
             self.problem = f"body index cache {self.path} was not usable ({exc}): rebuilt"
             return None
-        header = MAGIC + key.encode() + b"\n"
-        if body is None or body[: len(header)] != header:
+        if sealed_file is None:
             return None  # none yet, or another key (the articles changed)
         index = WordIndex()
-        try:
-            _read_blobs(body, len(header), size, index.postings)
-        except (EOFError, ValueError, TypeError) as exc:
-            self.problem = f"body index cache {self.path} was not usable ({exc}): rebuilt"
-            return None
+        with sealed_file:
+            try:
+                sealed_file.take(len(header))
+                _read_blobs(sealed_file.frames(), size, index.postings)
+            except (EOFError, ValueError, TypeError) as exc:
+                self.problem = f"body index cache {self.path} was not usable ({exc}): rebuilt"
+                return None
         return index
 
     def save(self, key: str, index: WordIndex) -> str | None:

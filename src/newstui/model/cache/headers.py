@@ -22,22 +22,29 @@ import marshal
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from newstui import __version__
 from newstui.model.cache.bodies import BodyCache
-from newstui.model.cache.sealed import read_sealed, remove_stale_writes, sealed, write_atomically
+from newstui.model.cache.sealed import (
+    open_sealed,
+    remove_stale_writes,
+    sealed,
+    write_atomically,
+)
 from newstui.model.corpus.article import Article
 from newstui.model.corpus.files import Stat, file_stat
 from newstui.model.corpus.sanitize import clean_line
 
-MAGIC = b"newstui header cache 2\n"  # then length-prefixed marshal blobs: see _blobs
+MAGIC = b"newstui header cache 2\n"  # then length-prefixed marshal blobs (Sealed.frames)
 OLD_MAGIC = b"newstui header cache\n"  # one marshalled list of blobs (up to FORMAT 6)
 FORMAT = 6  # bump when the parser or the Article fields change what an entry means
 RACY_SECONDS = 3.0
 QUICK_BYTES = 8 * 1024 * 1024
+PREVIEW_STEP = 20_000  # entries between checks for cancellation in preview()
 BLOB = 2000  # entries marshalled together: each (un)marshal call holds the GIL ~5 ms
 Entry = tuple[Stat, tuple[object, ...], tuple[str, ...]]
 MAX_BYTES = 4 * 1024**3  # ~400 MB at a million articles; a larger file is not ours
@@ -164,31 +171,32 @@ class HeaderCache:
         """The entries of the cache file; none (and ``problem`` says why) for a file that is
         damaged, foreign or forged. Each entry is checked again when it is used."""
         try:
-            payload = read_sealed(path, MAX_BYTES)
+            sealed_file = open_sealed(path, MAX_BYTES)
         except ValueError as exc:
             self.problem = f"header cache {path} was not usable ({exc}): rebuilt"
             return {}
-        if payload is None:
+        if sealed_file is None:
             return {}  # no cache yet
         entries: dict[str, Entry] = {}
-        try:
-            if payload[: len(OLD_MAGIC)] == OLD_MAGIC:
-                return {}  # an older version's layout: parse again
-            if payload[: len(MAGIC)] != MAGIC:
-                raise ValueError("not a header cache")
-            blobs = _blobs(payload, len(MAGIC))
-            if next(blobs, None) != [FORMAT, __version__]:
-                return {}  # another version wrote it: parse again
-            for found in blobs:
-                # A blob at a time: one marshal call over a 100k-file cache would hold the
-                # GIL for ~0.3 s, and the UI thread needs it between keystrokes.
-                if not isinstance(found, dict):
-                    raise ValueError("an entry block that is not a mapping")
-                entries.update(found)
-            payload.release()
-        except (EOFError, ValueError, TypeError) as exc:
-            self.problem = f"header cache {path} was not usable ({exc}): rebuilt"
-            return {}
+        with sealed_file:
+            try:
+                magic = sealed_file.take(len(MAGIC))
+                if magic[: len(OLD_MAGIC)] == OLD_MAGIC:
+                    return {}  # an older version's layout: parse again
+                if magic != MAGIC:
+                    raise ValueError("not a header cache")
+                blobs = map(marshal.loads, sealed_file.frames())
+                if next(blobs, None) != [FORMAT, __version__]:
+                    return {}  # another version wrote it: parse again
+                for found in blobs:
+                    # A blob at a time: one marshal call over a 100k-file cache would hold
+                    # the GIL for ~0.3 s, and the UI thread needs it between keystrokes.
+                    if not isinstance(found, dict):
+                        raise ValueError("an entry block that is not a mapping")
+                    entries.update(found)
+            except (EOFError, ValueError, TypeError) as exc:
+                self.problem = f"header cache {path} was not usable ({exc}): rebuilt"
+                return {}
         return entries
 
     def bodies(self) -> BodyCache:
@@ -256,14 +264,14 @@ class HeaderCache:
         against the files (each is checked like a hit otherwise): what the list looked
         like when the cache was saved, to show while the files are checked. Empty if
         ``cancelled`` turns True meanwhile."""
-        out = []
-        for n, (path, entry) in enumerate(self._old.items()):
-            if n % 20_000 == 0 and cancelled():
+        out: list[tuple[Article, tuple[str, ...], Stat]] = []
+        items = list(self._old.items())
+        for at in range(0, len(items), PREVIEW_STEP):
+            if cancelled():
                 return []
-            if (stat := _stat(entry)) is None:
-                continue
-            if (found := _entry(entry, path, stat)) is not None:
-                out.append(found)
+            part = items[at : at + PREVIEW_STEP]
+            found = _entries_at_once(part)
+            out.extend(found if found is not None else _entries_one_by_one(part))
         return out
 
     def stat_of(self, path: str) -> Stat | None:
@@ -368,24 +376,51 @@ def _framed(blob: bytes) -> bytes:
     return len(blob).to_bytes(4, "little") + blob
 
 
-def _blobs(payload: memoryview, at: int) -> Iterator[Any]:
-    """The values of the length-prefixed marshal blobs of ``payload`` from ``at``; ValueError
-    for one cut short."""
-    end = len(payload)
-    while at < end:
-        length = int.from_bytes(payload[at : at + 4], "little")
-        if at + 4 + length > end:
-            raise ValueError("a block cut short")
-        yield marshal.loads(payload[at + 4 : at + 4 + length])
-        at += 4 + length
-
-
 def _stat(entry: Any) -> Stat | None:
     """The stat a cache entry was made with (None if the entry is not one: untrusted)."""
     try:
         return entry[0]  # type: ignore[no-any-return]
     except (TypeError, IndexError, KeyError):
         return None
+
+
+def _entries_one_by_one(part: list[tuple[str, Any]]
+                        ) -> list[tuple[Article, tuple[str, ...], Stat]]:
+    """:func:`_entry` of each of ``part``'s (path, entry) pairs, checked against the stat
+    it holds; those that are not entries left out."""
+    out = []
+    for path, entry in part:
+        if (stat := _stat(entry)) is not None and (found := _entry(entry, path, stat)):
+            out.append(found)
+    return out
+
+
+def _entries_at_once(part: list[tuple[str, Any]]
+                     ) -> list[tuple[Article, tuple[str, ...], Stat]] | None:
+    """:func:`_entries_one_by_one` of ``part`` in a few C-level passes over its columns
+    (~1.4x faster: the checks stay, a pass each), when every entry is well formed, clean
+    and under its own path; None (nothing decided) otherwise, for the one-by-one way to
+    sort out."""
+    try:
+        # (A strict transpose raises ValueError for entries or rows of unequal lengths.)
+        paths, entries = zip(*part, strict=True)
+        if set(map(type, entries)) != {tuple}:
+            return None
+        stats, rows, warnings = zip(*entries, strict=True)
+        if {*map(type, stats), *map(type, rows), *map(type, warnings)} != {tuple}:
+            return None
+        columns = list(zip(*rows, strict=True))
+        if any(not set(map(type, column)) <= kinds
+               for column, kinds in zip(columns, _COLUMN_TYPES, strict=True)):
+            return None
+        loose = list(chain.from_iterable(columns[_TAGS])) + list(chain.from_iterable(warnings))
+        if (set(map(type, loose)) - {str} or columns[_PATH] != paths
+                or not "".join(chain(*_STRINGS(columns), loose)).isprintable()):
+            return None
+        articles = Article.from_columns(columns)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return list(zip(articles, warnings, stats, strict=True))
 
 
 def _entry(entry: Any, path: str, now: Stat) -> tuple[Article, tuple[str, ...], Stat] | None:
@@ -416,6 +451,9 @@ def _entry(entry: Any, path: str, now: Stat) -> tuple[Article, tuple[str, ...], 
 
 _TAGS = Article._fields.index("tags")
 _WORDS = Article._fields.index("words")
+_PATH = Article._fields.index("path")
+# The types each column of rows may hold (the union over _ROW_TYPES).
+_COLUMN_TYPES = tuple(frozenset(kinds) for kinds in zip(*_ROW_TYPES, strict=True))
 # The string fields but the path (a file name may hold anything: it is replaced by the
 # path the file was found at).
 _STRINGS = itemgetter(*(i for i, (name, kind) in enumerate(

@@ -13,6 +13,7 @@ import threading
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
+from itertools import repeat
 from operator import attrgetter
 from typing import TypeVar
 
@@ -32,21 +33,34 @@ def order_key(a: Article) -> str:
     ("~" after every digit: undated last), the title, NUL (before any character: a title
     sorts before longer ones it starts), the id.
     """
-    return ((f"{9_999_999 - a.date.toordinal()}" if a.date else "~")
-            + a.title.casefold() + "\0" + a.id)
+    return _day_key(a.date) + a.title.casefold() + "\0" + a.id
 
 
-def _day(a: Article) -> int:
-    return -a.date.toordinal() if a.date else 1
+def _day_key(date: dt.date | None) -> str:
+    return f"{9_999_999 - date.toordinal()}" if date else "~"
+
+
+def _day(date: dt.date | None) -> int:
+    return -date.toordinal() if date else 1
 
 
 def _newest_first(articles: Iterable[Article | None]) -> tuple[list[Article], list[int]]:
     """The articles in :func:`order_key` order, and each one's day as -ordinal (1 if
     undated), ascending."""
     found = [a for a in articles if a is not None]
-    keys = [order_key(a) for a in found]
+    # order_key made a field at a time (C-level passes, ~15% faster than a call an article):
+    # each day's part of the key once, then one join an article.
+    dates = list(map(_DATE, found))
+    day_key = {d: _day_key(d) for d in set(dates)}
+    keys = list(map("".join, zip(map(day_key.__getitem__, dates),
+                                 map(str.casefold, map(_TITLE, found)), repeat("\0"),
+                                 map(_ID, found), strict=False)))
     ordered = [found[i] for i in sorted(range(len(found)), key=keys.__getitem__)]
-    return ordered, [_day(a) for a in ordered]
+    days = {d: _day(d) for d in day_key}
+    return ordered, list(map(days.__getitem__, map(_DATE, ordered)))
+
+
+_DATE, _TITLE, _ID = attrgetter("date"), attrgetter("title"), attrgetter("id")
 
 
 def _meta_words(a: Article) -> set[str]:
@@ -416,7 +430,7 @@ class Store:
             articles.extend(kept[start:at])
             articles.append(added[i])
             days.extend(kept_days[start:at])
-            days.append(_day(added[i]))
+            days.append(_day(added[i].date))
             start = at
         articles.extend(kept[start:])
         days.extend(kept_days[start:])

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from newstui.model.cache.headers import HeaderCache
 from newstui.model.corpus.files import file_stat, is_article_name, iter_files
-from newstui.model.load.merge import LoadResult, Merger
+from newstui.model.load.merge import LoadResult, merge_unique
 from newstui.model.load.passes import load_paths
 
 CHECK_STEP = 20_000  # files between progress reports and cancellation checks
@@ -40,13 +40,7 @@ def cached_list(cache: HeaderCache, paths: list[str], roots: list[str],
                     for r in roots)
     if not _all_walkable([a.path for a, _, _ in loaded], opened, folders):
         return None
-    result = LoadResult()
-    merger = Merger(result, None, roots)
-    merger.add([], loaded, [], {})
-    if len(result.articles) != len(loaded) or any(
-            a.id != a_was.id for a, (a_was, _, _) in zip(result.articles, loaded, strict=True)):
-        return None
-    return result
+    return merge_unique(loaded, roots)
 
 
 def _all_walkable(paths: list[str], opened: set[str], folders: tuple[str, ...]) -> bool:

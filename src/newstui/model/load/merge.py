@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 
 from newstui.model.cache.headers import HeaderCache
 from newstui.model.corpus.article import Article
@@ -33,8 +35,7 @@ class Merger:
         self.digests: dict[str, str] = {}
         # The opened folders, longest first: a file's section may come from the folders
         # between one of them and the file.
-        self.roots = sorted((os.path.normpath(os.path.expanduser(r)) for r in roots or ()),
-                            key=len, reverse=True)
+        self.roots = _longest_first(roots or ())
 
     def add(self, files: list[str], loaded: list[Loaded], skipped: list[tuple[str, str]],
             hits: dict[str, Loaded]) -> None:
@@ -65,15 +66,47 @@ class Merger:
         self.digests[article.digest] = article.path
         if warnings:
             result.warnings.extend((article.path, w) for w in warnings)
-        if not article.section and article.layout != "seed" and self.roots:
-            section = folder_section(article.path, self.roots)
-            if section:
-                article = article._replace(section=section)
+        article = _with_section(article, self.roots)
         if article.id in self.ids:
             article = article._replace(id=unique_id(article.id, self.ids))
         else:
             self.ids.add(article.id)
         result.articles.append(article)
+
+
+def merge_unique(loaded: list[Loaded], roots: list[str]) -> LoadResult | None:
+    """What a :class:`Merger` (with no cache) makes of ``loaded`` when no two of them
+    hold the same content or id, so that their order decides nothing: in a few passes over
+    them all, not one article at a time (~1 s less at a million cached articles). None when
+    some do."""
+    articles = list(map(itemgetter(0), loaded))
+    n = len(articles)
+    if len(set(map(attrgetter("digest"), articles))) != n or len(
+            set(map(attrgetter("id"), articles))) != n:
+        return None
+    result = LoadResult(articles)
+    result.warnings = [(a.path, w) for a, warnings, _ in loaded if warnings for w in warnings]
+    if roots:
+        ordered = _longest_first(roots)
+        for i, article in enumerate(articles):
+            if not article.section and article.layout != "seed":
+                articles[i] = _with_section(article, ordered)
+    return result
+
+
+def _longest_first(roots: Iterable[str]) -> list[str]:
+    """The opened folders, longest first (see :func:`folder_section`)."""
+    return sorted((os.path.normpath(os.path.expanduser(r)) for r in roots), key=len,
+                  reverse=True)
+
+
+def _with_section(article: Article, roots: list[str]) -> Article:
+    """``article`` with the section its folders give it, if it has none of its own."""
+    if not article.section and article.layout != "seed" and roots:
+        section = folder_section(article.path, roots)
+        if section:
+            return article._replace(section=section)
+    return article
 
 
 def folder_section(path: str, roots: list[str]) -> str:

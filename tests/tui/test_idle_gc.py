@@ -56,3 +56,20 @@ def test_young_garbage_piling_up_is_collected_even_while_typing(clock, monkeypat
         assert calls == [(0,)]
     finally:
         collector.stop()
+
+
+def test_young_objects_are_left_alone_while_a_corpus_loads(clock, monkeypatch) -> None:
+    # The loader makes them (articles, millions at 1M): walking them stalls the UI.
+    calls: list[tuple[int, ...]] = []
+    monkeypatch.setattr(idle_gc.gc, "collect", lambda *gen: calls.append(gen) or 0)
+    monkeypatch.setattr(idle_gc.gc, "get_count", lambda: (idle_gc.PILE_UP + 1, 0, 0))
+    loading = [True]
+    collector = IdleCollector(lambda: loading[0])
+    try:
+        collector.tick()
+        assert calls == []
+        loading[0] = False
+        collector.tick()
+        assert calls == [(0,)]
+    finally:
+        collector.stop()

@@ -60,8 +60,9 @@ class NewsApp(App[int]):
         self.config = config or Config()
         self.state = state or ReadingState(None)
         self.library = library or Library(paths, self.state.keys)
-        self._collector = IdleCollector() if collect_when_idle else None
         self.reader = ReaderScreen(self.library, self.config, self.state)
+        self._collector = IdleCollector(lambda: self.reader.loading_corpus) \
+            if collect_when_idle else None
         install_themes(self, self.config)
         if self.no_color:
             # Textual chose its filter before our theme was set: Monochrome, which paints

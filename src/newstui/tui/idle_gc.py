@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Callable
 
 IDLE_SECONDS = 1.0  # quiet this long before a collection
 FULL_EVERY = 30.0  # at most one full collection this often (young ones in between)
@@ -19,9 +20,15 @@ PILE_UP = 200_000  # young objects that force a collection even while keys keep 
 
 
 class IdleCollector:
-    """Call :meth:`activity` on input and :meth:`tick` from a timer (every ~0.5 s)."""
+    """Call :meth:`activity` on input and :meth:`tick` from a timer (every ~0.5 s).
 
-    def __init__(self) -> None:
+    While ``busy()`` (a corpus loading) young objects are not collected when they pile up:
+    they are the articles being made, millions of long-lived objects, and walking them
+    cost the UI thread ~1.8 s of a launch at a million articles (the screen freezes the
+    loaded store, see ``ReaderScreen.show_snapshot``)."""
+
+    def __init__(self, busy: Callable[[], bool] = lambda: False) -> None:
+        self._busy = busy
         self._was_enabled = gc.isenabled()
         self._last_input = time.monotonic()
         self._last_full = self._last_input
@@ -37,7 +44,7 @@ class IdleCollector:
         """Collect if the user has paused, or if young objects pile up regardless."""
         now = time.monotonic()
         young = gc.get_count()[0]
-        if young > PILE_UP:
+        if young > PILE_UP and not self._busy():
             gc.collect(0)
         if not self._pending or now - self._last_input < IDLE_SECONDS:
             return

@@ -13,6 +13,7 @@ from textual.message import Message
 
 from newstui.model.corpus import Article, Parsed
 from newstui.model.feeds.refresh import Report
+from newstui.model.index import Store
 from newstui.model.library import Progress, Snapshot
 from newstui.model.search import Result
 from newstui.tui.suggest import FieldSuggester
@@ -68,6 +69,16 @@ class TagsCounted(Message):
     """Every tag with its article count and unread count, most used first."""
 
     counts: list[tuple[str, int, int]]
+
+
+@dataclass(eq=False)
+class UnreadCounted(Message):
+    """``unread`` of the articles of ``store`` are unread, as the reading state was when
+    its ``version`` (see ReaderScreen) was current."""
+
+    store: Store
+    version: int
+    unread: int
 
 
 @dataclass(eq=False)

@@ -81,29 +81,40 @@ def _alive(pid: int) -> bool:
 class Sealed:
     """A sealed file whose digest checked, read from its start a piece at a time: a cache
     of a million articles is ~1 GB, and reading it whole put that much more in memory
-    beside what is decoded from it. Close it when done (it is a context manager)."""
+    beside what is decoded from it. Pieces are read :data:`_PIECE` bytes at a time, not a
+    block at a time: each read lets the UI thread take the GIL, and getting it back can
+    take a switch interval (5 ms). Close it when done (it is a context manager)."""
 
     def __init__(self, handle: io.BufferedReader, size: int) -> None:
         self._handle = handle
-        self._left = size  # payload bytes not read yet
+        self._left = size  # payload bytes not read from the file yet
+        self._buffer = b""  # read, from _at on not taken yet
+        self._at = 0
 
     def take(self, n: int) -> bytes:
         """The next ``n`` bytes of the payload (fewer at its end)."""
-        n = min(n, self._left)
-        data = self._handle.read(n)
-        if len(data) != n:
-            raise ValueError("cut short while read")  # it was changed in place meanwhile
-        self._left -= n
-        return data
+        have = len(self._buffer) - self._at
+        if have < n and self._left:
+            want = min(max(n - have, _PIECE), self._left)
+            data = self._handle.read(want)
+            if len(data) != want:
+                raise ValueError("cut short while read")  # changed in place meanwhile
+            self._left -= want
+            self._buffer, self._at = self._buffer[self._at :] + data, 0
+        found = self._buffer[self._at : self._at + n]
+        self._at += len(found)
+        return found
 
     def frames(self) -> Iterator[bytes]:
         """The rest of the payload as pieces, each after its length in 4 bytes
         (little-endian); ValueError for one cut short."""
-        while self._left:
-            length = int.from_bytes(self.take(4), "little")
-            if length > self._left:
+        while self._left or self._at < len(self._buffer):
+            head = self.take(4)
+            length = int.from_bytes(head, "little")
+            frame = self.take(length)
+            if len(head) < 4 or len(frame) < length:
                 raise ValueError("a block cut short")
-            yield self.take(length)
+            yield frame
 
     def close(self) -> None:
         """Close the file."""

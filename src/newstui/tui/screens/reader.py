@@ -53,6 +53,7 @@ from newstui.tui.messages import (
     StoreReady,
     SuggesterReady,
     TagsCounted,
+    UnreadCounted,
 )
 from newstui.tui.screens.pickers import Confirm, Picker, Prompt
 from newstui.tui.suggest import FieldSuggester
@@ -65,6 +66,7 @@ GONE_NOTE = "This article's file is gone (deleted or moved away): it is no longe
 SHORT = 30  # below this height (and narrower than WIDE) the list shows alone
 LAYOUTS = ("side", "stacked", "single")
 NARROW_COUNT = 100  # below this width a query's count leaves out the unread count
+UNREAD_INLINE = 20_000  # a store this small has its unread counted at once (~5 ms)
 FOLLOW_DELAY = 0.06  # seconds the list cursor rests before the article pane follows it
 RELATED_DELAY = 0.15  # seconds an article rests on screen before its related stories come
 RELATED_TYPING_DELAY = 0.6  # the same while the filter is being typed in
@@ -97,6 +99,8 @@ class ReaderScreen(Screen[None]):
         self._keep = True
         self._follow: Timer | None = None
         self._unread: int | None = None
+        self._state_version = 0  # one more with every change of reading state
+        self._counting: tuple[Store, int] | None = None  # what a worker counts unread of
         self._suggested: Store | None = None  # the store the last suggester was built for
         self._undo: list[str] = []  # what the last mark-all-read marked
         self._over_list = False  # the article was opened over the list alone
@@ -261,15 +265,18 @@ class ReaderScreen(Screen[None]):
         """Show ``snapshot``: a partial list, every header, details or bodies."""
         new_store = snapshot.store is not self.headlines.store  # not listed yet
         first_full = snapshot.listed and (new_store or not self.view.listed)
+        if snapshot.listed and snapshot.stage != self.view.stage:
+            # What a pass loaded lives until a later one replaces it: kept from the
+            # cyclic collector, which would walk it again and again (100+ ms pauses at
+            # 100k articles, seconds at a million). Not collected first: that full
+            # collection was such a pause (what it would free is the little cyclic
+            # garbage of the seconds before; live changes, stage "complete" again, make
+            # no freeze).
+            gc.freeze()
         self.view = snapshot
         if new_store:
             self._unread = None
         self.status = STAGE_STATUS[snapshot.stage] if snapshot.listed else self.status
-        if snapshot.stage == "complete":
-            # Everything loaded lives as long as the app: keep the cyclic collector from
-            # walking it again and again (100+ ms pauses at 100k articles).
-            gc.collect()
-            gc.freeze()
         if suggester is not None:
             self.filter_bar.input.suggester = suggester
         if first_full and (shown := self.article_view.article) is not None:
@@ -397,7 +404,8 @@ class ReaderScreen(Screen[None]):
         querying = bool(self.query_text.strip())
         if not querying or self.size.width >= NARROW_COUNT:
             # Narrow and filtering: the query needs the room more than the unread count.
-            notes.append(f"{self.unread_count():,} unread")
+            unread = self.unread_count()
+            notes.append("… unread" if unread is None else f"{unread:,} unread")
         if querying:
             notes.append(f"by {self.sort}")
             if self.result is not None:
@@ -757,6 +765,7 @@ class ReaderScreen(Screen[None]):
         if article is None or self.config.mark_read == "never" or self.is_read(article):
             return
         self.state.set_read([article.digest])
+        self._state_version += 1
         if self._unread is not None:
             self._unread -= 1
         self.headlines.refresh_article(article)
@@ -766,6 +775,7 @@ class ReaderScreen(Screen[None]):
     def _state_changed(self, article: Article | None = None) -> None:
         """Repaint what a state change touched: one row, or (``None``) the whole list."""
         self._unread = None
+        self._state_version += 1
         if article is None:
             self.headlines.clear_cache()
         else:
@@ -778,13 +788,32 @@ class ReaderScreen(Screen[None]):
         while self.state.problems:
             self.notify(self.state.problems.pop(0), severity="warning", timeout=8)
 
-    def unread_count(self) -> int:
-        """Unread articles in the store; counted again only after a state or store change."""
-        if self._unread is None:
-            read = self.state.keys("read")
-            articles = self.view.store.articles
-            self._unread = len(articles) - sum(1 for a in articles if a.digest in read)
+    def unread_count(self) -> int | None:
+        """Unread articles in the store; counted again only after a state or store change.
+        None while a large store's are counted in a worker (a pass over every article:
+        ~1.5 s at a million, which the event loop must not wait for)."""
+        store = self.view.store
+        if self._unread is None and len(store) <= UNREAD_INLINE:
+            self._unread = unread_in(store, self.state.keys("read"))
+        elif self._unread is None and self._counting != (store, self._state_version):
+            self._counting = (store, self._state_version)
+            self._count_unread(store, self._state_version)
         return self._unread
+
+    @work(thread=True, exclusive=True, group="unread", exit_on_error=False)
+    def _count_unread(self, store: Store, version: int) -> None:
+        unread = unread_in(store, self.state.keys("read"))
+        if not get_current_worker().is_cancelled:
+            self.post_message(UnreadCounted(store, version, unread))
+
+    @on(UnreadCounted)
+    def _unread_counted(self, message: UnreadCounted) -> None:
+        # A count for another store, or from before a mark changed: counted again.
+        if (self._unread is None and message.store is self.view.store
+                and message.version == self._state_version):
+            self._unread = message.unread
+        self._counting = None
+        self._update_count()
 
     def action_toggle_read(self) -> None:
         """Flip the read mark of the selected article."""
@@ -888,6 +917,12 @@ class ReaderScreen(Screen[None]):
                                     empty="No tags in this corpus",
                                     names=[tag for _, tag in items]),
                              lambda tag: self.filter_by_tag(tag) if tag else None)
+
+
+def unread_in(store: Store, read: frozenset[str] | set[str]) -> int:
+    """How many of the articles of ``store`` are not ``read`` (by content digest)."""
+    articles = store.articles
+    return len(articles) - sum(1 for a in articles if a.digest in read)
 
 
 def related_label(article: Article) -> str:

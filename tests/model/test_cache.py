@@ -249,3 +249,21 @@ def test_a_cache_in_the_old_layout_is_parsed_again_quietly(write, tmp_path, pars
     parses.clear()
     result, again = _load(tmp_path)
     assert len(parses) == 1 and again.problem == "" and result.articles[0].title == "Title a"
+
+
+def test_read_entries_share_their_path_strings_however_the_folder_is_typed(
+        write, tmp_path, monkeypatch) -> None:
+    folder = tmp_path / "corp" / "x"
+    for i in range(5):
+        write(f"corp/x/a{i}.txt", _art(f"Title {i}"))
+    _age(*folder.glob("*.txt"))
+    monkeypatch.chdir(tmp_path)
+    for typed in ("corp/x", str(folder)):  # parsed (its rows' paths) as corp/x
+        Library([typed]).load(full=True, bodies=False)
+    for spelling in ("corp/x", str(folder), "./corp/x"):
+        entries = HeaderCache.for_paths([spelling])._old
+        want = [os.path.join(os.path.normpath(spelling), f"a{i}.txt") for i in range(5)]
+        assert sorted(entries) == want
+        # Read as the rows were written: the rows' own path strings are the keys.
+        shared = [key is entry[1][-2] for key, entry in entries.items()]
+        assert shared == [os.path.normpath(spelling) == "corp/x"] * 5

@@ -267,3 +267,35 @@ def test_read_entries_share_their_path_strings_however_the_folder_is_typed(
         # Read as the rows were written: the rows' own path strings are the keys.
         shared = [key is entry[1][-2] for key, entry in entries.items()]
         assert shared == [os.path.normpath(spelling) == "corp/x"] * 5
+
+
+def test_a_search_as_the_list_comes_waits_for_the_cached_indexes(write, tmp_path,
+                                                                 monkeypatch) -> None:
+    import threading
+
+    from newstui.model.index import store as store_module
+    from newstui.model.library import Published
+
+    files = [write(f"{n}.txt", _art(f"Mango {n}" if n % 2 else f"Kiwi {n}")) for n in range(30)]
+    _age(*files)
+    Library([str(tmp_path)]).load()  # every pass: the header indexes are cached after it
+    built: list[str] = []
+    real = store_module._header_index
+    monkeypatch.setattr(store_module, "_header_index",
+                        lambda articles, name: built.append(name) or real(articles, name))
+    found: list[int] = []
+    searches: list[threading.Thread] = []
+
+    def listener(event: object) -> None:
+        # The list is out before its indexes are attached: a search now must wait for
+        # them (the store is held), not build them.
+        if isinstance(event, Published) and event.snapshot.stage == "listed":
+            engine = event.snapshot.engine
+            searches.append(threading.Thread(
+                target=lambda: found.append(len(engine.search("mango").doc_ids))))
+            searches[-1].start()
+
+    Library([str(tmp_path)]).load(listener, bodies=False)
+    for search in searches:
+        search.join(10)
+    assert found == [15] and built == []

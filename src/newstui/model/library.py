@@ -384,10 +384,7 @@ class Library:
         # every one of them, and these would stay alive beside them (~30 MB at 100k).
         result.articles = []
         give_back()
-        # Before anyone sees the store: a search or related stories asked for meanwhile
-        # would build the indexes (~20 s at a million articles) the cache holds.
-        self._cached_indexes = self._indexes_from_cache(store)
-        self._publish(store, "detailed" if full else "listed", listener)
+        self._publish_with_indexes(store, "detailed" if full else "listed", listener)
         # Saved as soon as the list is complete, before the engine's warm-up: the screen
         # says the list is done (a quit during the later passes, or the warm-up, still
         # leaves the next launch fast; details are saved again as they are read).
@@ -428,8 +425,7 @@ class Library:
             return False
         store = Store(result.articles)
         result.articles = []
-        self._cached_indexes = self._indexes_from_cache(store)
-        self._publish(store, "listed", listener)
+        self._publish_with_indexes(store, "listed", listener)
         self._previewed = True
         entries = len(store)
         checked = check_files(cache, self.paths, [a.path for a in store.articles],
@@ -488,6 +484,15 @@ class Library:
         if not self._cached_indexes:
             self._save_indexes(store)
         give_back()
+
+    def _publish_with_indexes(self, store: Store, stage: Stage, listener: Listener) -> None:
+        """Publish a whole list, then give it the header word indexes cached for it: a
+        search or related stories asked for meanwhile wait for them (the store is held)
+        instead of building them (~20 s at a million articles), and the list is on screen
+        without waiting for the cache key and the files (~1.4 s at a million)."""
+        with store.held():
+            self._publish(store, stage, listener)
+            self._cached_indexes = self._indexes_from_cache(store)
 
     def _indexes_from_cache(self, store: Store) -> bool:
         """Give ``store`` the header word indexes cached for exactly these articles, if

@@ -96,8 +96,9 @@ class BodyCache:
     """The body index cache at ``path`` (None: caching is off).
 
     Layout: magic line, key line, then blobs (4-byte length + marshalled dict of word ->
-    bit set or array bytes), then a BLAKE2 digest of everything before it. Blobs are written
-    and read one at a time, so a 150 MB index never exists twice in memory.
+    bit set or array bytes), then the seal of everything before it (see
+    :mod:`newstui.model.cache.sealed`). Blobs are written and read one at a time, so a
+    150 MB index never exists twice in memory.
     """
 
     def __init__(self, path: Path | None) -> None:

@@ -9,8 +9,9 @@ the file system's timestamp granularity could keep both. Article bodies are neve
 cache that is missing, corrupt, from another version or unwritable
 is simply not used; it is never needed for correctness.
 
-The format is ``marshal`` (fast, plain data only) after a magic line and before a BLAKE2
-checksum, so a truncated or damaged file is recognised before it is decoded; entries are
+The format is ``marshal`` (fast, plain data only) after a magic line and before a CRC-32
+seal (:mod:`newstui.model.cache.sealed`), so a truncated or damaged file is recognised
+before it is decoded; entries are
 marshalled in length-prefixed blobs of 2,000, so that no single call holds the GIL for long
 and a save makes one blob at a time.
 """

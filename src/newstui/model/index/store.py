@@ -11,7 +11,8 @@ import bisect
 import datetime as dt
 import threading
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import cached_property
 from itertools import repeat
 from operator import attrgetter
@@ -253,7 +254,7 @@ class Store:
         self._facets: tuple[Facet, Facet, Facet] | None = None
         self._indexes: dict[str, WordIndex] | None = None
         self._body = WordIndex()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # see held()
 
     @cached_property
     def by_id(self) -> dict[str, Article]:
@@ -308,6 +309,13 @@ class Store:
     def sections(self) -> Facet:
         """Articles by section."""
         return self.facets()[2]
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Hold this store for the calling thread: any other asking meanwhile for its
+        indexes or facets, or changing its details, waits until it lets go."""
+        with self._lock:
+            yield
 
     def facets(self) -> tuple[Facet, Facet, Facet]:
         """Tags, sources and sections, built on first use (~0.2 s at 100k articles: the
@@ -437,7 +445,7 @@ class Store:
         store = Store.__new__(Store)
         store.articles = articles
         store._days = days
-        store._lock = threading.Lock()
+        store._lock = threading.RLock()
         self._carry_maps(store, [self.articles[d] for d in gone], added)
         number = dict(zip(fresh, places, strict=True))  # added index -> new number
         with self._lock:

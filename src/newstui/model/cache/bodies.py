@@ -49,7 +49,7 @@ def header_key(articles: Sequence[Article]) -> str:
     return h.hexdigest()
 
 
-def _read_blobs(frames: Iterator[bytes], size: int, postings: dict[str, Posting]) -> None:
+def _read_blobs(frames: Iterator[memoryview], size: int, postings: dict[str, Posting]) -> None:
     """Decode the blobs of a body cache into ``postings``, checking every one: words are
     strings, postings bit sets, arrays or packed lists (in a 1-tuple) of article numbers
     below ``size``."""

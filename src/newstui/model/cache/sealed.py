@@ -88,24 +88,32 @@ class Sealed:
     def __init__(self, handle: io.BufferedReader, size: int) -> None:
         self._handle = handle
         self._left = size  # payload bytes not read from the file yet
-        self._buffer = b""  # read, from _at on not taken yet
+        self._buffer = memoryview(b"")  # what was read; from _at on, not taken yet
         self._at = 0
 
-    def take(self, n: int) -> bytes:
-        """The next ``n`` bytes of the payload (fewer at its end)."""
+    def take(self, n: int) -> memoryview:
+        """The next ``n`` bytes of the payload (fewer at its end), as a view: a block is
+        never copied once read (``marshal.loads`` reads a view)."""
         have = len(self._buffer) - self._at
         if have < n and self._left:
             want = min(max(n - have, _PIECE), self._left)
-            data = self._handle.read(want)
-            if len(data) != want:
-                raise ValueError("cut short while read")  # changed in place meanwhile
-            self._left -= want
-            self._buffer, self._at = self._buffer[self._at :] + data, 0
+            # A new buffer each time (views taken before keep the old one alive), with
+            # what was left of the old one first: a block read across two pieces.
+            buffer = bytearray(have + want)
+            buffer[:have] = self._buffer[self._at :]
+            view = memoryview(buffer)
+            while want:
+                got = self._handle.readinto(view[len(buffer) - want :])
+                if not got:
+                    raise ValueError("cut short while read")  # changed in place meanwhile
+                want -= got
+                self._left -= got
+            self._buffer, self._at = view, 0
         found = self._buffer[self._at : self._at + n]
         self._at += len(found)
         return found
 
-    def frames(self) -> Iterator[bytes]:
+    def frames(self) -> Iterator[memoryview]:
         """The rest of the payload as pieces, each after its length in 4 bytes
         (little-endian); ValueError for one cut short."""
         while self._left or self._at < len(self._buffer):

@@ -55,7 +55,7 @@ def _newest_first(articles: Iterable[Article | None]) -> tuple[list[Article], li
     day_key = {d: _day_key(d) for d in set(dates)}
     keys = list(map("".join, zip(map(day_key.__getitem__, dates),
                                  map(str.casefold, map(_TITLE, found)), repeat("\0"),
-                                 map(_ID, found), strict=False)))
+                                 map(_ID, found), strict=False)))  # (repeat: endless)
     ordered = [found[i] for i in sorted(range(len(found)), key=keys.__getitem__)]
     days = {d: _day(d) for d in day_key}
     return ordered, list(map(days.__getitem__, map(_DATE, ordered)))

@@ -812,7 +812,8 @@ class ReaderScreen(Screen[None]):
         if (self._unread is None and message.store is self.view.store
                 and message.version == self._state_version):
             self._unread = message.unread
-        self._counting = None
+        if self._counting == (message.store, message.version):
+            self._counting = None
         self._update_count()
 
     def action_toggle_read(self) -> None:

@@ -131,9 +131,13 @@ def test_7_a_state_file_of_another_schema_is_moved_aside(tmp_path) -> None:
 def _forge(cache: HeaderCache, entries: dict[object, object]) -> None:
     from newstui import __version__
 
-    blob = marshal.dumps(entries)
-    write_atomically(cache.path, sealed([MAGIC, marshal.dumps([[FORMAT, __version__],
-                                                               [blob]])]))
+    def framed(value: object) -> bytes:
+        blob = marshal.dumps(value)
+        return len(blob).to_bytes(4, "little") + blob
+
+    # The cache's own layout (magic, then length-prefixed blocks): entries it decodes.
+    write_atomically(cache.path, sealed([MAGIC, framed([FORMAT, __version__]),
+                                         framed(entries)]))
 
 
 def test_8_a_checksum_valid_forged_header_cache_is_never_trusted(tmp_path, capsys) -> None:

@@ -118,6 +118,8 @@ class HeaderCache:
         the ones (the usual case): one string for both, ~100 MB less at a million
         entries, and no translation made."""
         keys, entries = list(block), block.values()
+        if set(map(type, keys)) - {str}:
+            raise ValueError("an entry under a key that is not a path")
         try:
             paths = list(map(_ROW_PATH, map(_ROW, entries)))
             if self._translated(keys, paths):

@@ -79,7 +79,7 @@ def _alive(pid: int) -> bool:
 
 
 class Sealed:
-    """A sealed file whose digest checked, read from its start a piece at a time: a cache
+    """A sealed file whose seal checked, read from its start a piece at a time: a cache
     of a million articles is ~1 GB, and reading it whole put that much more in memory
     beside what is decoded from it. Pieces are read :data:`_PIECE` bytes at a time, not a
     block at a time: each read lets the UI thread take the GIL, and getting it back can
@@ -92,8 +92,9 @@ class Sealed:
         self._at = 0
 
     def take(self, n: int) -> memoryview:
-        """The next ``n`` bytes of the payload (fewer at its end), as a view: a block is
-        never copied once read (``marshal.loads`` reads a view)."""
+        """The next ``n`` bytes of the payload (fewer at its end), as a view: what was read
+        is not copied again (``marshal.loads`` reads a view), but for the start of a block
+        that runs into the next piece."""
         have = len(self._buffer) - self._at
         if have < n and self._left:
             want = min(max(n - have, _PIECE), self._left)
@@ -150,7 +151,11 @@ def open_sealed(path: Path, max_bytes: int, starts: bytes = b"") -> Sealed | Non
         return None
     except OSError as exc:
         raise ValueError(exc.strerror or type(exc).__name__) from None
-    found = os.fstat(fd)
+    try:
+        found = os.fstat(fd)
+    except OSError as exc:
+        os.close(fd)
+        raise ValueError(exc.strerror or type(exc).__name__) from None
     if not stat.S_ISREG(found.st_mode):
         os.close(fd)
         raise ValueError("not a regular file")

@@ -23,7 +23,7 @@ import marshal
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain
+from itertools import chain, islice
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -290,11 +290,10 @@ class HeaderCache:
         like when the cache was saved, to show while the files are checked. Empty if
         ``cancelled`` turns True meanwhile."""
         out: list[tuple[Article, tuple[str, ...], Stat]] = []
-        items = list(self._old.items())
-        for at in range(0, len(items), PREVIEW_STEP):
+        items = iter(self._old.items())  # a block at a time: no list of 1M pairs
+        while part := list(islice(items, PREVIEW_STEP)):
             if cancelled():
                 return []
-            part = items[at : at + PREVIEW_STEP]
             found = _entries_at_once(part)
             out.extend(found if found is not None else _entries_one_by_one(part))
         return out

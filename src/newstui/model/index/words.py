@@ -51,8 +51,8 @@ def index_words(text: str, min_length: int = 1) -> set[str]:
     """
     raw = set(text.casefold().split())
     # Most tokens are letters and digits only: nothing to strip, no parts. They are sorted
-    # out in C (filter, set difference), and only the rest go through Python: ~2x faster
-    # on bodies.
+    # out in C (filter, set difference), and only the rest go through Python: ~15% faster
+    # on the generated bodies (0.20-0.23 s a 1,000 against 0.23-0.27 s).
     words = set(filter(str.isalnum, raw))
     for token in raw - words:
         word = token.strip(PUNCT)

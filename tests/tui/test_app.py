@@ -233,6 +233,48 @@ async def test_palette_ranks_tags_named_as_typed_first() -> None:
         assert set(tags[:2]) == {"Filter by tag: North Korea", "Filter by tag: South Korea"}
 
 
+async def test_palette_search_leaves_the_keys_free_while_the_store_is_held() -> None:
+    """The loader holds a store while it attaches cached indexes (a second at a million
+    articles): the palette's search waits for it in a thread, the event loop does not."""
+    import asyncio
+    import threading
+    import time
+
+    from newstui.tui.commands import NewsCommands
+
+    app = seeds_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        held, release = threading.Event(), threading.Event()
+
+        def hold() -> None:
+            with app.reader.store.held():
+                held.set()
+                release.wait(5)
+
+        holder = threading.Thread(target=hold)
+        holder.start()
+        assert held.wait(2)
+        provider = NewsCommands(app.screen)
+
+        async def hits() -> list[str]:
+            return [hit.text async for hit in provider.search("korea")]
+
+        task = asyncio.create_task(hits())
+        beats = [time.monotonic()]
+        for _ in range(6):
+            await asyncio.sleep(0.05)
+            beats.append(time.monotonic())
+        waiting = not task.done()
+        release.set()
+        found = await task
+        holder.join()
+        assert waiting
+        assert max(b - a for a, b in zip(beats, beats[1:], strict=False)) < 0.5
+        assert any(text.startswith("Open: ") for text in found)
+        assert "Filter by tag: North Korea" in found
+
+
 async def test_hostile_text_is_shown_literally(write, tmp_path) -> None:
     write("a.txt", " date 2024-01-01  [bold red]ALERT[/] \x1b]0;owned\x07now : [i]Src\n\n"
           "Body with [link=x]markup[/link] and \x1b[2Jescape.\n\n#[b]tag\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
@@ -11,6 +12,8 @@ from textual.content import Content
 from newstui.model.search.names import rank_names
 
 if TYPE_CHECKING:
+    from newstui.model.index.store import Store
+    from newstui.model.search.engine import Engine
     from newstui.tui.screens.reader import ReaderScreen
 
 LIMIT = 20
@@ -63,18 +66,27 @@ class NewsCommands(Provider):
                 score = matcher.match(label)
                 if score > 0:
                     yield Hit(score, Content(label), command, text=label)
-        store = self.news.store
         if not query.strip():
             return
-        tags = [tag for tag, _ in store.tags.most_common()]
-        # What was typed first (a tag named so, whole words, word starts), typos after.
-        for rank, i in enumerate(rank_names(query, tags, LIMIT // 2)):
-            label = f"Filter by tag: {tags[i]}"
+        store, engine = self.news.store, self.news.view.engine
+        # In a thread: at a million articles a search takes tens of milliseconds, and the
+        # store may be held by the loader for a second (its indexes being attached); the
+        # palette's keys must not wait for either.
+        tags, docs = await asyncio.to_thread(_model_hits, query, store, engine)
+        for rank, tag in enumerate(tags):
+            label = f"Filter by tag: {tag}"
             yield Hit(0.9 - rank * 0.01, Content(label),
-                      partial(self.news.filter_by_tag, tags[i]), text=label)
-        result = self.news.search_now(query)
-        for rank, doc in enumerate(result.doc_ids[:LIMIT]):
+                      partial(self.news.filter_by_tag, tag), text=label)
+        for rank, doc in enumerate(docs):
             article = store.articles[doc]
             label = f"Open: {article.title}"
             yield Hit(0.8 - rank * 0.01, Content(label),
                       partial(self.news.open_article, article.id), text=label)
+
+
+def _model_hits(query: str, store: Store, engine: Engine) -> tuple[list[str], list[int]]:
+    """The tags named like ``query`` (what was typed first: a tag named so, whole words,
+    word starts, typos after) and the articles it finds, best first."""
+    tags = [tag for tag, _ in store.tags.most_common()]
+    named = [tags[i] for i in rank_names(query, tags, LIMIT // 2)]
+    return named, list(engine.search(query).doc_ids[:LIMIT])

@@ -415,10 +415,6 @@ class ReaderScreen(Screen[None]):
         self.filter_bar.set_count(len(self.headlines.rows), len(self.view.store),
                                   " · ".join(notes))
 
-    def search_now(self, text: str) -> Result:
-        """Run a query here and now (the command palette uses this for small answers)."""
-        return self.view.engine.search(text)
-
     # -- the article pane ----------------------------------------------------------------------
     @on(HeadlineList.Highlighted)
     def _highlighted(self, event: HeadlineList.Highlighted) -> None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import concurrent.futures
 
+import pytest
+
 from newstui.model.index import bitset
 from newstui.model.index.store import Store
+from newstui.model.load import passes
 from newstui.model.load.passes import CHUNK, PARALLEL_MIN, index_bodies, load_paths
 
 
@@ -58,11 +61,20 @@ def test_progress_and_cancel(tmp_path) -> None:
     assert len(result.articles) <= 2 * CHUNK
 
 
-def test_body_index_is_the_same_with_one_or_two_processes(tmp_path) -> None:
+@pytest.mark.parametrize("body_chunk", [passes.BODY_CHUNK, 300])
+def test_body_index_is_the_same_with_one_or_two_processes(tmp_path, monkeypatch,
+                                                          body_chunk) -> None:
     _corpus(tmp_path)
     store = Store(load_paths([str(tmp_path)], workers=2).articles)
     one = index_bodies(store.articles, workers=1)
-    two = index_bodies(store.articles, workers=2)
+    # Jobs of 300 articles (4,500 is more than 4 of them): larger jobs than the load's
+    # chunks, merged in the same order.
+    monkeypatch.setattr(passes, "BODY_CHUNK", body_chunk)
+    seen: list[int] = []
+    two = index_bodies(store.articles, workers=2, progress=seen.append)
+    assert seen[-1] == len(store)
+    if body_chunk == 300:
+        assert seen[:2] == [300, 600]
     # Frequent words may become bit sets while chunks merge: compare what they hold.
     one.finish(len(store))
     store.attach_body_index(two)  # finishes it

@@ -216,8 +216,11 @@ def test_pickers_rank_what_was_typed_before_typos() -> None:
              "Korean War", "Corsica"]
     ranked = [names[i] for i in rank_names("kor", names)]
     assert ranked[:3] == ["South Korea", "North Korea", "Korean War"]
-    assert ranked.index("California") > 2
-    ranked = [names[i] for i in rank_names("korea", names)]
-    assert ranked[:2] == ["South Korea", "North Korea"]
+    assert "California" not in ranked  # three letters in common are not a typo
+    more = [*names, "Singapore"]
+    ranked = [more[i] for i in rank_names("korea", more)]
+    assert ranked[:2] == ["South Korea", "North Korea"] and "Singapore" not in ranked
+    # Typos are found whatever the case typed: "ukrane" is Ukraine.
+    assert rank_names("ukrane", ["Uganda", "Ukraine"]) == [1]
     assert [names[i] for i in rank_names("north korea", names)][0] == "North Korea"
     assert [names[i] for i in rank_names("floirda", names)][0] == "Florida"  # a typo, last

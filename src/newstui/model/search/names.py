@@ -14,7 +14,10 @@ from collections.abc import Sequence
 from newstui.model.index.words import word_parts
 from newstui.model.search.fuzzy import rapidfuzz
 
-FUZZY_CUTOFF = 60
+# Scores of names compared case-folded (rapidfuzz's default processing): typos of a tag
+# score 83-95 ("ukrane" Ukraine 92, "floirda" Florida 86, "isreal" Israel 83), names that
+# merely share a few letters 60-68 ("korea" Singapore 68, "kor" California 60).
+FUZZY_CUTOFF = 70
 
 
 def rank_names(typed: str, names: Sequence[str], limit: int = 300) -> list[int]:
@@ -36,8 +39,11 @@ def rank_names(typed: str, names: Sequence[str], limit: int = 300) -> list[int]:
     if len(found) < limit:
         taken = set(found)
         fuzz, process = rapidfuzz()
+        from rapidfuzz.utils import default_process
+
         rest = [(i, name) for i, name in enumerate(names) if i not in taken]
         for _, _, j in process.extract(typed, [name for _, name in rest], scorer=fuzz.WRatio,
+                                       processor=default_process,
                                        limit=limit - len(found), score_cutoff=FUZZY_CUTOFF):
             found.append(rest[j][0])
     return found[:limit]

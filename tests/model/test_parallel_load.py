@@ -67,8 +67,8 @@ def test_body_index_is_the_same_with_one_or_two_processes(tmp_path, monkeypatch,
     _corpus(tmp_path)
     store = Store(load_paths([str(tmp_path)], workers=2).articles)
     one = index_bodies(store.articles, workers=1)
-    # Jobs of 300 articles (4,500 is more than 4 of them): larger jobs than the load's
-    # chunks, merged in the same order.
+    # With BODY_CHUNK 300, 4,500 articles are more than 4 jobs of it: jobs of another size
+    # than the load's chunks of 1,000, merged in the same order.
     monkeypatch.setattr(passes, "BODY_CHUNK", body_chunk)
     seen: list[int] = []
     two = index_bodies(store.articles, workers=2, progress=seen.append)

@@ -51,13 +51,13 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory,
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths the loader actually reads and parses."""
     seen: list[str] = []
-    real = load_module.read_headers
+    real = load_module.headers_of
 
-    def counting(path: str, details: bool = True):
+    def counting(path: str, *args, **kwargs):
         seen.append(Path(path).name)
-        return real(path, details)
+        return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(load_module, "read_headers", counting)
+    monkeypatch.setattr(load_module, "headers_of", counting)
     return seen
 
 

@@ -137,13 +137,13 @@ def test_only_the_changed_files_are_read(tmp_path, monkeypatch) -> None:
     rng = _corpus(root, 60)
     library = _loaded(root)
     read: list[str] = []
-    real = passes.read_headers
+    real = passes.headers_of
 
     def counting(path, *args):
         read.append(path)
         return real(path, *args)
 
-    monkeypatch.setattr(passes, "read_headers", counting)
+    monkeypatch.setattr(passes, "headers_of", counting)
     monkeypatch.setattr(passes, "index_bodies", lambda *a, **k: pytest.fail("re-indexed"))
     new = root / "world" / "new.md"
     new.write_text(_article(rng, 999, "freshword"), encoding="utf-8")

@@ -152,10 +152,23 @@ def read_regular(path: Path | str, max_bytes: int) -> bytes:
     return read_regular_stat(path, max_bytes)[0]
 
 
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
 def read_regular_stat(path: Path | str, max_bytes: int) -> tuple[bytes, os.stat_result]:
     """:func:`read_regular`, and the file's stat as seen just before reading it."""
-    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
-    fd = os.open(path, flags)
+    return read_opened(open_to_read(path), max_bytes)
+
+
+def open_to_read(path: Path | str) -> int:
+    """A descriptor of ``path`` opened for :func:`read_opened` (OSError if it cannot be);
+    never blocks on a FIFO."""
+    return os.open(path, _OPEN_FLAGS)
+
+
+def read_opened(fd: int, max_bytes: int) -> tuple[bytes, os.stat_result]:
+    """What :func:`read_regular_stat` gives, from a descriptor of :func:`open_to_read`
+    (closed, whatever happens)."""
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 import threading
-from collections.abc import Iterable, Iterator
+import time
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import replace
 
 from newstui.model.corpus.article import Article, Parsed
 from newstui.model.corpus.parse import parse_text
 from newstui.model.corpus.scan import scan_headers
-from newstui.model.untrusted import Refused, read_regular_stat
+from newstui.model.untrusted import Refused, open_to_read, read_opened
 
 EXTENSIONS = frozenset({".txt", ".md"})
 MAX_BYTES = 64 * 1024 * 1024
@@ -105,8 +108,102 @@ def read_bytes(path: str) -> bytes:
 
 def _read(path: str) -> tuple[bytes, Stat]:
     """A file's bytes and its size and mtime as seen just before reading them."""
+    fd = _open(path)
+    if isinstance(fd, Unusable):
+        raise fd
+    return _read_opened(fd)
+
+
+AHEAD = 64  # files opened ahead by read_ahead: enough for the disk's queue, few descriptors
+MISSED = 50e-6  # a small file's read that took longer came from the disk (cached: ~5-15 µs)
+
+
+def read_ahead(paths: Sequence[str], window: int = AHEAD
+               ) -> Generator[tuple[str, tuple[bytes, Stat] | Unusable], None, None]:
+    """Each of ``paths`` with its bytes and stat (what :func:`read_headers` reads), or the
+    :class:`Unusable` saying why not, in order.
+
+    Files are opened ``window`` ahead of the one being read and, while they are not in the
+    page cache, the kernel is asked to read them meanwhile (``posix_fadvise`` WILLNEED):
+    100k files not in the page cache read in 6.7 s so, against 12.5-14.7 s one by one.
+    Whether they are cached is told by how long one file in ``window``, read without
+    advice, takes: advising costs ~5 µs a file that is cached (14 µs to read one). At most
+    ``window`` descriptors are open at a time; those not read yet are closed if the
+    caller stops early.
+    """
+    advise = getattr(os, "posix_fadvise", None)
+    if advise is None or window < 1:
+        yield from _one_by_one(paths)
+        return
+    # Each: the path, its descriptor (or why there is none), and whether it is a probe.
+    opened: deque[tuple[str, int | Unusable, bool]] = deque()
+    upcoming = iter(paths)
+    count, advising = 0, True
     try:
-        data, st = read_regular_stat(path, MAX_BYTES)
+        while True:
+            while len(opened) < window and (name := next(upcoming, None)) is not None:
+                probe = count % window == 0
+                count += 1
+                opened.append((name, _open_advised(name, advise) if advising and not probe
+                               else _open(name), probe))
+            if not opened:
+                return
+            path, fd, probe = opened.popleft()
+            if isinstance(fd, Unusable):
+                yield path, fd
+                continue
+            try:
+                start = time.perf_counter()
+                read = _read_opened(fd)
+                if probe:  # read without advice: slow if the files are not cached
+                    advising = time.perf_counter() - start > MISSED + len(read[0]) / 2e9
+            except Unusable as exc:
+                yield path, exc
+            else:
+                yield path, read
+    finally:
+        for _, fd, _ in opened:
+            if isinstance(fd, int):
+                os.close(fd)
+
+
+def _one_by_one(paths: Iterable[str]
+                ) -> Generator[tuple[str, tuple[bytes, Stat] | Unusable], None, None]:
+    """:func:`read_ahead` where the kernel takes no advice."""
+    for path in paths:
+        try:
+            yield path, _read(path)
+        except Unusable as exc:
+            yield path, exc
+
+
+def _open(path: str) -> int | Unusable:
+    """``path`` opened for :func:`_read_opened`; the reason it cannot be otherwise."""
+    try:
+        return open_to_read(path)
+    except OSError as exc:
+        return Unusable(exc.strerror or exc.__class__.__name__)
+
+
+def _open_advised(path: str, advise: Callable[[int, int, int, int], None]) -> int | Unusable:
+    """``path`` opened, the kernel asked to read it ahead (a regular file only, at most as
+    much as would be read); the reason it cannot be opened otherwise."""
+    fd = _open(path)
+    if isinstance(fd, Unusable):
+        return fd
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISREG(st.st_mode):
+            advise(fd, 0, min(st.st_size, MAX_BYTES) + 1, os.POSIX_FADV_WILLNEED)
+    except OSError:
+        pass  # only a hint: reading says what is wrong, if anything
+    return fd
+
+
+def _read_opened(fd: int) -> tuple[bytes, Stat]:
+    """:func:`_read` from a descriptor of :func:`_open` (closed after)."""
+    try:
+        data, st = read_opened(fd, MAX_BYTES)
     except Refused as exc:
         raise Unusable(exc.reason) from exc
     except OSError as exc:
@@ -140,12 +237,17 @@ def read_headers(path: str, details: bool = True
 
     Without ``details`` a seed-layout file may come back with only what the list shows
     (``words`` None, see :func:`newstui.model.corpus.scan.scan_headers`)."""
-    data, stat = _read(path)
+    return headers_of(path, *_read(path), details)
+
+
+def headers_of(path: str, data: bytes, seen: Stat, details: bool = True
+               ) -> tuple[Article, tuple[str, ...], bytes, Stat]:
+    """:func:`read_headers` of a file already read (by :func:`read_ahead`)."""
     scanned = None if details else scan_headers(data)
     if scanned is None:
         parsed, _ = _parse(data, path)
-        return parsed.article, parsed.warnings, data, stat
-    return scanned[0], scanned[1], data, stat
+        return parsed.article, parsed.warnings, data, seen
+    return scanned[0], scanned[1], data, seen
 
 
 def read_text(article: Article) -> str:

@@ -20,9 +20,9 @@ from newstui.model.corpus.article import Article
 from newstui.model.corpus.files import (
     Unusable,
     first_files,
+    headers_of,
     iter_files,
-    read_bytes,
-    read_headers,
+    read_ahead,
     searchable_text,
 )
 from newstui.model.index.words import WordIndex, index_words
@@ -49,9 +49,12 @@ def _load_chunk(paths: list[str], details: bool = True) -> bytes:
     rows: list[tuple[object, ...]] = []
     skipped: list[tuple[str, str]] = []
     with no_gc():
-        for path in paths:
+        for path, read in read_ahead(paths):
+            if isinstance(read, Unusable):
+                skipped.append((path, str(read)))
+                continue
             try:
-                headers, warnings, data, stat = read_headers(path, details)
+                headers, warnings, data, stat = headers_of(path, *read, details)
             except Unusable as exc:
                 skipped.append((path, str(exc)))
                 continue
@@ -71,9 +74,11 @@ def _details_chunk(paths: list[str]) -> bytes:
     the ones kept."""
     rows: list[tuple[object, ...]] = []
     with no_gc():
-        for path in paths:
+        for path, read in read_ahead(paths):
+            if isinstance(read, Unusable):
+                continue  # unusable now: it keeps what the list read
             try:
-                headers, warnings, data, stat = read_headers(path, True)
+                headers, warnings, data, stat = headers_of(path, *read, True)
             except Exception:  # unusable now, or a parser bug: it keeps what the list read
                 continue
             rows.append((path, _digest(headers, data), headers.details(), warnings, stat))
@@ -98,9 +103,11 @@ def _index_chunk(pairs: list[tuple[int, str]]) -> dict[str, array]:
     """Body postings for (doc, path) pairs: the second loading pass."""
     index = WordIndex()
     with no_gc():
-        for doc, path in pairs:
+        for (doc, _), (_, read) in zip(pairs, read_ahead([p for _, p in pairs]), strict=True):
             try:
-                text = searchable_text(read_bytes(path))
+                if isinstance(read, Unusable):
+                    raise read
+                text = searchable_text(read[0])
             except Unusable:
                 continue  # it was readable a moment ago; its headers stay searchable
             index.add(doc, body_words(text))

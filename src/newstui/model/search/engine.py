@@ -22,11 +22,12 @@ import itertools
 import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import cast
 
 from newstui.model.corpus.article import Article
-from newstui.model.corpus.files import Unusable, read_bytes
+from newstui.model.corpus.files import Unusable, read_ahead
 from newstui.model.index import bitset
 from newstui.model.index.store import Facet, Store
 from newstui.model.index.tiers import Rows, Tiers
@@ -491,14 +492,14 @@ class Engine:
             return 0
         found_docs: list[int] = []
         articles = self.store.articles
-        for i, d in enumerate(bitset.members(candidates)):
-            if i % 64 == 0 and check():
-                raise Cancelled
-            try:
-                if file_holds(read_bytes(articles[d].path), needle):
+        docs = bitset.members(candidates)
+        # Read ahead: the files of old articles are rarely in the page cache.
+        with closing(read_ahead([articles[d].path for d in docs])) as reads:
+            for i, (d, (_, read)) in enumerate(zip(docs, reads, strict=True)):
+                if i % 64 == 0 and check():
+                    raise Cancelled
+                if not isinstance(read, Unusable) and file_holds(read[0], needle):
                     found_docs.append(d)
-            except Unusable:
-                continue
         result = bitset.from_docs((found_docs,), len(self.store))
         if len(self._phrase_cache) > 64:
             self._phrase_cache.clear()

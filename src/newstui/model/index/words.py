@@ -11,7 +11,7 @@ import re
 from array import array
 from collections.abc import Iterable
 from heapq import merge
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from newstui.model.index import bitset, packed
 from newstui.model.index.renumber import NUMPY_FROM
@@ -67,8 +67,36 @@ def index_words(text: str, min_length: int = 1) -> set[str]:
 
 Posting = array | int | bytes  # numbers (typecode I), a bit set, or packed (see packed.py)
 
+Buffer = array | bytes | memoryview  # of 4-byte article numbers (typecode I)
+
+
+class Postings(Protocol):
+    """A chunk's postings: (word, its article numbers) pairs."""
+
+    def items(self) -> Iterable[tuple[str, Buffer]]:
+        """Each word and its article numbers, ascending."""
+        ...
+
+
 DENSE = 32  # a word in 1/32 of the articles or more is kept as a bit set: no bigger than
 # its array of 4-byte numbers, and a query never has to build it.
+
+
+def _array(docs: Buffer) -> array:
+    """``docs`` as an array (itself if it is one)."""
+    if isinstance(docs, array):
+        return docs
+    out = array("I")
+    out.frombytes(docs)
+    return out
+
+
+def _extend(postings: array, docs: Buffer) -> None:
+    """Append ``docs`` to ``postings`` (a copy of memory either way)."""
+    if isinstance(docs, array):
+        postings.extend(docs)
+    else:
+        postings.frombytes(docs)
 
 
 class WordIndex:
@@ -106,8 +134,10 @@ class WordIndex:
                          for w, d in self.postings.items()}
         return self.postings  # type: ignore[return-value]
 
-    def merge(self, postings: dict[str, array], size: int = 0) -> None:
-        """Append another chunk's postings (its docs all come after ours). Knowing the
+    def merge(self, postings: Postings, size: int = 0) -> None:
+        """Append another chunk's postings (its docs all come after ours; each word's as
+        4-byte numbers in anything with the buffer protocol: an array, or a view of a
+        :class:`~newstui.model.index.chunk_postings.ChunkPostings`). Knowing the
         final ``size``, a word found in enough articles becomes a bit set at once: its
         array would grow to 4 bytes an article before :meth:`finish` shrank it (at 100k
         articles, ~100 MB less at the peak)."""
@@ -117,21 +147,23 @@ class WordIndex:
         for word, docs in postings.items():
             known = mine.get(word)
             if known is None:
-                mine[word] = docs
+                mine[word] = known = _array(docs)
+                if threshold and len(known) >= threshold:
+                    mine[word] = bitset.from_docs((known,), size)
             elif isinstance(known, int):
                 # Gathered and folded into the bit set a few thousand at a time: one
                 # bit-set conversion per chunk per word was ~2x slower overall.
                 waiting = pending.get(word)
                 if waiting is None:
                     pending[word] = waiting = array("I")
-                waiting.extend(docs)
+                _extend(waiting, docs)
                 if len(waiting) >= threshold:
                     mine[word] = known | bitset.from_docs((waiting,), size)
                     del pending[word]
             elif isinstance(known, bytes):
                 raise ValueError("a packed index is finished: it takes no more chunks")
             else:
-                known.extend(docs)
+                _extend(known, docs)
                 if threshold and len(known) >= threshold:
                     mine[word] = bitset.from_docs((known,), size)
         self._sorted = self._by_length = None

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, islice
@@ -25,10 +24,11 @@ from newstui.model.corpus.files import (
     read_ahead,
     searchable_text,
 )
+from newstui.model.index.chunk_postings import ChunkPostings, chunk_postings
 from newstui.model.index.words import WordIndex, index_words
 from newstui.model.load.chunks import run_chunks
 from newstui.model.load.merge import Loaded, LoadResult, Merger, stem_id
-from newstui.model.memory import no_gc
+from newstui.model.memory import give_back, no_gc
 
 CHUNK = 1000
 PARALLEL_MIN = 4000
@@ -99,19 +99,25 @@ def body_words(text: str) -> set[str]:
     return index_words(text)
 
 
-def _index_chunk(pairs: list[tuple[int, str]]) -> dict[str, array]:
+def _index_chunk(pairs: list[tuple[int, str]]) -> ChunkPostings:
     """Body postings for (doc, path) pairs: the second loading pass."""
-    index = WordIndex()
     with no_gc():
-        for (doc, _), (_, read) in zip(pairs, read_ahead([p for _, p in pairs]), strict=True):
-            try:
-                if isinstance(read, Unusable):
-                    raise read
-                text = searchable_text(read[0])
-            except Unusable:
-                continue  # it was readable a moment ago; its headers stay searchable
-            index.add(doc, body_words(text))
-    return index.compact()
+        postings = chunk_postings(_texts(pairs), len(pairs))
+    # The job's arrays are freed in pieces the C heap keeps (~55 MB a worker between
+    # jobs): given back, so two workers' resident size is what their jobs need.
+    give_back()
+    return postings
+
+
+def _texts(pairs: list[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    """(doc, searchable text) of those (doc, path) pairs whose file can still be read."""
+    for (doc, _), (_, read) in zip(pairs, read_ahead([p for _, p in pairs]), strict=True):
+        try:
+            if isinstance(read, Unusable):
+                raise read
+            yield doc, searchable_text(read[0])
+        except Unusable:
+            continue  # it was readable a moment ago; its headers stay searchable
 
 
 def load_paths(
@@ -291,7 +297,7 @@ def index_bodies(articles: Sequence[Article], progress: Callable[[int], None] | 
     index = WordIndex()
     seen = 0
 
-    def merged(postings: dict[str, array]) -> None:
+    def merged(postings: ChunkPostings) -> None:
         nonlocal seen
         index.merge(postings, len(pairs))
         seen += step

@@ -221,3 +221,24 @@ def test_unreadable_folder_is_reported(write, tmp_path, monkeypatch) -> None:
     assert [a.title for a in result.articles] == ["Title here"]
     assert result.skipped == [(str(tmp_path / "locked"),
                                "folder not readable: Permission denied")]
+
+
+def test_every_character_the_sanitiser_removes_is_one_python_does_not_print() -> None:
+    """The sanitiser's fast path trusts text that is printable but for line ends and
+    no-break spaces: that holds only while each character it removes is unprintable."""
+    from newstui.model.corpus import sanitize
+
+    unsafe = [c for c in map(chr, range(0x110000)) if sanitize._UNSAFE.match(c)]
+    assert len(unsafe) > 2000  # controls, bidi overrides, the BOM and the surrogates
+    assert not [c for c in unsafe if c.isprintable() or c in "\n\xa0"]
+
+
+def test_an_unsafe_character_in_printable_text_is_still_removed() -> None:
+    from newstui.model.corpus import sanitize
+
+    for c in ["\x07", "\x7f", "\x85", "\u202e", "\u2067", "\ufeff"]:
+        text = f"Safe “quoted” words\xa0here\n{c}and more\n"
+        assert not sanitize.is_clean(text)
+        assert clean_text(text) == "Safe “quoted” words\xa0here\nand more\n"
+    assert clean_text("lone \ud800 surrogate") == "lone \ufffd surrogate"
+    assert sanitize.is_clean("Safe “quoted” words\xa0here\nand more\n")

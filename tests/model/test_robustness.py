@@ -242,3 +242,25 @@ def test_an_unsafe_character_in_printable_text_is_still_removed() -> None:
         assert clean_text(text) == "Safe “quoted” words\xa0here\nand more\n"
     assert clean_text("lone \ud800 surrogate") == "lone \ufffd surrogate"
     assert sanitize.is_clean("Safe “quoted” words\xa0here\nand more\n")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab é“”\n\xa0\u2003\u3000\u2028\x85"))
+def test_word_count_is_what_split_counts(text: str) -> None:
+    from newstui.model.corpus.parse import word_count
+
+    assert word_count(text) == len(text.split())
+
+
+def test_word_count_of_awkward_spacing() -> None:
+    from newstui.model.corpus.parse import word_count
+
+    for text in ["", " ", "  ", "one", "one two", " one", "one ", "one  two", "one   two",
+                 "one\ntwo", "one\xa0two", "one \u3000 two", "“quoted”  é"]:
+        assert word_count(text) == len(text.split()), repr(text)
+
+
+def test_no_whitespace_but_the_space_is_printable() -> None:
+    """word_count counts spaces in printable text: that is exact only while so."""
+    assert not [c for c in map(chr, range(0x110000)) if c.isspace() and c.isprintable()
+                and c != " "]

@@ -287,11 +287,21 @@ def _finish(blocks: list[Block], base: Article, warnings: list[str],
     boxes = tuple(highlights)
     article = base._replace(date=date, caption=caption, dateline=dateline, url=url,
                             tags=dedupe_tags(tag_list),
-                            words=len(body_text(body, boxes).split()))
+                            words=word_count(body_text(body, boxes)))
     source = "".join("\n".join(b.lines) + "\n" * (b.blanks_after + 1) for b in blocks) \
         if markdown else ""
     return Parsed(article, highlights=boxes, body=body, warnings=tuple(warnings),
                   markdown=source)
+
+
+def word_count(text: str) -> int:
+    """``len(text.split())``, without making the words (~1,000 strings an article, a third
+    of the time a parse spends past the header). Text whose only whitespace is single
+    spaces inside it (every other whitespace character is unprintable) has one word more
+    than it has spaces; other text is split."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text.count(" ") + 1 if text else 0
+    return len(text.split())
 
 
 def _trailing_highlights(blocks: list[Block]) -> tuple[list[Block], list[Highlight]]:

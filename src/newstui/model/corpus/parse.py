@@ -295,8 +295,8 @@ def _finish(blocks: list[Block], base: Article, warnings: list[str],
 
 
 def word_count(text: str) -> int:
-    """``len(text.split())``, without making the words (~1,000 strings an article, a third
-    of the time a parse spends past the header). Text whose only whitespace is single
+    """``len(text.split())``, without making the words (~1,000 strings a generated article:
+    ~37 µs, against ~25 µs counted so, of a ~100 µs parse). Text whose only whitespace is single
     spaces inside it (every other whitespace character is unprintable) has one word more
     than it has spaces; other text is split."""
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":

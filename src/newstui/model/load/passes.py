@@ -25,7 +25,7 @@ from newstui.model.corpus.files import (
     searchable_text,
 )
 from newstui.model.index.chunk_postings import ChunkPostings, chunk_postings
-from newstui.model.index.words import WordIndex, index_words
+from newstui.model.index.words import WordIndex
 from newstui.model.load.chunks import run_chunks
 from newstui.model.load.merge import Loaded, LoadResult, Merger, stem_id
 from newstui.model.memory import give_back, no_gc
@@ -90,17 +90,12 @@ def _digest(headers: Article, data: bytes) -> str:
     return headers.digest or hashlib.blake2b(data, digest_size=12).hexdigest()
 
 
-def body_words(text: str) -> set[str]:
-    """The words a body is indexed by.
-
-    The whole text, not just the body: cheaper than finding the body, and header words in
-    the body index only repeat what the header indexes already find.
-    """
-    return index_words(text)
-
-
 def _index_chunk(pairs: list[tuple[int, str]]) -> ChunkPostings:
-    """Body postings for (doc, path) pairs: the second loading pass."""
+    """Body postings for (doc, path) pairs: the second loading pass.
+
+    Of each file's whole text, not just its body: cheaper than finding the body, and
+    header words in the body index only repeat what the header indexes already find.
+    """
     with no_gc():
         postings = chunk_postings(_texts(pairs), len(pairs))
     # The job's arrays are freed in pieces the C heap keeps (~55 MB a worker between

@@ -70,3 +70,13 @@ def test_rows_share_repeated_strings() -> None:
     assert a.source is b.source and a.section is b.section and a.tags[0] is b.tags[0]
     with pytest.raises(TypeError):
         Article.from_row((*one[:7], ("ok", 3), *one[8:]))
+
+
+def test_details_replace_only_the_details() -> None:
+    a = Article(title="t", date=dt.date(2020, 1, 2), source="s", section="x", caption="old",
+                tags=("a", "b"), layout="seed", id="i", path="p", digest="d")
+    got = a.with_details(("caption", "dateline", "https://example.org/", 120))
+    assert type(got) is Article
+    assert got == a._replace(caption="caption", dateline="dateline",
+                             url="https://example.org/", words=120)
+    assert got.details() == ("caption", "dateline", "https://example.org/", 120)

@@ -1,5 +1,6 @@
 """Body postings made a chunk at a time by Arrow and numpy are exactly those made word by
-word (issue 14: bodies searchable sooner, with the same words found)."""
+word, and so are the header indexes made so (issue 14: bodies searchable sooner, with the
+same words found)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newstui.model.corpus.article import Article
 from newstui.model.corpus.files import searchable_text
 from newstui.model.index import chunk_postings as cp
+from newstui.model.index import store as store_module
 from newstui.model.index.chunk_postings import MIN_TEXTS, chunk_postings, word_by_word
+from newstui.model.index.store import HEADER_INDEXES, _header_index, header_words
 from newstui.model.index.words import WordIndex
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -28,13 +32,13 @@ TRICKY = ("aZé9 \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2028\u2029\
 def _arrays_used(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Count the batches that went through Arrow (so a test cannot pass by falling back)."""
     calls: list[int] = []
-    real = cp._batch_keys
+    real = cp._split
 
     def counted(batch: list[tuple[int, str]], *args: Any) -> Any:
         calls.append(len(batch))
         return real(batch, *args)
 
-    monkeypatch.setattr(cp, "_batch_keys", counted)
+    monkeypatch.setattr(cp, "_split", counted)
     return calls
 
 
@@ -126,3 +130,46 @@ def test_chunks_merged_from_packed_postings_make_the_same_index() -> None:
     assert fast.postings == plain.postings
     assert isinstance(fast.postings["kim"], int)  # frequent: a bit set
     assert {"covid", "19", "korea's", "korea", "s"} <= set(fast.postings)
+
+
+def _plain_header_index(articles: list[Article], name: str) -> WordIndex:
+    """A header index as the store built it before: each article's words, added in turn."""
+    index = WordIndex()
+    for d, article in enumerate(articles):
+        index.add(d, header_words(name, article))
+    index.compact()
+    index.finish(len(articles))
+    return index
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.text(st.sampled_from(TRICKY), max_size=30),
+                          st.lists(st.text(st.sampled_from(TRICKY), max_size=8), max_size=3),
+                          st.text(st.sampled_from(TRICKY), max_size=40)),
+                min_size=MIN_TEXTS, max_size=200))
+def test_header_indexes_are_made_as_word_by_word(fields: list[tuple[str, list[str], str]]) -> None:
+    articles = [Article(title=t, tags=tuple(tags), caption=c, source="Reuters",
+                        dateline="SEOUL, Dec 3", id=str(i))
+                for i, (t, tags, c) in enumerate(fields)]
+    for name in HEADER_INDEXES:
+        assert _header_index(articles, name).postings == \
+            _plain_header_index(articles, name).postings, name
+
+
+def test_header_indexes_of_many_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _arrays_used(monkeypatch)
+    monkeypatch.setattr(store_module, "HEADER_BLOCK", 150)
+    rnd = random.Random(5)
+    vocabulary = ["Kim", "jong-un", "Talks", "rare", "U.S.", "SEOUL,", "«Korea»", "ß"]
+    articles = [Article(title=" ".join(rnd.choices(vocabulary, k=rnd.randint(0, 6))) + f" only{i}",
+                        tags=tuple(rnd.choices(vocabulary, k=2)), caption=rnd.choice(vocabulary),
+                        id=str(i)) for i in range(700)]
+    for name in HEADER_INDEXES:
+        fast = _header_index(articles, name)
+        assert fast.postings == _plain_header_index(articles, name).postings, name
+        assert isinstance(fast.postings["kim"], int)  # in most articles: a bit set
+    title = _header_index(articles, "title").postings
+    edges = (0, 149, 150, 699)  # either side of a block's end
+    assert [title[f"only{d}"] for d in edges] == [array("I", [d]) for d in edges]
+    assert len(calls) >= 3 * 4  # every block of every index went through Arrow
+    assert _header_index([], "title").postings == {}

@@ -62,7 +62,9 @@ class Article(NamedTuple):
     def with_details(self, details: Details) -> Article:
         """This article with the :meth:`details` of its file's parse."""
         caption, dateline, url, words = details
-        return self._replace(caption=caption, dateline=dateline, url=url, words=words)
+        # tuple.__new__, not _replace (Python, a step a field): ~40% less, a million times.
+        return tuple.__new__(Article, (*self[:_CAPTION], caption, dateline, url,
+                                       self[_TAGS], words, *self[_WORDS + 1 :]))
 
     @property
     def iso_date(self) -> str | None:
@@ -145,8 +147,12 @@ _SOURCE = Article._fields.index("source")
 _SECTION = Article._fields.index("section")
 _TAGS = Article._fields.index("tags")
 _ID = Article._fields.index("id")
+_CAPTION = Article._fields.index("caption")
+_WORDS = Article._fields.index("words")
 # from_row builds its tuple in this order.
 assert (_DATE, _SOURCE, _SECTION) == (1, 2, 3) and _TAGS > _SECTION
+# with_details relies on the details (and tags) lying together in this order.
+assert Article._fields[_CAPTION : _WORDS + 1] == ("caption", "dateline", "url", "tags", "words")
 # row_at relies on the file's fields coming last, in this order (test_article pins it).
 assert Article._fields[_ID:] == ("id", "path", "digest")
 

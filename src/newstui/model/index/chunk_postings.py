@@ -64,6 +64,7 @@ class ChunkPostings(NamedTuple):
                    b"".join(docs.tobytes() for docs in postings.values()))
 
 
+_Texts = tuple[int, "np.ndarray"]  # a batch's first text, and each text's count of tokens
 MIN_TEXTS = 64  # fewer are indexed word by word: the array passes have a fixed cost
 BATCH = 1000  # texts split at once: Arrow's tokens take ~60 bytes each while they live
 HEADER_BATCH = 10_000  # header fields: ~10 tokens a text, and a batch's fixed cost is paid less
@@ -83,7 +84,7 @@ def chunk_postings(items: Iterable[tuple[int, str]], most: int,
     words = _Words()
     docs: list[int] = []
     keys: list[np.ndarray] = []
-    split: list[tuple[Any, np.ndarray]] = []  # each batch's tokens, and their texts
+    split: list[tuple[Any, _Texts]] = []  # each batch's tokens, and their texts
     while batch:
         if len(docs) + len(batch) > most:
             raise ValueError(f"more than {most} texts")
@@ -177,11 +178,12 @@ def _postings(keys: list[np.ndarray], docs: list[int], n: int, words: _Words,
 
 
 def _split(batch: list[tuple[int, str]], start: int, arrow: tuple[Any, Any, Any]
-           ) -> tuple[Any, np.ndarray] | None:
+           ) -> tuple[Any, _Texts] | None:
     """A batch of texts (the ``start``-th text of the chunk on) split on ASCII whitespace,
-    ASCII letters lowered: its tokens, dictionary-encoded, and the text of each token. None
+    ASCII letters lowered: its tokens, dictionary-encoded, and where they came from (the
+    batch's first text and each text's count of tokens: 4 bytes a text, not a token). None
     for a batch Arrow cannot take (a lone surrogate)."""
-    pa, pc, numpy = arrow
+    pa, pc, _ = arrow
     # The system's allocator, not Arrow's pool, which keeps what a batch freed for the
     # next one: ~60 MB more in each worker.
     pool = pa.system_memory_pool()
@@ -195,12 +197,11 @@ def _split(batch: list[tuple[int, str]], start: int, arrow: tuple[Any, Any, Any]
     split = pc.ascii_split_whitespace(pc.ascii_lower(texts, memory_pool=pool),
                                       memory_pool=pool)
     del texts
-    text_of = pc.list_parent_indices(split, memory_pool=pool).to_numpy().astype(numpy.int32)
-    text_of += start
-    return pc.dictionary_encode(split.flatten(), memory_pool=pool), text_of
+    counts = pc.list_value_length(split, memory_pool=pool).to_numpy()
+    return pc.dictionary_encode(split.flatten(), memory_pool=pool), (start, counts)
 
 
-def _split_keys(split: list[tuple[Any, np.ndarray]], n: int, words: _Words,
+def _split_keys(split: list[tuple[Any, _Texts]], n: int, words: _Words,
                 arrow: tuple[Any, Any, Any]) -> list[np.ndarray]:
     """The (word, text) pairs of the batches ``split``, as ``word * n + text``, repeats
     included: a batch's array each, 32-bit numbers while the words allow it.
@@ -213,21 +214,25 @@ def _split_keys(split: list[tuple[Any, np.ndarray]], n: int, words: _Words,
     pa, _, numpy = arrow
     unified = pa.chunked_array([tokens for tokens, _ in split]).unify_dictionaries(
         memory_pool=pa.system_memory_pool())
+    texts_of = [texts for _, texts in split]
+    split.clear()  # the batches' own tokens: unified holds them as well (~4 bytes a token)
     distinct = unified.chunk(0).dictionary.to_pylist()
     words.learn(distinct)
     kind = _key_type(n, words, numpy)
     first = numpy.fromiter(map(words.first.__getitem__, distinct), kind, len(distinct))
     more = _More.of(distinct, words, kind, numpy)
     keys = []
-    for chunk, (_, text_of) in zip(unified.iterchunks(), split, strict=True):
-        token_of = chunk.indices.to_numpy()
-        texts = text_of.astype(kind, copy=False)
+    batches = unified.chunks
+    del unified
+    batches.reverse()
+    for start, counts in texts_of:
+        token_of = batches.pop().indices.to_numpy()  # the batch freed once its keys are made
+        texts = numpy.repeat(numpy.arange(start, start + len(counts), dtype=kind), counts)
         word_of = first[token_of]
         found = word_of >= 0
         keys.append(word_of[found] * n + texts[found])
         if more is not None:
             keys.append(more.keys(token_of, texts, n, numpy))
-    split.clear()
     return keys
 
 

@@ -2,11 +2,13 @@
 
 Indexed word by word, a body costs ~0.6 ms of CPU here: its words are made as Python
 strings (casefold, split, a set), then every (word, article) pair is a dict lookup and an
-append. Here a chunk's texts are split on ASCII whitespace and their distinct tokens found
-by Arrow (C++: one split, one hash table over the chunk's tokens); only the distinct
-tokens (~25,000 in 1,000 generated bodies, against ~970,000 tokens) go through Python, to
-become the words :func:`~newstui.model.index.words.index_words` makes of them; and the
-(word, article) pairs are sorted and made unique by numpy.
+append. Here a chunk's texts are split on ASCII whitespace, ASCII letters lowered, by Arrow
+(C++), 1,000 texts at a time, each batch's tokens dictionary-encoded, and the batches'
+dictionaries then made one: only the chunk's distinct tokens (~55,000 in 4,000 generated
+bodies, against ~4 million tokens) go through Python, once each, to become the words
+:func:`~newstui.model.index.words.index_words` makes of them; and the (word, article)
+pairs are sorted and made unique by numpy. The header word indexes are made the same way
+(``newstui.model.index.store._header_index``).
 
 The result is exactly what :meth:`WordIndex.add` of each text's ``index_words`` and then
 :meth:`WordIndex.compact` make (tests compare the two on real, generated and hostile text):

@@ -92,8 +92,8 @@ def _header_index(articles: Sequence[Article], name: str) -> WordIndex:
 
     Made a block of articles at a time by :func:`chunk_postings` (Arrow splits the texts
     and finds their distinct tokens; only those become words in Python): the same index as
-    adding each article's ``index_words``, ~3x sooner (``benchmarks/bench_postings.py
-    --headers``; ~25 s of the GIL at a million articles, word by word).
+    adding each article's ``index_words``, ~2.5x sooner (``benchmarks/bench_postings.py
+    --headers``; at a million articles 24 s of the GIL word by word, 9 s so).
     """
     text_of = HEADER_TEXT[name]
     size = len(articles)

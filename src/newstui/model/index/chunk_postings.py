@@ -277,7 +277,7 @@ class _More(NamedTuple):
 
 def _plain_keys(batch: list[tuple[int, str]], start: int, n: int, words: _Words,
                 numpy: Any) -> np.ndarray:
-    """:func:`_batch_keys` of a batch Arrow cannot take, word by word."""
+    """The keys :func:`_split_keys` makes, of a batch Arrow cannot take, word by word."""
     numbers = words.numbers
     keys = [numbers.setdefault(word, len(numbers)) * n + text
             for text, (_, body) in enumerate(batch, start) for word in index_words(body)]

@@ -17,14 +17,16 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
+from operator import attrgetter
 from typing import Literal
 
 from newstui.model.cache.bodies import body_key, header_key
 from newstui.model.cache.headers import HeaderCache
+from newstui.model.cache.list_file import load_list, save_list
 from newstui.model.corpus.article import Article
-from newstui.model.corpus.files import iter_files
+from newstui.model.corpus.files import Stat, iter_files
 from newstui.model.index.store import HEADER_INDEXES, Store
-from newstui.model.load.cached_list import cached_list, check_files
+from newstui.model.load.cached_list import all_walkable, cached_list, check_files
 from newstui.model.load.changes import SETTLE, Roots, read_body_words, sort_out
 from newstui.model.load.merge import LoadResult, unique_id
 from newstui.model.load.passes import (
@@ -46,6 +48,7 @@ LIVE_MIN = 5000  # (but never one of fewer files than this)
 CHECKPOINT_SECONDS = 20.0  # a list pass this long saves the header cache as it goes,
 CHECKPOINT_PARSED = 5000  # if it parsed this many files (not when they came from the cache)
 SNAPSHOT_EVERY = 25_000  # the second partial list; then each time the list has doubled
+_ID, _DIGEST = attrgetter("id"), attrgetter("digest")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +128,7 @@ class Library:
         self._cached_indexes = False  # the header indexes came from the cache
         self._previewed = False  # the list shown is the cache's, still being checked
         self._since: set[str] = set()  # files changed since the cached list: apply later
+        self._list_stale = True  # the list file does not hold the store's articles
         self.unsettled: set[str] = set()  # changed files still being written: apply later
         # One pass or batch of changes at a time: each builds on the snapshot before it.
         self._busy = threading.RLock()
@@ -281,7 +285,7 @@ class Library:
         new_store, _ = store.changed(gone, added, bodies)
         self._remember(store, new_store, gone, changes.files, result)
         self._publish(new_store, "complete", listener, warm=True)
-        self.caches_unsaved = True  # see save_caches()
+        self.caches_unsaved = self._list_stale = True  # see save_caches()
         return len(gone) + len(added)
 
     def _fit(self, store: Store, gone: set[int], added: list[Article],
@@ -334,6 +338,8 @@ class Library:
             if not self.caches_unsaved or self.snapshot.stage != "complete":
                 return
             self.caches_unsaved = False
+            # First: the header cache's save lets go of the stats put since its release.
+            self._save_list(self.snapshot.store)
             if (problem := self.cache.save()) is not None:
                 self.report.warnings.append((str(self.cache.path), problem))
             store = self.snapshot.store
@@ -357,6 +363,7 @@ class Library:
             return
         # After a cached list was shown, the one read here replaces it whole.
         partial = partial and not self._previewed
+        self._list_stale = True
         shown = 0
         saved, saved_n = time.monotonic(), 0
 
@@ -418,6 +425,11 @@ class Library:
         if first.articles and not cancelled():
             self._publish(Store(first.articles), "partial", listener)
         del first
+        listed = self._list_from_file(listener, cancelled, roots)
+        if listed is not None:
+            if listed and warm:
+                self.snapshot.engine.warm()
+            return listed
         if not cache.known_any():
             return False
         result = cached_list(cache, self.paths, roots, cancelled)
@@ -428,7 +440,7 @@ class Library:
         self._publish_with_indexes(store, "listed", listener)
         self._previewed = True
         entries = len(store)
-        checked = check_files(cache, self.paths, [a.path for a in store.articles],
+        checked = check_files(cache.stat_of, self.paths, [a.path for a in store.articles],
                               max(LIVE_MIN, entries // LIVE_SHARE), cancelled,
                               lambda n: listener(Progress("checking", n, entries)))
         if checked is None:
@@ -436,15 +448,82 @@ class Library:
         # Files changed while newstui was not running: applied once the passes are done.
         self._since = checked.changed
         cache.keep_all()
+        result.skipped = checked.skipped
+        self.report = result
+        # The next launch takes the list from the list file (the entries' stats are still
+        # in memory now: not once released).
+        self._save_list(store)
         # The file holds every entry, unchanged: they need not stay in memory (~1 GB at a
         # million files) while the body index is read beside them.
         cache.release()
-        result.skipped = checked.skipped
-        self.report = result
         give_back()
         if warm:
             self.snapshot.engine.warm()
         return True
+
+    def _list_from_file(self, listener: Listener, cancelled: Callable[[], bool],
+                        roots: list[str]) -> bool | None:
+        """The list as the list file has it (see :mod:`newstui.model.cache.list_file`),
+        published, then every file checked against the stats it holds. None (nothing
+        shown) without a usable list file; else as :meth:`_list_from_cache`."""
+        path = self.cache.list_path
+        saved = None if path is None else load_list(path, cancelled)
+        if saved is None or cancelled():
+            return None
+        articles = saved.articles
+        found = [a.path for a in articles]
+        n = len(articles)
+        # An untrusted file: it names only files a walk finds, one article each, with
+        # ids and contents unique, as a load makes them.
+        if not n or not all_walkable(found, self.paths, roots) or len(set(found)) != n or \
+                len(set(map(_ID, articles))) != n or len(set(map(_DIGEST, articles))) != n:
+            return None
+        stats = saved.stats_by_path()
+        store = Store(articles)
+        del articles, saved.articles
+        result = LoadResult(warnings=saved.warnings)
+        self._publish_with_indexes(store, "listed", listener)
+        self._previewed = True
+        checked = check_files(stats.get, self.paths, found, max(LIVE_MIN, n // LIVE_SHARE),
+                              cancelled, lambda done: listener(Progress("checking", done, n)))
+        del stats, found
+        if checked is None:
+            return False
+        # Files changed while newstui was not running: applied once the passes are done.
+        self._since = checked.changed
+        self._list_stale = False
+        # The header cache was never read: its file stands for every entry, and what
+        # later passes put is merged with it when it is saved.
+        self.cache.take_as_saved()
+        result.skipped = checked.skipped
+        self.report = result
+        give_back()
+        return True
+
+    def _save_list(self, store: Store) -> None:
+        """Keep the list of ``store`` (with every file's stat) in the list file, for the
+        next launch to show first; the stats come from the header cache's entries in
+        memory, else the list file saved before. Not when most are unknown (the next
+        launch would read every file again anyway)."""
+        cache, path = self.cache, self.cache.list_path
+        if path is None or not self._list_stale:
+            return
+        known: dict[str, Stat] = {}
+        if cache.released:
+            previous = load_list(path)
+            known = previous.stats_by_path() if previous is not None else {}
+
+        def stat_of(p: str) -> Stat | None:
+            return cache.stat_known(p) or known.get(p)
+
+        articles = store.articles
+        sample = articles[:: max(1, len(articles) // 1000)]
+        if sum(1 for a in sample if stat_of(a.path) is None) * LIVE_SHARE > len(sample):
+            return
+        if (problem := save_list(path, articles, stat_of, self.report.warnings)) is not None:
+            self.report.warnings.append((str(path), problem))
+        else:
+            self._list_stale = False
 
     def details_pass(self, listener: Listener = _ignore,
                      cancelled: Callable[[], bool] = _never, *, warm: bool = False) -> None:
@@ -458,7 +537,11 @@ class Library:
             if cancelled():
                 return
             store.fill_details(found)
+            self._list_stale = self._list_stale or bool(found)
             del found
+        # The header cache's entries hold every file's stat now: the list is saved
+        # before they are released.
+        self._save_list(store)
         # Saved by now (by the list pass, and read_details): the rest of the launch does
         # not need the entries in memory.
         self.cache.release()

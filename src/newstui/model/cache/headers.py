@@ -298,6 +298,33 @@ class HeaderCache:
             out.extend(found if found is not None else _entries_one_by_one(part))
         return out
 
+    @property
+    def list_path(self) -> Path | None:
+        """Where the list of these opened paths is kept (see
+        :mod:`newstui.model.cache.list_file`)."""
+        path = self.path
+        return None if path is None else path.with_name(path.name.replace("headers-", "list-", 1))
+
+    @property
+    def released(self) -> bool:
+        """The entries are not in memory (see :meth:`release`)."""
+        return self._released
+
+    def stat_known(self, path: str) -> Stat | None:
+        """The stat ``path``'s entry holds, if the entry is in memory (never reading the
+        file): what was put since, else what was read or saved."""
+        entry = self._new.get(path)
+        if entry is None and self._entries is not None:
+            entry = self._entries.get(path)
+        return None if entry is None else _stat(entry)
+
+    def take_as_saved(self) -> None:
+        """Take the file as holding every entry, unread (a launch whose list came from the
+        list file, every file checked unchanged): as after :meth:`release`, later puts and
+        forgets are kept apart and merged with the file when it is saved."""
+        if self.path is not None and self._entries is None and not self._new:
+            self._released, self._forgotten, self._changed = True, set(), False
+
     def stat_of(self, path: str) -> Stat | None:
         """The stat ``path``'s file had when its entry was made (None: no entry)."""
         entry = self._old.get(path)

@@ -123,11 +123,14 @@ class Article(NamedTuple):
         return cls._make((*row[:_DATE], date, *row[_DATE + 1 :]))
 
     @classmethod
-    def from_columns(cls, columns: list[tuple[Any, ...]]) -> list[Article]:
+    def from_columns(cls, columns: list[tuple[Any, ...]], shared: bool = False
+                     ) -> list[Article]:
         """What :meth:`from_row` makes of each of many rows, from their columns (the
         rows transposed), a column at a time in C-level passes: ~2x faster. The caller
         has checked each column's types; ValueError or OverflowError for a date ordinal
-        out of range."""
+        out of range. ``shared``: the sources, sections and tags that repeat are one
+        object each already (as ``marshal`` brings back a block's repeated strings), so
+        they are not interned."""
         if len(columns) != len(cls._fields):
             raise ValueError(f"{len(columns)} columns, not {len(cls._fields)}")
         ordinals = columns[_DATE]
@@ -135,9 +138,10 @@ class Article(NamedTuple):
             _DATES[ordinal] = dt.date.fromordinal(ordinal)
         columns = list(columns)
         columns[_DATE] = tuple(map(_DATES.get, ordinals))
-        columns[_SOURCE] = tuple(map(intern, columns[_SOURCE]))
-        columns[_SECTION] = tuple(map(intern, columns[_SECTION]))
-        columns[_TAGS] = tuple(map(tuple, map(map, repeat(intern), columns[_TAGS])))
+        if not shared:
+            columns[_SOURCE] = tuple(map(intern, columns[_SOURCE]))
+            columns[_SECTION] = tuple(map(intern, columns[_SECTION]))
+            columns[_TAGS] = tuple(map(tuple, map(map, repeat(intern), columns[_TAGS])))
         # tuple.__new__ as _make's own first step, without a Python call a row.
         return list(map(tuple.__new__, repeat(cls), zip(*columns, strict=True)))
 

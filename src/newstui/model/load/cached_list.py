@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from newstui.model.cache.headers import HeaderCache
-from newstui.model.corpus.files import file_stat, is_article_name, iter_files
+from newstui.model.corpus.files import Stat, file_stat, is_article_name, iter_files
 from newstui.model.load.merge import LoadResult, merge_unique
 from newstui.model.load.passes import load_paths
 
@@ -35,12 +35,18 @@ def cached_list(cache: HeaderCache, paths: list[str], roots: list[str],
     loaded = cache.preview(cancelled)
     if not loaded or cancelled():
         return None
+    if not all_walkable([a.path for a, _, _ in loaded], paths, roots):
+        return None
+    return merge_unique(loaded, roots)
+
+
+def all_walkable(found: list[str], paths: list[str], roots: list[str]) -> bool:
+    """Whether a walk of the opened ``paths`` (``roots``: those that are folders) could
+    find every one of ``found``: a list from an untrusted cache names no other file."""
     opened = {os.path.normpath(os.path.expanduser(p)) for p in paths}
     folders = tuple(os.path.normpath(os.path.expanduser(r)).rstrip(os.sep) + os.sep
                     for r in roots)
-    if not _all_walkable([a.path for a, _, _ in loaded], opened, folders):
-        return None
-    return merge_unique(loaded, roots)
+    return _all_walkable(found, opened, folders)
 
 
 def _all_walkable(paths: list[str], opened: set[str], folders: tuple[str, ...]) -> bool:
@@ -71,12 +77,13 @@ class Checked:
     changed: set[str] = field(default_factory=set)  # changed, new or gone since cached
 
 
-def check_files(cache: HeaderCache, paths: list[str], entries: list[str], most: int,
-                cancelled: Callable[[], bool],
+def check_files(stat_of: Callable[[str], Stat | None], paths: list[str], entries: list[str],
+                most: int, cancelled: Callable[[], bool],
                 progress: Callable[[int], None]) -> Checked | None:
-    """Walk ``paths`` and stat every file, against the cache's ``entries`` (the paths the
-    cached list came from): the files skipped on the way, and those changed, new or gone
-    since the cache was saved (for the caller to apply as a live change); None when more
+    """Walk ``paths`` and stat every file, against the stats the cached list knows
+    (``stat_of`` a path: the header cache's, or the list file's) of its ``entries`` (the
+    paths the cached list came from): the files skipped on the way, and those changed, new
+    or gone since it was saved (for the caller to apply as a live change); None when more
     than ``most`` differ (reading the folders again is then the cheaper way), or when
     cancelled."""
     skipped: list[tuple[str, str]] = []
@@ -88,7 +95,7 @@ def check_files(cache: HeaderCache, paths: list[str], entries: list[str], most: 
             if cancelled() or len(changed) > most:
                 return None
             progress(n)
-        was = cache.stat_of(path)
+        was = stat_of(path)
         if was is None:
             unknown.append(path)
             continue

@@ -241,3 +241,25 @@ def test_a_list_file_that_cannot_be_written_is_reported(tmp_path, large) -> None
     library.load(bodies=False)
     assert any(p == str(path) and "list not saved" in w for p, w in library.report.warnings)
     assert [a.path for a in library.store.articles]  # the load itself went on
+
+
+def test_the_cache_keys_hash_what_they_hashed_an_article_at_a_time(monkeypatch) -> None:
+    # Made in a few large updates now: the same bytes, so caches saved before stay valid.
+    import hashlib
+
+    from newstui import __version__
+    from newstui.model.cache import bodies
+
+    monkeypatch.setattr(bodies, "_KEY_STEP", 3)  # several updates, the last one short
+    articles = [a._replace(path=f"/news/\udcff {i}.txt") for i in range(4)
+                for a in _articles(2)]
+    old_body = hashlib.blake2b(f"{bodies.FORMAT} {__version__} {len(articles)}\n".encode(),
+                               digest_size=16)
+    old_header = hashlib.blake2b(
+        f"headers {bodies.FORMAT} {__version__} {len(articles)}\n".encode(), digest_size=16)
+    for a in articles:
+        old_body.update(a.digest.encode())
+        old_header.update(f"{a.digest}\0{a.path}\0".encode("utf-8", "surrogatepass"))
+    assert bodies.body_key(articles) == old_body.hexdigest()
+    assert bodies.header_key(articles) == old_header.hexdigest()
+    assert bodies.header_key(articles[:-1]) != old_header.hexdigest()

@@ -478,12 +478,13 @@ class Library:
         if not n or not all_walkable(found, self.paths, roots) or len(set(found)) != n or \
                 len(set(map(_ID, articles))) != n or len(set(map(_DIGEST, articles))) != n:
             return None
-        stats = saved.stats_by_path()
         store = Store(articles)
-        del articles, saved.articles
+        del articles
         result = LoadResult(warnings=saved.warnings)
         self._publish_with_indexes(store, "listed", listener)
         self._previewed = True
+        stats = saved.stats_by_path()
+        del saved
         checked = check_files(stats.get, self.paths, found, max(LIVE_MIN, n // LIVE_SHARE),
                               cancelled, lambda done: listener(Progress("checking", done, n)))
         del stats, found

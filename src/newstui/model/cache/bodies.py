@@ -15,6 +15,8 @@ import hashlib
 import marshal
 from array import array
 from collections.abc import Iterator, Sequence
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 
 from newstui import __version__
@@ -28,14 +30,17 @@ FORMAT = 2  # bump when tokenising or the postings change (2: every word, any le
 BLOB = 5000  # words marshalled together, at most
 BLOB_BYTES = 4 * 1024 * 1024  # and about this many bytes of postings: the frequent words
 # come first, and 5,000 of their bit sets made one ~60 MB blob (twice, with its copy) at 100k
+_KEY_STEP = 100_000  # articles hashed in one update
+_DIGEST, _PATH = attrgetter("digest"), attrgetter("path")
 MAX_BYTES = 8 * 1024**3  # ~1.5 GB at a million articles; a larger file is not ours
 
 
 def body_key(articles: Sequence[Article]) -> str:
     """What the index of ``articles`` depends on: their contents, in this order."""
     h = hashlib.blake2b(f"{FORMAT} {__version__} {len(articles)}\n".encode(), digest_size=16)
-    for article in articles:
-        h.update(article.digest.encode())
+    # The same bytes as an update an article, in a few large ones (~5x faster).
+    for start in range(0, len(articles), _KEY_STEP):
+        h.update("".join(map(_DIGEST, articles[start : start + _KEY_STEP])).encode())
     return h.hexdigest()
 
 
@@ -44,8 +49,11 @@ def header_key(articles: Sequence[Article]) -> str:
     paths (a file's folder may give its section), in this order."""
     h = hashlib.blake2b(f"headers {FORMAT} {__version__} {len(articles)}\n".encode(),
                         digest_size=16)
-    for article in articles:
-        h.update(f"{article.digest}\0{article.path}\0".encode("utf-8", "surrogatepass"))
+    # The bytes of "digest NUL path NUL" an article, in a few large updates.
+    for start in range(0, len(articles), _KEY_STEP):
+        part = articles[start : start + _KEY_STEP]
+        pairs = chain.from_iterable(zip(map(_DIGEST, part), map(_PATH, part), strict=True))
+        h.update(("\0".join(pairs) + "\0").encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
 

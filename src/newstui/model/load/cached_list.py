@@ -15,12 +15,20 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from newstui.model.cache.headers import HeaderCache
-from newstui.model.corpus.files import Stat, file_stat, is_article_name, iter_files
+from newstui.model.corpus.files import (
+    EXTENSIONS,
+    Stat,
+    file_stat,
+    is_article_name,
+    iter_files,
+)
 from newstui.model.load.merge import LoadResult, merge_unique
 from newstui.model.load.passes import load_paths
 
+_SUFFIXES = tuple(EXTENSIONS)
 CHECK_STEP = 20_000  # files between progress reports and cancellation checks
 
 
@@ -56,11 +64,14 @@ def _all_walkable(paths: list[str], opened: set[str], folders: tuple[str, ...]) 
     hidden, empty = os.sep + ".", os.sep + os.sep
     by_length = sorted(folders, key=len, reverse=True)
     for folder in by_length:
-        start = len(folder) - 1  # from the separator that ends the folder
         below = [p for p in paths if p.startswith(folder)]
-        if any(hidden in p[start:] or empty in p[start:] for p in below):
+        # Each path from the separator that ends the folder, all joined (no path holds a
+        # NUL): one search for a hidden or empty part, not one a path (~1 s at a million).
+        rest = ("\0" + "\0".join(below)).replace("\0" + folder, "\0" + os.sep)
+        if hidden in rest or empty in rest:
             return False
-        if not all(is_article_name(p) for p in below):
+        if not all(map(str.endswith, below, repeat(_SUFFIXES))) and \
+                not all(map(is_article_name, below)):  # (an extension in capitals, say)
             return False
         if len(below) != len(paths):
             paths = [p for p in paths if not p.startswith(folder)]

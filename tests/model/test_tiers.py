@@ -139,3 +139,14 @@ def test_first_members_are_the_lowest_in_order() -> None:
     assert bitset.first_members(bits, 7) == docs[:7]
     assert bitset.first_members(0, 5) == []
 
+
+
+def test_first_members_of_sets_that_outgrow_each_window() -> None:
+    import random
+
+    rng = random.Random(7)
+    for n, share in ((70_000, 0.9), (70_000, 0.01), (300_000, 0.0005), (5_000, 0.5)):
+        docs = sorted(rng.sample(range(n), max(1, int(n * share))))
+        bits = bitset.from_docs((docs,), n)
+        for limit in (1, 63, 64, 1_000, 10_000, len(docs), len(docs) + 5):
+            assert bitset.first_members(bits, limit) == docs[:limit]

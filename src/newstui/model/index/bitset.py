@@ -116,9 +116,16 @@ def first_members(bits: int, limit: int) -> list[int]:
     import numpy as np
 
     raw = np.frombuffer(bits.to_bytes((bits.bit_length() + 7) // 8, "little"), np.uint8)
-    found = np.flatnonzero(np.unpackbits(raw, bitorder="little"))
-    members: list[int] = found[:limit].tolist()
-    return members
+    # Unpacked from the low end, a window at a time until ``limit`` are found: the
+    # proximity check wants the first 10,000 of sets that are often most of a million
+    # articles (~3 ms unpacked whole, ~0.1 ms so).
+    window = max(64, limit // 2)
+    while True:
+        found = np.flatnonzero(np.unpackbits(raw[:window], bitorder="little"))
+        if len(found) >= limit or window >= len(raw):
+            members: list[int] = found[:limit].tolist()
+            return members
+        window *= 4
 
 
 def position(bits: int, doc: int) -> int:

@@ -264,7 +264,7 @@ class Engine:
         check (mostly the same articles): at a million articles reading 10,000 titles
         from the store and folding them cost ~7 ms, taking them from here ~1 ms."""
         kept = self._folded
-        folded: list[str | None] = [kept.get(d) for d in docs]
+        folded: list[str | None] = list(map(kept.get, docs))
         if None in folded:
             if len(kept) > FOLDED_KEPT:
                 kept.clear()

@@ -46,6 +46,19 @@ def test_a_saved_list_comes_back_the_same(tmp_path, monkeypatch) -> None:
     assert by_path == {a.path: stats.get(a.path, NO_STAT) for a in articles}
 
 
+def test_the_stats_alone_come_back_the_same(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(list_file, "BLOCK", 2)
+    articles = _articles()
+    path = tmp_path / "list.bin"
+    save_list(path, articles, lambda p: (len(p), 2, 3) if "3" not in p else None)
+    found = load_list(path)
+    assert found is not None
+    assert list_file.load_stats(path) == found.stats_by_path() != {}
+    _write(path, _head(), _block(stats=b"\0" * 40))
+    assert list_file.load_stats(path) == {}
+    assert list_file.load_stats(tmp_path / "none.bin") == {}
+
+
 def test_repeated_values_come_back_as_one_object(tmp_path) -> None:
     path = tmp_path / "list.bin"
     save_list(path, Library([str(_folder(tmp_path))]).load().store.articles, lambda p: None)

@@ -86,3 +86,42 @@ def test_merging_with_the_final_size_makes_frequent_words_bit_sets_early() -> No
     for word in ("common", "rare"):
         assert early.bits((word,)) == late.bits((word,))
     assert early.bits(("common",)).bit_count() == size
+
+
+def _added(values):
+    from newstui.model.index.store import Facet
+
+    facet = Facet()
+    facet.add_all(values)
+    return facet
+
+
+def test_a_facet_grouped_by_numpy_is_the_one_made_a_value_at_a_time() -> None:
+    import random
+
+    from newstui.model.index.store import Facet
+
+    rng = random.Random(3)
+    names = ["Korea", "korea", "KOREA", "Straße", "STRASSE", "strasse", "", "Putin",
+             "Ukraine", "ukraine ", "東京", "İstanbul", "x"]
+    for n in (0, 1, 7, 500, 5000):
+        values = [tuple(rng.choice(names) for _ in range(rng.randrange(0, 5)))
+                  for _ in range(n)]
+        want = _added(values)
+        got = Facet.grouped(values)
+        assert list(got.doc_ids.items()) == list(want.doc_ids.items())  # the order too
+        assert got._spelling == want._spelling
+        assert got.most_common() == want.most_common()
+
+
+def test_a_large_store_s_facets_are_those_of_a_small_one(tmp_path, monkeypatch) -> None:
+    from newstui.model.index import bitset
+
+    result = load_paths([str(SEEDS)], cache=None, save=False)
+    store = Store(result.articles)
+    facets = store.facets()
+    again = Store(result.articles)
+    monkeypatch.setattr(bitset, "NUMPY_N", 1)  # grouped by numpy, as at 8k articles and up
+    for small, large in zip(facets, again.facets(), strict=True):
+        assert list(small.doc_ids.items()) == list(large.doc_ids.items()) != []
+        assert small._spelling == large._spelling

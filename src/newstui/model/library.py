@@ -22,7 +22,7 @@ from typing import Literal
 
 from newstui.model.cache.bodies import body_key, header_key
 from newstui.model.cache.headers import HeaderCache
-from newstui.model.cache.list_file import load_list, save_list
+from newstui.model.cache.list_file import load_list, load_stats, save_list
 from newstui.model.corpus.article import Article
 from newstui.model.corpus.files import Stat, iter_files
 from newstui.model.index.store import HEADER_INDEXES, Store
@@ -509,10 +509,7 @@ class Library:
         cache, path = self.cache, self.cache.list_path
         if path is None or not self._list_stale:
             return
-        known: dict[str, Stat] = {}
-        if cache.released:
-            previous = load_list(path)
-            known = previous.stats_by_path() if previous is not None else {}
+        known = load_stats(path) if cache.released else {}
 
         def stat_of(p: str) -> Stat | None:
             return cache.stat_known(p) or known.get(p)

@@ -62,10 +62,14 @@ class ListFile:
 
     def stats_by_path(self) -> dict[str, Stat]:
         """Each article's file stat, by its path."""
-        numbers = self.stats.tolist()
-        return dict(zip(map(_PATH_OF, self.articles),
-                        zip(numbers[0::3], numbers[1::3], numbers[2::3], strict=True),
-                        strict=True))
+        return _by_path(list(map(_PATH_OF, self.articles)), self.stats)
+
+
+def _by_path(paths: list[str], numbers: array) -> dict[str, Stat]:
+    """``paths`` with their stats, three numbers each in ``numbers``."""
+    values = numbers.tolist()
+    return dict(zip(paths, zip(values[0::3], values[1::3], values[2::3], strict=True),
+                    strict=True))
 
 
 def save_list(path: Path, articles: Sequence[Article], stat_of: Callable[[str], Stat | None],
@@ -136,6 +140,38 @@ def load_list(path: Path, cancelled: Callable[[], bool] = lambda: False) -> List
         except (EOFError, ValueError, TypeError, OverflowError, StopIteration):
             return None
     return ListFile(articles, stats, warnings)
+
+
+def load_stats(path: Path) -> dict[str, Stat]:
+    """The file stats the list saved at ``path`` holds, by path (none when there is no
+    usable list): what saving the list again after live changes needs of the old one,
+    without making its articles."""
+    out: dict[str, Stat] = {}
+    try:
+        sealed_file = open_sealed(path, MAX_BYTES, MAGIC)
+    except ValueError:
+        return out
+    if sealed_file is None:
+        return out
+    with sealed_file:
+        try:
+            if sealed_file.take(len(MAGIC)) != MAGIC:
+                return out
+            frames = sealed_file.frames()
+            head = marshal.loads(next(frames))
+            if type(head) is not list or len(head) != 4 or head[:2] != [FORMAT, __version__]:
+                return out
+            for frame in frames:
+                found = marshal.loads(frame)
+                texts, numbers = found[0], found[-1]
+                paths = texts[-1].split("\0")
+                if type(numbers) is not bytes or len(numbers) != 24 * len(paths):
+                    return {}
+                out.update(_by_path(paths, array("q", numbers)))
+        except (EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError,
+                StopIteration):
+            return {}
+    return out
 
 
 def _block(found: object, columns: list[list[Any]], stats: array) -> None:

@@ -14,7 +14,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
-from itertools import repeat
+from itertools import chain, repeat
 from operator import attrgetter
 from typing import TypeVar
 
@@ -63,6 +63,7 @@ def _newest_first(articles: Iterable[Article | None]) -> tuple[list[Article], li
 
 
 _DATE, _TITLE, _ID = attrgetter("date"), attrgetter("title"), attrgetter("id")
+_TAGS_OF, _SOURCE_OF, _SECTION_OF = attrgetter("tags"), attrgetter("source"), attrgetter("section")
 
 
 def _meta_text(a: Article) -> str:
@@ -147,6 +148,35 @@ class Facet:
                     spelling[key] = value
                 else:
                     found.append(d)
+
+    @classmethod
+    def grouped(cls, values: Sequence[Sequence[str]]) -> Facet:
+        """The facet :meth:`add_all` makes of ``values`` (article ``d``'s values are
+        ``values[d]``), grouped by numpy: a pass in Python for each distinct value, not for
+        each use of one (at a million articles, ~8 million uses, ~5 s one by one)."""
+        import numpy as np
+
+        counts = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+        flat = list(chain.from_iterable(values))
+        docs = np.repeat(np.arange(len(values), dtype=np.int32), counts)
+        out = cls()
+        # Each value's key, numbered; "" (no value) numbered after every key, and dropped.
+        numbers: dict[str, int] = {}
+        number_of = {value: numbers.setdefault(value.casefold(), len(numbers))
+                     for value in set(flat) if value}
+        codes = np.fromiter(map(number_of.get, flat, repeat(len(numbers))), dtype=np.int32,
+                            count=len(flat))
+        order = np.argsort(codes, kind="stable")  # by key; each key's uses in their order
+        bounds = np.searchsorted(codes[order], np.arange(len(numbers) + 1)).tolist()
+        ordered_docs = docs[order]
+        first = order[bounds[:-1]].tolist() if numbers else []
+        keys = list(numbers)
+        # Keys in the order of their first use, as add_all meets them.
+        for number in sorted(range(len(keys)), key=first.__getitem__):
+            key = keys[number]
+            out.doc_ids[key] = ordered_docs[bounds[number] : bounds[number + 1]].tolist()
+            out._spelling[key] = flat[first[number]]
+        return out
 
     def renumbered(self, renumbering: Renumbering,
                    added: Iterable[tuple[int, Iterable[str]]]) -> Facet:
@@ -337,9 +367,15 @@ class Store:
         loader builds them in its thread, not the first keystroke)."""
         with self._lock:
             if self._facets is None:
+                articles = self.articles
+                if len(articles) >= bitset.NUMPY_N:
+                    self._facets = (Facet.grouped(list(map(_TAGS_OF, articles))),
+                                    Facet.grouped(list(zip(map(_SOURCE_OF, articles)))),
+                                    Facet.grouped(list(zip(map(_SECTION_OF, articles)))))
+                    return self._facets
                 tags, sources, sections = Facet(), Facet(), Facet()
                 for facet, values in zip((tags, sources, sections), FACET_VALUES, strict=True):
-                    facet.add_all(values(a) for a in self.articles)
+                    facet.add_all(values(a) for a in articles)
                 self._facets = (tags, sources, sections)
             return self._facets
 

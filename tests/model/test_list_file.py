@@ -11,13 +11,18 @@ from pathlib import Path
 import pytest
 
 from newstui.model.cache import headers, list_file
-from newstui.model.cache.list_file import NO_STAT, load_list, save_list
+from newstui.model.cache.list_file import NO_STAT, load_list, stats_in_order
+from newstui.model.cache.list_file import save_list as save_in_order
 from newstui.model.cache.sealed import sealed, write_atomically
 from newstui.model.corpus.article import Article
 from newstui.model.library import Library, Progress, Published
 from tests.model.test_cache import _age
 from tests.model.test_cached_list import _fresh, _rows
 from tests.model.test_two_pass import _corpus
+
+
+def save_list(path: Path, articles: list[Article], stat_of, warnings=()) -> str | None:
+    return save_in_order(path, articles, stats_in_order(articles, stat_of), warnings)
 
 
 def _articles(n: int = 5) -> list[Article]:
@@ -77,7 +82,8 @@ def _write(path: Path, head: object, *blocks: object) -> None:
 def _block(**changes: object) -> tuple[object, ...]:
     """One well-formed block of two rows, with some of its parts replaced."""
     articles = _articles(2)
-    parts = list(list_file._columns(articles, lambda p: (1, 2, 3)))
+    stats = stats_in_order(articles, lambda p: (1, 2, 3)).tobytes()
+    parts = list(list_file._columns(articles, stats))
     names = ["texts", "repeated", "tags", "dates", "words", "stats"]
     for name, value in changes.items():
         parts[names.index(name)] = value
@@ -276,3 +282,21 @@ def test_the_cache_keys_hash_what_they_hashed_an_article_at_a_time(monkeypatch) 
     assert bodies.body_key(articles) == old_body.hexdigest()
     assert bodies.header_key(articles) == old_header.hexdigest()
     assert bodies.header_key(articles[:-1]) != old_header.hexdigest()
+
+
+def test_a_first_launch_writes_the_list_once_its_passes_are_done(tmp_path, large) -> None:
+    # Writing it takes ~8 s at a million articles: after the body pass, not before it.
+    folder = _folder(tmp_path)
+    library = Library([str(folder)])
+    path = library.cache.list_path
+    assert path is not None
+    seen: list[tuple[str, bool]] = []
+    library.load(lambda e: seen.append((e.snapshot.stage, path.exists()))
+                 if isinstance(e, Published) else None)
+    assert ("complete", False) in seen and path.exists()
+    found = load_list(path)
+    assert found is not None and found.articles == library.store.articles
+    # Every stat is the file's own (none unknown): the next launch re-reads nothing.
+    stats = found.stats_by_path()
+    assert all(stats[a.path] == (os.stat(a.path).st_size, os.stat(a.path).st_mtime_ns,
+                                 os.stat(a.path).st_ctime_ns) for a in found.articles)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
@@ -22,7 +23,7 @@ from typing import Literal
 
 from newstui.model.cache.bodies import body_key, header_key
 from newstui.model.cache.headers import HeaderCache
-from newstui.model.cache.list_file import load_list, load_stats, save_list
+from newstui.model.cache.list_file import load_list, load_stats, save_list, stats_in_order
 from newstui.model.corpus.article import Article
 from newstui.model.corpus.files import Stat, iter_files
 from newstui.model.index.store import HEADER_INDEXES, Store
@@ -129,6 +130,7 @@ class Library:
         self._previewed = False  # the list shown is the cache's, still being checked
         self._since: set[str] = set()  # files changed since the cached list: apply later
         self._list_stale = True  # the list file does not hold the store's articles
+        self._list_later: tuple[Store, array] | None = None  # see _save_list_later
         self.unsettled: set[str] = set()  # changed files still being written: apply later
         # One pass or batch of changes at a time: each builds on the snapshot before it.
         self._busy = threading.RLock()
@@ -210,6 +212,8 @@ class Library:
             since, self._since = self._since, set()
             if self._apply_changes(since, listener, cancelled, settle=0.0):
                 self.save_caches()
+        if not cancelled():
+            self._save_list_now()
         self._check_caches(listener)
         return self.snapshot
 
@@ -226,6 +230,8 @@ class Library:
             self.details_pass(listener, cancelled, warm=warm)
         if self.snapshot.stage == "detailed" and not cancelled():
             self.body_pass(listener, cancelled, warm=warm)
+        if not cancelled():
+            self._save_list_now()
         self._check_caches(listener)
         return self.snapshot
 
@@ -452,7 +458,7 @@ class Library:
         self.report = result
         # The next launch takes the list from the list file (the entries' stats are still
         # in memory now: not once released).
-        self._save_list(store)
+        self._save_list_later(store)
         # The file holds every entry, unchanged: they need not stay in memory (~1 GB at a
         # million files) while the body index is read beside them.
         cache.release()
@@ -501,14 +507,14 @@ class Library:
         give_back()
         return True
 
-    def _save_list(self, store: Store) -> None:
-        """Keep the list of ``store`` (with every file's stat) in the list file, for the
-        next launch to show first; the stats come from the header cache's entries in
-        memory, else the list file saved before. Not when most are unknown (the next
-        launch would read every file again anyway)."""
+    def _list_stats(self, store: Store) -> array | None:
+        """The stats of ``store``'s files, in its order, for its list file (see
+        :meth:`_save_list`), if the list file does not hold it yet: from the header
+        cache's entries in memory, else the list file saved before (the entries released).
+        None when most are unknown: the next launch would read every file again anyway."""
         cache, path = self.cache, self.cache.list_path
         if path is None or not self._list_stale:
-            return
+            return None
         known = load_stats(path) if cache.released else {}
 
         def stat_of(p: str) -> Stat | None:
@@ -517,11 +523,33 @@ class Library:
         articles = store.articles
         sample = articles[:: max(1, len(articles) // 1000)]
         if sum(1 for a in sample if stat_of(a.path) is None) * LIVE_SHARE > len(sample):
+            return None
+        return stats_in_order(articles, stat_of)
+
+    def _save_list(self, store: Store, stats: array | None = None) -> None:
+        """Keep the list of ``store`` (with every file's stat: ``stats``, else
+        :meth:`_list_stats`) in the list file, for the next launch to show first."""
+        path = self.cache.list_path
+        stats = stats if stats is not None else self._list_stats(store)
+        if path is None or stats is None:
             return
-        if (problem := save_list(path, articles, stat_of, self.report.warnings)) is not None:
-            self.report.warnings.append((str(path), problem))
-        else:
+        if (problem := save_list(path, store.articles, stats, self.report.warnings)) is None:
             self._list_stale = False
+        else:
+            self.report.warnings.append((str(path), problem))
+
+    def _save_list_later(self, store: Store) -> None:
+        """:meth:`_save_list` once the launch's passes are done (a million articles take
+        ~8 s to write, which would hold up the body pass), with the stats known now."""
+        stats = self._list_stats(store)
+        self._list_later = None if stats is None else (store, stats)
+
+    def _save_list_now(self) -> None:
+        """Write the list put off by :meth:`_save_list_later`, if the store is still
+        the one current."""
+        later, self._list_later = self._list_later, None
+        if later is not None and later[0] is self.snapshot.store:
+            self._save_list(*later)
 
     def details_pass(self, listener: Listener = _ignore,
                      cancelled: Callable[[], bool] = _never, *, warm: bool = False) -> None:
@@ -537,9 +565,9 @@ class Library:
             store.fill_details(found)
             self._list_stale = self._list_stale or bool(found)
             del found
-        # The header cache's entries hold every file's stat now: the list is saved
-        # before they are released.
-        self._save_list(store)
+        # The header cache's entries hold every file's stat now: taken before they are
+        # released, for the list saved at the end.
+        self._save_list_later(store)
         # Saved by now (by the list pass, and read_details): the rest of the launch does
         # not need the entries in memory.
         self.cache.release()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import marshal
 from array import array
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from operator import attrgetter
@@ -120,25 +121,38 @@ def _columns(rows: Sequence[Article], stats: bytes
             list(columns[_TAGS]), dates, list(columns[_WORDS]), stats)
 
 
-def load_list(path: Path, cancelled: Callable[[], bool] = lambda: False) -> ListFile | None:
-    """The list saved at ``path``; None when there is none, or it is damaged, from another
-    version, forged, or ``cancelled`` meanwhile."""
+@contextmanager
+def _opened(path: Path) -> Iterator[tuple[list[Any], Iterator[memoryview]] | None]:
+    """The list file at ``path``: its head (format and version checked) and its blocks,
+    still to be read; None when there is none, or it is not one of this version's."""
     try:
         sealed_file = open_sealed(path, MAX_BYTES, MAGIC)
     except ValueError:
-        return None
+        sealed_file = None
     if sealed_file is None:
-        return None
-    with sealed_file, no_gc():
+        yield None
+        return
+    with sealed_file:
         try:
-            if sealed_file.take(len(MAGIC)) != MAGIC:
-                return None
-            frames = sealed_file.frames()
-            head = marshal.loads(next(frames))
-            if (type(head) is not list or len(head) != 4 or head[:2] != [FORMAT, __version__]
-                    or type(head[2]) is not int or (warnings := _pairs(head[3])) is None):
-                return None
-            size = head[2]
+            frames = sealed_file.frames() if sealed_file.take(len(MAGIC)) == MAGIC else None
+            head = marshal.loads(next(frames)) if frames is not None else None
+        except (EOFError, ValueError, TypeError, StopIteration):
+            head = None
+        if (frames is None or type(head) is not list or len(head) != 4
+                or head[:2] != [FORMAT, __version__] or type(head[2]) is not int):
+            yield None
+            return
+        yield head, frames
+
+
+def load_list(path: Path, cancelled: Callable[[], bool] = lambda: False) -> ListFile | None:
+    """The list saved at ``path``; None when there is none, or it is damaged, from another
+    version, forged, or ``cancelled`` meanwhile."""
+    with _opened(path) as opened, no_gc():
+        if opened is None or (warnings := _pairs(opened[0][3])) is None:
+            return None
+        (_, _, size, _), frames = opened
+        try:
             columns: list[list[Any]] = [[] for _ in _FIELDS]
             stats = array("q")
             for frame in islice(frames, (size + BLOCK - 1) // BLOCK):
@@ -148,7 +162,7 @@ def load_list(path: Path, cancelled: Callable[[], bool] = lambda: False) -> List
             if next(frames, None) is not None or len(columns[0]) != size:
                 return None
             articles = Article.from_columns([tuple(c) for c in columns], shared=True)
-        except (EOFError, ValueError, TypeError, OverflowError, StopIteration):
+        except (EOFError, ValueError, TypeError, OverflowError):
             return None
     return ListFile(articles, stats, warnings)
 
@@ -158,29 +172,18 @@ def load_stats(path: Path) -> dict[str, Stat]:
     usable list): what saving the list again after live changes needs of the old one,
     without making its articles."""
     out: dict[str, Stat] = {}
-    try:
-        sealed_file = open_sealed(path, MAX_BYTES, MAGIC)
-    except ValueError:
-        return out
-    if sealed_file is None:
-        return out
-    with sealed_file:
+    with _opened(path) as opened:
+        if opened is None:
+            return out
         try:
-            if sealed_file.take(len(MAGIC)) != MAGIC:
-                return out
-            frames = sealed_file.frames()
-            head = marshal.loads(next(frames))
-            if type(head) is not list or len(head) != 4 or head[:2] != [FORMAT, __version__]:
-                return out
-            for frame in frames:
+            for frame in opened[1]:
                 found = marshal.loads(frame)
                 texts, numbers = found[0], found[-1]
                 paths = texts[-1].split("\0")
                 if type(numbers) is not bytes or len(numbers) != 24 * len(paths):
                     return {}
                 out.update(_by_path(paths, array("q", numbers)))
-        except (EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError,
-                StopIteration):
+        except (EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError):
             return {}
     return out
 

@@ -63,7 +63,6 @@ def _newest_first(articles: Iterable[Article | None]) -> tuple[list[Article], li
 
 
 _DATE, _TITLE, _ID = attrgetter("date"), attrgetter("title"), attrgetter("id")
-_TAGS_OF, _SOURCE_OF, _SECTION_OF = attrgetter("tags"), attrgetter("source"), attrgetter("section")
 
 
 def _meta_text(a: Article) -> str:
@@ -78,7 +77,7 @@ HEADER_TEXT: dict[str, Callable[[Article], str]] = {
 }
 HEADER_INDEXES = tuple(HEADER_TEXT)
 # The values of each facet (tags, sources, sections) of an article.
-FACET_VALUES: tuple[Callable[[Article], Iterable[str]], ...] = (
+FACET_VALUES: tuple[Callable[[Article], Sequence[str]], ...] = (
     lambda a: a.tags, lambda a: (a.source,), lambda a: (a.section,))
 HEADER_BLOCK = 100_000  # articles' postings made at once by chunk_postings
 
@@ -369,13 +368,13 @@ class Store:
             if self._facets is None:
                 articles = self.articles
                 if len(articles) >= bitset.NUMPY_N:
-                    self._facets = (Facet.grouped(list(map(_TAGS_OF, articles))),
-                                    Facet.grouped(list(zip(map(_SOURCE_OF, articles)))),
-                                    Facet.grouped(list(zip(map(_SECTION_OF, articles)))))
-                    return self._facets
-                tags, sources, sections = Facet(), Facet(), Facet()
-                for facet, values in zip((tags, sources, sections), FACET_VALUES, strict=True):
-                    facet.add_all(values(a) for a in articles)
+                    tags, sources, sections = (Facet.grouped(list(map(values, articles)))
+                                               for values in FACET_VALUES)
+                else:
+                    tags, sources, sections = Facet(), Facet(), Facet()
+                    for facet, values in zip((tags, sources, sections), FACET_VALUES,
+                                             strict=True):
+                        facet.add_all(values(a) for a in articles)
                 self._facets = (tags, sources, sections)
             return self._facets
 

@@ -3,9 +3,11 @@ stat each file had, kept in columns beside the header cache.
 
 A launch from the caches shows this list without reading the header cache at all: at a
 million files, reading that cache's entries (a path, a stat, a row and warnings each) and
-turning them into articles one entry at a time took ~12 s and ~1 GB before the first whole
-list; here each block of rows comes as one list a field, checked by a few C-level passes
-(types, printable text), and becomes articles a column at a time. The files are then
+turning them into articles one entry at a time took ~10 s and ~1 GB before the first whole
+list; here a block of rows comes as a few objects (a string for each text field, lists for
+the values that repeat and for the tags), checked by a few C-level passes (types, counts,
+printable text), and becomes articles a column at a time (~5 s to the whole list, against
+~10 s: ``benchmarks/bench_from_caches.py``). The files are then
 checked against the stats kept here (see :mod:`newstui.model.load.cached_list`), so a
 list file older than the folders only costs applying what changed since.
 

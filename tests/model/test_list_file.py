@@ -285,7 +285,7 @@ def test_the_cache_keys_hash_what_they_hashed_an_article_at_a_time(monkeypatch) 
 
 
 def test_a_first_launch_writes_the_list_once_its_passes_are_done(tmp_path, large) -> None:
-    # Writing it takes ~8 s at a million articles: after the body pass, not before it.
+    # Writing it takes ~3 s at a million articles: after the body pass, not before it.
     folder = _folder(tmp_path)
     library = Library([str(folder)])
     path = library.cache.list_path

@@ -540,7 +540,7 @@ class Library:
 
     def _save_list_later(self, store: Store) -> None:
         """:meth:`_save_list` once the launch's passes are done (a million articles take
-        ~8 s to write, which would hold up the body pass), with the stats known now."""
+        ~3 s to write, which would hold up the body pass), with the stats known now."""
         stats = self._list_stats(store)
         self._list_later = None if stats is None else (store, stats)
 

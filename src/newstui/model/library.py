@@ -27,7 +27,7 @@ from newstui.model.cache.list_file import load_list, load_stats, save_list, stat
 from newstui.model.corpus.article import Article
 from newstui.model.corpus.files import Stat, iter_files
 from newstui.model.index.store import HEADER_INDEXES, Store
-from newstui.model.load.cached_list import all_walkable, cached_list, check_files
+from newstui.model.load.cached_list import Checked, all_walkable, cached_list, check_files
 from newstui.model.load.changes import SETTLE, Roots, read_body_words, sort_out
 from newstui.model.load.merge import LoadResult, unique_id
 from newstui.model.load.passes import (
@@ -443,16 +443,10 @@ class Library:
             return False
         store = Store(result.articles)
         result.articles = []
-        self._publish_with_indexes(store, "listed", listener)
-        self._previewed = True
-        entries = len(store)
-        checked = check_files(cache.stat_of, self.paths, [a.path for a in store.articles],
-                              max(LIVE_MIN, entries // LIVE_SHARE), cancelled,
-                              lambda n: listener(Progress("checking", n, entries)))
+        checked = self._show_and_check(store, [a.path for a in store.articles],
+                                       lambda: cache.stat_of, listener, cancelled)
         if checked is None:
             return False
-        # Files changed while newstui was not running: applied once the passes are done.
-        self._since = checked.changed
         cache.keep_all()
         result.skipped = checked.skipped
         self.report = result
@@ -487,17 +481,10 @@ class Library:
         store = Store(articles)
         del articles
         result = LoadResult(warnings=saved.warnings)
-        self._publish_with_indexes(store, "listed", listener)
-        self._previewed = True
-        stats = saved.stats_by_path()
-        del saved
-        checked = check_files(stats.get, self.paths, found, max(LIVE_MIN, n // LIVE_SHARE),
-                              cancelled, lambda done: listener(Progress("checking", done, n)))
-        del stats, found
+        checked = self._show_and_check(store, found, lambda: saved.stats_by_path().get,
+                                       listener, cancelled)
         if checked is None:
             return False
-        # Files changed while newstui was not running: applied once the passes are done.
-        self._since = checked.changed
         self._list_stale = False
         # The header cache was never read: its file stands for every entry, and what
         # later passes put is merged with it when it is saved.
@@ -506,6 +493,23 @@ class Library:
         self.report = result
         give_back()
         return True
+
+    def _show_and_check(self, store: Store, paths: list[str],
+                        stats: Callable[[], Callable[[str], Stat | None]],
+                        listener: Listener, cancelled: Callable[[], bool]) -> Checked | None:
+        """Publish ``store``, a cached list of the files ``paths``, then check every file
+        against the stat the cache knows (``stats()`` makes the lookup, once the list is
+        out): None when many changed (see :func:`check_files`) or when cancelled; else
+        the files changed since, kept to apply once the passes are done."""
+        self._publish_with_indexes(store, "listed", listener)
+        self._previewed = True
+        n = len(paths)
+        checked = check_files(stats(), self.paths, paths, max(LIVE_MIN, n // LIVE_SHARE),
+                              cancelled, lambda done: listener(Progress("checking", done, n)))
+        if checked is not None:
+            # Files changed while newstui was not running: applied once the passes are done.
+            self._since = checked.changed
+        return checked
 
     def _list_stats(self, store: Store) -> array | None:
         """The stats of ``store``'s files, in its order, for its list file (see

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from newstui.model.cache import headers
-from newstui.model.library import Library, Progress, Published
+from newstui.model.library import Library, Problem, Progress, Published
 from newstui.model.load.cached_list import cached_list
 from newstui.model.load.passes import load_paths
 from tests.conftest import cancel_after
@@ -135,7 +135,10 @@ def test_many_changes_since_read_the_folders_again(tmp_path, monkeypatch) -> Non
         (folder / name).unlink()
     library, published, phases = _launch(folder, bodies=True)
     assert "list" in phases and "changes" not in phases
-    assert [s for s, _ in published][2] == "listed"
+    # The cached list, searchable before its files are checked; many changed, so the
+    # folders' list replaces it whole (no partial lists).
+    assert [s for s, _ in published] == ["partial", "listed", "complete", "listed", "complete"]
+    assert phases.index("checking") < phases.index("list")
     assert _rows(library) == _fresh(folder)
 
 
@@ -194,3 +197,48 @@ def test_a_folder_inside_a_hidden_one_still_gets_the_cached_list(tmp_path) -> No
     library, published, phases = _launch(folder)
     assert published[1:] == [("listed", 63)] and "list" not in phases
     assert _rows(library) == _fresh(folder)
+
+
+def test_bodies_are_searchable_before_the_files_are_checked(tmp_path) -> None:
+    # Checking a million files takes ~8 s: the list from the caches is searchable by its
+    # bodies first, then checked, and a change found is applied after.
+    folder = _folder(tmp_path)
+    _change(folder, "edit")
+    (folder / "empty.txt").write_text("")  # unusable: told once the check finds it
+    _age(folder / "empty.txt")
+    library = Library([str(folder)])
+    events: list[tuple[str, str]] = []
+
+    def listener(event: object) -> None:
+        if isinstance(event, Published):
+            events.append(("published", event.snapshot.stage))
+        elif isinstance(event, Progress):
+            events.append(("progress", event.phase))
+        elif isinstance(event, Problem):
+            events.append(("problem", event.text))
+
+    library.load(listener)
+    complete = events.index(("published", "complete"))
+    assert ("progress", "checking") not in events[:complete]
+    assert events.index(("progress", "checking")) > complete
+    assert events.index(("progress", "changes")) > events.index(("progress", "checking"))
+    assert ("problem", "1 file skipped: 'newstui check' says why") in events
+    assert [p for p, _ in library.report.skipped] == [str(folder / "empty.txt")]
+    assert _rows(library) == _fresh(folder)
+
+
+def test_the_check_walks_the_files_a_load_reads_with_their_stats(tmp_path) -> None:
+    from newstui.model.corpus.files import iter_file_stats, iter_files
+
+    for name in ["a.txt", "b.md", "C.TXT", "skip.pdf", ".hidden.txt", "sub/d.txt",
+                 "sub/deeper/e.md", ".git/f.txt", "sub2/g.txt"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("Headline\n\nBody.\n" * len(name))
+    (tmp_path / "link").symlink_to(tmp_path / "sub")  # a linked folder is not walked
+    (tmp_path / "linked.txt").symlink_to(tmp_path / "a.txt")  # a linked file is
+    opened = [str(tmp_path), str(tmp_path / "b.md"), str(tmp_path / "missing")]
+    skipped: list[tuple[str, str]] = []
+    walked = list(iter_file_stats(opened, skipped))
+    assert [p for p, _ in walked] == list(iter_files(opened, []))
+    assert len(walked) == 8 and all(st == os.stat(p) for p, st in walked)
+    assert skipped == [(str(tmp_path / "missing"), "no such file or folder")]

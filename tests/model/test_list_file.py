@@ -300,3 +300,20 @@ def test_a_first_launch_writes_the_list_once_its_passes_are_done(tmp_path, large
     stats = found.stats_by_path()
     assert all(stats[a.path] == (os.stat(a.path).st_size, os.stat(a.path).st_mtime_ns,
                                  os.stat(a.path).st_ctime_ns) for a in found.articles)
+
+
+def test_a_launch_from_the_header_cache_alone_writes_the_list_file(tmp_path, large) -> None:
+    # A cache from before list files (or a list file gone): the header cache's list is
+    # shown, and the list file written once the passes are done, for the next launch.
+    folder = _folder(tmp_path)
+    first, _, _ = _launch(folder)
+    path = first.cache.list_path
+    assert path is not None
+    path.unlink()
+    library, stages, phases = _launch(folder)
+    assert stages[:2] == ["partial", "listed"] and "list" not in phases
+    assert path.exists()
+    found = load_list(path)
+    assert found is not None and found.articles == library.store.articles
+    stats = found.stats_by_path()
+    assert all(stats[a.path][0] == os.stat(a.path).st_size for a in found.articles)

@@ -49,3 +49,24 @@ async def test_a_launch_from_a_large_cache_shows_the_cached_list_then_the_checke
             assert len(titles) == PRELOAD_FILES + 22
             assert ("Edited 7 about elections" in titles) is edit
             assert ("Story 7 about elections" in titles) is not edit
+
+
+async def test_the_check_of_a_cached_list_shows_in_the_bar_after_bodies(tmp_path) -> None:
+    # A list from the caches is searchable before its files are checked: the bar says
+    # "checking files" while that goes on, and nothing once it is done.
+    from newstui.model.library import Progress
+    from newstui.tui.messages import LoadProgress
+    from newstui.tui.widgets.filter_bar import Note
+
+    _corpus(tmp_path, n=12)
+    app = NewsApp([str(tmp_path)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        count = app.reader.filter_bar.query_one("#filter-count", Note)
+        assert "checking" not in count.text
+        app.reader.post_message(LoadProgress(Progress("checking", 400, 1000)))
+        await pilot.pause()
+        assert "checking files 40%" in count.text and not app.reader.loading_corpus
+        app.reader.post_message(LoadProgress(Progress("checking", 1000, 1000)))
+        await pilot.pause()
+        assert "checking" not in count.text and count.text.endswith("of 14 · 14 unread")

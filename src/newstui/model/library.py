@@ -27,7 +27,7 @@ from newstui.model.cache.list_file import load_list, load_stats, save_list, stat
 from newstui.model.corpus.article import Article
 from newstui.model.corpus.files import Stat, iter_files
 from newstui.model.index.store import HEADER_INDEXES, Store
-from newstui.model.load.cached_list import Checked, all_walkable, cached_list, check_files
+from newstui.model.load.cached_list import Unchecked, all_walkable, cached_list, check_files
 from newstui.model.load.changes import SETTLE, Roots, read_body_words, sort_out
 from newstui.model.load.merge import LoadResult, unique_id
 from newstui.model.load.passes import (
@@ -94,9 +94,11 @@ class Published:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """Something the user should hear of once, such as a cache that cannot be written."""
+    """Something the user should hear of once, such as a cache that cannot be written;
+    ``title`` says what it is about."""
 
     text: str
+    title: str = "cache"
 
 
 LoadEvent = Progress | Published | Problem
@@ -127,7 +129,8 @@ class Library:
         self.problems: list[str] = []  # told once each, see Problem
         self.caches_unsaved = False  # live changes the caches have not seen
         self._cached_indexes = False  # the header indexes came from the cache
-        self._previewed = False  # the list shown is the cache's, still being checked
+        self._previewed = False  # the list shown is the cache's
+        self._unchecked: Unchecked | None = None  # its files, to check once passes are done
         self._since: set[str] = set()  # files changed since the cached list: apply later
         self._list_stale = True  # the list file does not hold the store's articles
         self._list_later: tuple[Store, array] | None = None  # see _save_list_later
@@ -206,6 +209,8 @@ class Library:
             self.details_pass(listener, cancelled, warm=warm)
         if bodies and self.snapshot.stage == "detailed" and not cancelled():
             self.body_pass(listener, cancelled, warm=warm)
+        if self._unchecked is not None and not cancelled():
+            self._check_listed(listener, cancelled, bodies=bodies, warm=warm)
         if self._since and not cancelled():
             # The cached list stood but for these files: applied as the watcher's changes
             # are (settled: they were written before this launch), then saved.
@@ -443,18 +448,16 @@ class Library:
             return False
         store = Store(result.articles)
         result.articles = []
-        checked = self._show_and_check(store, [a.path for a in store.articles],
-                                       lambda: cache.stat_of, listener, cancelled)
-        if checked is None:
-            return False
+        self._show(store, listener)
+        # Taken while the entries are in memory: the files' stats, for the check once the
+        # passes are done and for the list file the next launch starts from.
+        stats = stats_in_order(store.articles, cache.stat_of)
+        self._unchecked = Unchecked([a.path for a in store.articles], stats)
+        self._list_later = (store, stats)
+        # Kept whole (the check applies what changed as a live change); the file holds
+        # every entry: they need not stay in memory (~1 GB at a million files).
         cache.keep_all()
-        result.skipped = checked.skipped
         self.report = result
-        # The next launch takes the list from the list file (the entries' stats are still
-        # in memory now: not once released).
-        self._save_list_later(store)
-        # The file holds every entry, unchanged: they need not stay in memory (~1 GB at a
-        # million files) while the body index is read beside them.
         cache.release()
         give_back()
         if warm:
@@ -480,36 +483,52 @@ class Library:
             return None
         store = Store(articles)
         del articles
-        result = LoadResult(warnings=saved.warnings)
-        checked = self._show_and_check(store, found, lambda: saved.stats_by_path().get,
-                                       listener, cancelled)
-        if checked is None:
-            return False
+        self._show(store, listener)
+        self._unchecked = Unchecked(found, saved.stats)
         self._list_stale = False
         # The header cache was never read: its file stands for every entry, and what
         # later passes put is merged with it when it is saved.
         self.cache.take_as_saved()
-        result.skipped = checked.skipped
-        self.report = result
+        self.report = LoadResult(warnings=saved.warnings)
         give_back()
         return True
 
-    def _show_and_check(self, store: Store, paths: list[str],
-                        stats: Callable[[], Callable[[str], Stat | None]],
-                        listener: Listener, cancelled: Callable[[], bool]) -> Checked | None:
-        """Publish ``store``, a cached list of the files ``paths``, then check every file
-        against the stat the cache knows (``stats()`` makes the lookup, once the list is
-        out): None when many changed (see :func:`check_files`) or when cancelled; else
-        the files changed since, kept to apply once the passes are done."""
+    def _show(self, store: Store, listener: Listener) -> None:
+        """Publish ``store``, a list from the caches: its files are checked once the
+        passes are done (see :meth:`_check_listed`)."""
         self._publish_with_indexes(store, "listed", listener)
         self._previewed = True
-        n = len(paths)
-        checked = check_files(stats(), self.paths, paths, max(LIVE_MIN, n // LIVE_SHARE),
-                              cancelled, lambda done: listener(Progress("checking", done, n)))
-        if checked is not None:
-            # Files changed while newstui was not running: applied once the passes are done.
-            self._since = checked.changed
-        return checked
+
+    def _check_listed(self, listener: Listener, cancelled: Callable[[], bool], *,
+                      bodies: bool, warm: bool) -> None:
+        """Check every file of the list shown from the caches against the stat they hold
+        (~8 s at a million files, after bodies are searchable, not before): the few
+        changed since are kept in ``_since``, applied next as live changes; when many
+        changed, the folders are read again and their list replaces the cached one."""
+        listed, self._unchecked = self._unchecked, None
+        if listed is None:
+            return
+        n = len(listed.files)
+        checked = check_files(listed, self.paths, max(LIVE_MIN, n // LIVE_SHARE), cancelled,
+                              lambda done: listener(Progress("checking", done, n)))
+        del listed
+        if cancelled():
+            return
+        if checked is None:
+            self._list_later = None
+            self.list_pass(listener, cancelled, warm=warm, partial=False)
+            if self.snapshot.stage == "listed" and not cancelled():
+                self.details_pass(listener, cancelled, warm=warm)
+            if bodies and self.snapshot.stage == "detailed" and not cancelled():
+                self.body_pass(listener, cancelled, warm=warm)
+            return
+        self._since = checked.changed
+        self.report.skipped = checked.skipped
+        if checked.skipped:
+            # The list went out before the files were checked: said now instead.
+            listener(Problem(f"{len(checked.skipped):,} file"
+                             f"{'' if len(checked.skipped) == 1 else 's'} skipped: "
+                             "'newstui check' says why", "files"))
 
     def _list_stats(self, store: Store) -> array | None:
         """The stats of ``store``'s files, in its order, for its list file (see
@@ -546,7 +565,10 @@ class Library:
         """:meth:`_save_list` once the launch's passes are done (a million articles take
         ~3 s to write, which would hold up the body pass), with the stats known now."""
         stats = self._list_stats(store)
-        self._list_later = None if stats is None else (store, stats)
+        if stats is not None:
+            self._list_later = (store, stats)
+        elif self._list_later is not None and self._list_later[0] is not store:
+            self._list_later = None  # (one already put off for this store stays)
 
     def _save_list_now(self) -> None:
         """Write the list put off by :meth:`_save_list_later`, if the store is still

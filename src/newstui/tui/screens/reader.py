@@ -94,6 +94,7 @@ class ReaderScreen(Screen[None]):
         self.sort = config.sort
         self.query_text = ""
         self.status = ""  # what loading is doing, for the count line
+        self._checking = False  # files of a list from the caches being checked (see _progress)
         self.result: Result | None = None
         self._seq = 0  # the number of the latest query asked for
         self._keep = True
@@ -243,8 +244,11 @@ class ReaderScreen(Screen[None]):
             self.status = f"loading… {progress.done:,} files read"
         elif progress.phase == "checking" and progress.done >= progress.total:
             # The cached list stood the check: what its stage says comes next.
+            self._checking = False
             self.status = STAGE_STATUS.get(self.view.stage, "")
         else:
+            # A list from the caches is checked once bodies are searchable: said too.
+            self._checking = progress.phase == "checking"
             self.status = f"{PHASE_NAMES[progress.phase]} {progress.percent}%"
         self._update_count()
 
@@ -277,6 +281,7 @@ class ReaderScreen(Screen[None]):
         if new_store:
             self._unread = None
         self.status = STAGE_STATUS[snapshot.stage] if snapshot.listed else self.status
+        self._checking = False  # (a check that found many changes: the folders are read)
         if suggester is not None:
             self.filter_bar.input.suggester = suggester
         if first_full and (shown := self.article_view.article) is not None:
@@ -398,7 +403,8 @@ class ReaderScreen(Screen[None]):
         return f"No articles in {where} (.txt and .md files are read)"
 
     def _update_count(self) -> None:
-        notes = [self.status or "loading…"] if self.loading_corpus else []
+        busy = self.loading_corpus or self._checking
+        notes = [self.status or "loading…"] if busy else []
         if self.fetching:
             notes.insert(0, self.fetching)
         querying = bool(self.query_text.strip())

@@ -213,15 +213,17 @@ def test_bodies_are_searchable_before_the_files_are_checked(tmp_path) -> None:
         if isinstance(event, Published):
             events.append(("published", event.snapshot.stage))
         elif isinstance(event, Progress):
-            events.append(("progress", event.phase))
+            events.append(("progress", event.phase if event.done else f"{event.phase} 0"))
         elif isinstance(event, Problem):
             events.append(("problem", event.text))
 
     library.load(listener)
     complete = events.index(("published", "complete"))
+    # Said to come with the complete list (the screen shows loading goes on), then done.
+    assert events[complete - 1] == ("progress", "checking 0")
     assert ("progress", "checking") not in events[:complete]
     assert events.index(("progress", "checking")) > complete
-    assert events.index(("progress", "changes")) > events.index(("progress", "checking"))
+    assert events.index(("progress", "changes 0")) > events.index(("progress", "checking"))
     assert ("problem", "1 file skipped: 'newstui check' says why") in events
     assert [p for p, _ in library.report.skipped] == [str(folder / "empty.txt")]
     assert _rows(library) == _fresh(folder)

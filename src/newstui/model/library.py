@@ -162,6 +162,10 @@ class Library:
         if warm:
             snapshot.engine.warm()
         self.snapshot = snapshot
+        if stage == "complete" and self._unchecked is not None:
+            # Said with the complete list, not once the check is under way: the screen
+            # shows that loading goes on.
+            listener(Progress("checking", 0, len(self._unchecked.files)))
         listener(Published(snapshot))
         if warm and stage == "complete":
             # What a live change looks articles up by, made now (after the list is out)
@@ -515,6 +519,7 @@ class Library:
         if cancelled():
             return
         if checked is None:
+            listener(Progress("checking", n, n))  # over: the folders' own list comes next
             self._list_later = None
             self.list_pass(listener, cancelled, warm=warm, partial=False)
             if self.snapshot.stage == "listed" and not cancelled():

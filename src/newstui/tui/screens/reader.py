@@ -94,7 +94,7 @@ class ReaderScreen(Screen[None]):
         self.sort = config.sort
         self.query_text = ""
         self.status = ""  # what loading is doing, for the count line
-        self._checking = False  # files of a list from the caches being checked (see _progress)
+        self.checking = ""  # the check of a list from the caches, once it is searchable
         self.result: Result | None = None
         self._seq = 0  # the number of the latest query asked for
         self._keep = True
@@ -242,13 +242,12 @@ class ReaderScreen(Screen[None]):
         progress = message.progress
         if progress.phase == "list":
             self.status = f"loading… {progress.done:,} files read"
-        elif progress.phase == "checking" and progress.done >= progress.total:
-            # The cached list stood the check: what its stage says comes next.
-            self._checking = False
-            self.status = STAGE_STATUS.get(self.view.stage, "")
+        elif progress.phase == "checking":
+            # A list from the caches is checked once it is searchable: said apart from
+            # the passes (done: it stood the check, or the folders are read again).
+            done = progress.done >= progress.total
+            self.checking = "" if done else f"{PHASE_NAMES['checking']} {progress.percent}%"
         else:
-            # A list from the caches is checked once bodies are searchable: said too.
-            self._checking = progress.phase == "checking"
             self.status = f"{PHASE_NAMES[progress.phase]} {progress.percent}%"
         self._update_count()
 
@@ -281,7 +280,6 @@ class ReaderScreen(Screen[None]):
         if new_store:
             self._unread = None
         self.status = STAGE_STATUS[snapshot.stage] if snapshot.listed else self.status
-        self._checking = False  # (a check that found many changes: the folders are read)
         if suggester is not None:
             self.filter_bar.input.suggester = suggester
         if first_full and (shown := self.article_view.article) is not None:
@@ -403,8 +401,9 @@ class ReaderScreen(Screen[None]):
         return f"No articles in {where} (.txt and .md files are read)"
 
     def _update_count(self) -> None:
-        busy = self.loading_corpus or self._checking
-        notes = [self.status or "loading…"] if busy else []
+        notes = [self.status or "loading…"] if self.loading_corpus else []
+        if self.checking:
+            notes.insert(0, self.checking)
         if self.fetching:
             notes.insert(0, self.fetching)
         querying = bool(self.query_text.strip())

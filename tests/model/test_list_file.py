@@ -317,3 +317,29 @@ def test_a_launch_from_the_header_cache_alone_writes_the_list_file(tmp_path, lar
     assert found is not None and found.articles == library.store.articles
     stats = found.stats_by_path()
     assert all(stats[a.path][0] == os.stat(a.path).st_size for a in found.articles)
+
+
+@pytest.mark.parametrize("order", ["days", "within a day"])
+def test_a_list_file_out_of_order_is_replaced_by_the_folders_list(tmp_path, large,
+                                                                  order: str) -> None:
+    # The list is taken in the order it was saved in, not sorted again: a file whose days
+    # are out of order is sorted at once (date ranges are ranges of numbers); one out of
+    # order within a day is shown, then found out with the files and read again.
+    folder = _folder(tmp_path)
+    first, _, _ = _launch(folder)
+    path = first.cache.list_path
+    assert path is not None
+    articles = [*first.store.articles]
+    if order == "days":
+        articles.reverse()
+    else:
+        i = next(i for i in range(len(articles) - 1) if articles[i].date == articles[i + 1].date)
+        articles[i], articles[i + 1] = articles[i + 1], articles[i]
+    stats = {a.path: (os.stat(a.path).st_size, os.stat(a.path).st_mtime_ns,
+                      os.stat(a.path).st_ctime_ns) for a in articles}
+    save_list(path, articles, stats.get)
+    library, stages, phases = _launch(folder)
+    assert stages[:2] == ["partial", "listed"]
+    assert ("list" in phases) is (order == "within a day")
+    assert _rows(library) == _fresh(folder)
+    assert library.store.in_order()

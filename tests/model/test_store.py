@@ -125,3 +125,25 @@ def test_a_large_store_s_facets_are_those_of_a_small_one(tmp_path, monkeypatch) 
     for small, large in zip(facets, again.facets(), strict=True):
         assert list(small.doc_ids.items()) == list(large.doc_ids.items()) != []
         assert small._spelling == large._spelling
+
+
+def test_a_presorted_store_is_the_store_of_its_articles() -> None:
+    import datetime as dt
+
+    from newstui.model.corpus.article import Article
+    from newstui.model.index.store import Store
+
+    articles = [Article(title=f"T{i % 3}", date=dt.date(2024, 1, 1 + i % 4) if i % 5 else None,
+                        id=f"a{i}", path=f"/n/{i}.txt", digest=f"d{i}") for i in range(30)]
+    store = Store(articles)
+    again = Store.presorted(store.articles)
+    assert again.articles == store.articles and again._days == store._days
+    assert again.in_order() and store.in_order()
+    # Days out of order: sorted at once.
+    assert Store.presorted(articles[::-1]).articles == store.articles
+    # Out of order within a day: kept as given, and found out.
+    swapped = [*store.articles]
+    swapped[0], swapped[1] = swapped[1], swapped[0]
+    assert swapped[0].date == swapped[1].date
+    assert Store.presorted(swapped).articles == swapped
+    assert not Store.presorted(swapped).in_order()

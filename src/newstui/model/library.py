@@ -485,10 +485,11 @@ class Library:
         if not n or not all_walkable(found, self.paths, roots) or len(set(found)) != n or \
                 len(set(map(_ID, articles))) != n or len(set(map(_DIGEST, articles))) != n:
             return None
-        store = Store(articles)
+        # In the order it was saved in (the days checked now, the rest with the files).
+        store = Store.presorted(articles)
         del articles
         self._show(store, listener)
-        self._unchecked = Unchecked(found, saved.stats)
+        self._unchecked = Unchecked(found, saved.stats, store)
         self._list_stale = False
         # The header cache was never read: its file stands for every entry, and what
         # later passes put is merged with it when it is saved.

@@ -319,27 +319,33 @@ def test_a_launch_from_the_header_cache_alone_writes_the_list_file(tmp_path, lar
     assert all(stats[a.path][0] == os.stat(a.path).st_size for a in found.articles)
 
 
-@pytest.mark.parametrize("order", ["days", "within a day"])
-def test_a_list_file_out_of_order_is_replaced_by_the_folders_list(tmp_path, large,
-                                                                  order: str) -> None:
+@pytest.mark.parametrize("order", ["days", "within a day", "an id twice", "a content twice",
+                                   "a file twice"])
+def test_a_list_file_unlike_a_load_is_replaced_by_the_folders_list(tmp_path, large,
+                                                                   order: str) -> None:
     # The list is taken in the order it was saved in, not sorted again: a file whose days
     # are out of order is sorted at once (date ranges are ranges of numbers); one out of
-    # order within a day is shown, then found out with the files and read again.
+    # order within a day, or with an id, a content or a file twice, is shown, then found
+    # out with the files and read again.
     folder = _folder(tmp_path)
     first, _, _ = _launch(folder)
     path = first.cache.list_path
     assert path is not None
     articles = [*first.store.articles]
+    i = next(i for i in range(len(articles) - 1) if articles[i].date == articles[i + 1].date)
     if order == "days":
         articles.reverse()
-    else:
-        i = next(i for i in range(len(articles) - 1) if articles[i].date == articles[i + 1].date)
+    elif order == "within a day":
         articles[i], articles[i + 1] = articles[i + 1], articles[i]
+    else:
+        field = {"an id twice": "id", "a content twice": "digest", "a file twice": "path"}
+        name = field[order]
+        articles[i + 1] = articles[i + 1]._replace(**{name: getattr(articles[i], name)})
     stats = {a.path: (os.stat(a.path).st_size, os.stat(a.path).st_mtime_ns,
                       os.stat(a.path).st_ctime_ns) for a in articles}
     save_list(path, articles, stats.get)
     library, stages, phases = _launch(folder)
     assert stages[:2] == ["partial", "listed"]
-    assert ("list" in phases) is (order == "within a day")
+    assert ("list" in phases) is (order != "days")
     assert _rows(library) == _fresh(folder)
     assert library.store.in_order()

@@ -18,7 +18,6 @@ from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
-from operator import attrgetter
 from typing import Literal
 
 from newstui.model.cache.bodies import body_key, header_key
@@ -49,7 +48,6 @@ LIVE_MIN = 5000  # (but never one of fewer files than this)
 CHECKPOINT_SECONDS = 20.0  # a list pass this long saves the header cache as it goes,
 CHECKPOINT_PARSED = 5000  # if it parsed this many files (not when they came from the cache)
 SNAPSHOT_EVERY = 25_000  # the second partial list; then each time the list has doubled
-_ID, _DIGEST = attrgetter("id"), attrgetter("digest")
 
 
 @dataclass(frozen=True, slots=True)
@@ -480,10 +478,11 @@ class Library:
         articles = saved.articles
         found = [a.path for a in articles]
         n = len(articles)
-        # An untrusted file: it names only files a walk finds, one article each, with
-        # ids and contents unique, as a load makes them.
-        if not n or not all_walkable(found, self.paths, roots) or len(set(found)) != n or \
-                len(set(map(_ID, articles))) != n or len(set(map(_DIGEST, articles))) != n:
+        # An untrusted file: it names only files a walk finds (checked before any is
+        # shown), one article each, with ids and contents unique and in order, as a load
+        # makes them (checked with the files: one that is not is replaced, see
+        # check_files).
+        if not n or not all_walkable(found, self.paths, roots):
             return None
         # In the order it was saved in (the days checked now, the rest with the files).
         store = Store.presorted(articles)

@@ -18,7 +18,7 @@ from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import compress, repeat
-from operator import not_
+from operator import attrgetter, not_
 
 from newstui.model.cache.headers import HeaderCache
 from newstui.model.corpus.files import EXTENSIONS, is_article_name, iter_file_stats
@@ -28,6 +28,7 @@ from newstui.model.load.passes import load_paths
 
 _SUFFIXES = tuple(EXTENSIONS)
 CHECK_STEP = 20_000  # files between progress reports and cancellation checks
+_ID, _DIGEST = attrgetter("id"), attrgetter("digest")
 
 
 def cached_list(cache: HeaderCache, paths: list[str], roots: list[str],
@@ -94,7 +95,9 @@ class Unchecked:
 
     files: list[str]
     stats: array
-    presorted: Store | None = None  # the store shown, if its order is to check too
+    # The store shown, from a list file: whether it is as a load makes it (in order, ids
+    # and contents unique) is checked with the files.
+    presorted: Store | None = None
 
 
 def check_files(listed: Unchecked, paths: list[str], most: int, cancelled: Callable[[], bool],
@@ -107,11 +110,13 @@ def check_files(listed: Unchecked, paths: list[str], most: int, cancelled: Calla
     unknown: list[str] = []
     changed: set[str] = set()
     files, stats = listed.files, listed.stats
-    if listed.presorted is not None and not listed.presorted.in_order():
-        return None  # a list file in an order of its own (forged): the folders read again
+    if listed.presorted is not None and not _as_loaded(listed.presorted):
+        return None  # a list file unlike any load's (forged): the folders read again
     # Rows by path and a flag a row, not a stat tuple a path and a set of the paths
     # walked: ~250 MB less at a million files, while the body index is in memory.
     rows = dict(zip(files, range(len(files)), strict=True))
+    if len(rows) != len(files):
+        return None  # a file listed twice: as above
     walked = bytearray(len(files))
     for n, (path, now) in enumerate(iter_file_stats(paths, skipped), 1):
         if n % CHECK_STEP == 0:
@@ -140,3 +145,12 @@ def check_files(listed: Unchecked, paths: list[str], most: int, cancelled: Calla
         changed.update(a.path for a in found.articles)
         skipped += found.skipped
     return Checked(skipped, changed)
+
+
+def _as_loaded(store: Store) -> bool:
+    """Whether ``store`` is as a load makes a store: in order, with ids unique and each
+    content once."""
+    articles = store.articles
+    n = len(articles)
+    return (store.in_order() and len(set(map(_ID, articles))) == n
+            and len(set(map(_DIGEST, articles))) == n)

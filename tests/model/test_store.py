@@ -19,7 +19,7 @@ def test_newest_first_and_indexes(write, tmp_path) -> None:
     store = Store(load_paths([str(tmp_path)]).articles)
     assert [a.title for a in store.articles] == ["New", "Old", "Undated headline"]
     assert store.tags.most_common() == [("x", 2), ("Y", 1)]
-    assert store.tags.doc_ids["x"] == [0, 1]  # articles are numbered newest first
+    assert store.tags.doc_ids["x"].tolist() == [0, 1]  # articles are numbered newest first
     assert dict(store.sources.most_common()) == {"S": 1, "Other": 1}
     assert store.find("b") is store.articles[0]
     assert read_full(store.articles[1]).body == ("Body of Old.",)
@@ -112,6 +112,14 @@ def test_a_facet_grouped_by_numpy_is_the_one_made_a_value_at_a_time() -> None:
         assert list(got.doc_ids.items()) == list(want.doc_ids.items())  # the order too
         assert got._spelling == want._spelling
         assert got.most_common() == want.most_common()
+    # Keys past 8 and 16 bits (sorted by numpy in wider codes), each used more than once.
+    for distinct in (300, 70_000):
+        values = [(f"V{rng.randrange(distinct)}", f"v{d % distinct}") for d in range(distinct * 2)]
+        got, want = Facet.grouped(values), _added(values)
+        assert list(got.doc_ids.items()) == list(want.doc_ids.items())
+        assert len(got) == distinct
+    # Each value's articles in an array of 4-byte numbers (lists of ints cost ~8x).
+    assert {(d.typecode, d.itemsize) for d in got.doc_ids.values()} == {("I", 4)}
 
 
 def test_a_large_store_s_facets_are_those_of_a_small_one(tmp_path, monkeypatch) -> None:

@@ -119,11 +119,13 @@ def _header_index(articles: Sequence[Article], name: str) -> WordIndex:
 
 class Facet:
     """The articles of each value of one field, merged case-insensitively (first spelling
-    kept). ``doc_ids`` maps a casefolded value to its article numbers, in order."""
+    kept). ``doc_ids`` maps a casefolded value to its article numbers, in order, in an
+    array of 4-byte numbers: as lists of ints the three facets held ~250 MB at a million
+    articles (~8 million uses of a value), as arrays ~30 MB."""
 
     def __init__(self) -> None:
         self._spelling: dict[str, str] = {}
-        self.doc_ids: dict[str, list[int]] = {}
+        self.doc_ids: dict[str, array] = {}
         self._words: WordIndex | None = None  # word of a value -> the values' numbers
         self._keys: list[str] = []
 
@@ -134,7 +136,7 @@ class Facet:
         key = value.casefold()
         docs = self.doc_ids.get(key)
         if docs is None:
-            self.doc_ids[key] = [doc]
+            self.doc_ids[key] = array("I", (doc,))
             self._spelling.setdefault(key, value)
         elif docs[-1] < doc:
             docs.append(doc)
@@ -154,7 +156,7 @@ class Facet:
                     key = keys[value] = value.casefold()
                 found = docs.get(key)
                 if found is None:
-                    docs[key] = [d]
+                    docs[key] = array("I", (d,))
                     spelling[key] = value
                 else:
                     found.append(d)
@@ -176,15 +178,18 @@ class Facet:
                      for value in set(flat) if value}
         codes = np.fromiter(map(number_of.get, flat, repeat(len(numbers))), dtype=np.int32,
                             count=len(flat))
-        order = np.argsort(codes, kind="stable")  # by key; each key's uses in their order
+        # By key; each key's uses in their order. Codes that fit 8 or 16 bits are sorted
+        # by radix (~3x sooner than the merge sort 32 bits take: 0.15 s for 5.5M uses).
+        narrow = np.uint8 if len(numbers) < 2**8 else np.uint16 if len(numbers) < 2**16 else None
+        order = np.argsort(codes if narrow is None else codes.astype(narrow), kind="stable")
         bounds = np.searchsorted(codes[order], np.arange(len(numbers) + 1)).tolist()
-        ordered_docs = docs[order]
+        ordered_docs = array("I", docs[order].astype(np.uint32).tobytes())
         first = order[bounds[:-1]].tolist() if numbers else []
         keys = list(numbers)
         # Keys in the order of their first use, as add_all meets them.
         for number in sorted(range(len(keys)), key=first.__getitem__):
             key = keys[number]
-            out.doc_ids[key] = ordered_docs[bounds[number] : bounds[number + 1]].tolist()
+            out.doc_ids[key] = ordered_docs[bounds[number] : bounds[number + 1]]
             out._spelling[key] = flat[first[number]]
         return out
 
@@ -198,10 +203,11 @@ class Facet:
         # they cost ~1 s at a million articles.
         long = [key for key, docs in self.doc_ids.items() if len(docs) >= NUMPY_FROM]
         moved_long = dict(zip(long, renumbering.many(
-            [array("I", self.doc_ids[key]) for key in long]), strict=True))
+            [self.doc_ids[key] for key in long]), strict=True))
         for key, docs in self.doc_ids.items():
             found = moved_long.get(key)
-            if moved := (found.tolist() if found is not None else renumbering.doc_list(docs)):
+            moved = found if found is not None else array("I", renumbering.doc_list(docs))
+            if len(moved):
                 out.doc_ids[key] = moved
         for doc, values in added:
             for value in values:

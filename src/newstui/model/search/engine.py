@@ -21,6 +21,7 @@ import functools
 import itertools
 import operator
 import re
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -298,7 +299,7 @@ class Engine:
                 names = sorted((facet.spelling(k) for k in found), key=str.casefold)
                 more = f" (+{len(names) - 3})" if len(names) > 3 else ""
                 notes.append(f"{term.field}:{term.text} → {', '.join(names[:3])}{more}")
-            by_quality: dict[int, list[list[int]]] = {}
+            by_quality: dict[int, list[array]] = {}
             for key, quality in found.items():
                 matched.update(tokens(key))
                 by_quality.setdefault(quality, []).append(facet.doc_ids[key])

@@ -475,3 +475,19 @@ async def test_a_preloaded_folder_is_on_the_first_frame() -> None:
         assert "Kim in Russia" in row_text(app, 0)
         await ready(app, pilot)  # the body pass still runs and ends
         assert not app.reader.loading_corpus
+
+
+def test_the_app_paints_up_to_120_frames_a_second_unless_the_user_says_otherwise() -> None:
+    # A filtered list waits for the frame after its keystroke's echo: at 60 frames a
+    # second that wait was most of a keystroke's latency.
+    import os
+    import subprocess
+    import sys
+
+    code = "import newstui.tui.app, textual.constants as c; print(c.MAX_FPS)"
+    env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_FPS"}
+    for given, fps in ((None, "120"), ("30", "30")):
+        run_env = env if given is None else {**env, "TEXTUAL_FPS": given}
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             env=run_env, check=True).stdout.strip()
+        assert out == fps

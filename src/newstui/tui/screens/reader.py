@@ -68,6 +68,10 @@ LAYOUTS = ("side", "stacked", "single")
 NARROW_COUNT = 100  # below this width a query's count leaves out the unread count
 UNREAD_INLINE = 20_000  # a store this small has its unread counted at once (~5 ms)
 FOLLOW_DELAY = 0.06  # seconds the list cursor rests before the article pane follows it
+# The same while the filter is being typed in: the pane follows (and repaints its marks)
+# once typing rests, not between two keystrokes, where repainting a whole article made the
+# next keystroke's list wait (~15 ms a keystroke: benchmarks/bench_scale.py, filter).
+FOLLOW_TYPING_DELAY = 0.3
 RELATED_DELAY = 0.15  # seconds an article rests on screen before its related stories come
 RELATED_TYPING_DELAY = 0.6  # the same while the filter is being typed in
 PHASE_NAMES = {"checking": "checking files", "details": "reading details",
@@ -364,7 +368,7 @@ class ReaderScreen(Screen[None]):
             self._remark.stop()
             self._remark = None
         if top is not None and shown is not None and top.id == shown.id:
-            self._remark = self.set_timer(FOLLOW_DELAY, self._repaint_marks)
+            self._remark = self.set_timer(self._follow_delay(), self._repaint_marks)
         self._update_count()
 
     def _repaint_marks(self) -> None:
@@ -439,7 +443,11 @@ class ReaderScreen(Screen[None]):
             else:
                 # While the cursor runs down the list, the article follows once it rests,
                 # so each step repaints two rows, not a whole article.
-                self._follow = self.set_timer(FOLLOW_DELAY, self._follow_cursor)
+                self._follow = self.set_timer(self._follow_delay(), self._follow_cursor)
+
+    def _follow_delay(self) -> float:
+        """How long the article pane waits for the cursor (or the query) to rest."""
+        return FOLLOW_TYPING_DELAY if self.focused is self.filter_bar.input else FOLLOW_DELAY
 
     def _follow_cursor(self) -> None:
         """Show the article under the cursor if the pane shows another one."""

@@ -486,7 +486,7 @@ def test_the_app_paints_up_to_120_frames_a_second_unless_the_user_says_otherwise
 
     code = "import newstui.tui.app, textual.constants as c; print(c.MAX_FPS)"
     env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_FPS"}
-    for given, fps in ((None, "120"), ("30", "30")):
+    for given, fps in ((None, "120"), ("", "120"), ("30", "30")):
         run_env = env if given is None else {**env, "TEXTUAL_FPS": given}
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                              env=run_env, check=True).stdout.strip()

@@ -215,7 +215,7 @@ def test_bodies_are_searchable_before_the_files_are_checked(tmp_path) -> None:
         elif isinstance(event, Progress):
             events.append(("progress", event.phase if event.done else f"{event.phase} 0"))
         elif isinstance(event, Problem):
-            events.append(("problem", event.text))
+            events.append(("problem", f"{event.text} {event.title}"))
 
     library.load(listener)
     complete = events.index(("published", "complete"))
@@ -224,7 +224,7 @@ def test_bodies_are_searchable_before_the_files_are_checked(tmp_path) -> None:
     assert ("progress", "checking") not in events[:complete]
     assert events.index(("progress", "checking")) > complete
     assert events.index(("progress", "changes 0")) > events.index(("progress", "checking"))
-    assert ("problem", "1 file skipped: 'newstui check' says why") in events
+    assert ("problem", "1 file skipped: 'newstui check' says why files") in events
     assert [p for p, _ in library.report.skipped] == [str(folder / "empty.txt")]
     assert _rows(library) == _fresh(folder)
 
@@ -244,3 +244,23 @@ def test_the_check_walks_the_files_a_load_reads_with_their_stats(tmp_path) -> No
     assert [p for p, _ in walked] == list(iter_files(opened, []))
     assert len(walked) == 8 and all(st == os.stat(p) for p, st in walked)
     assert skipped == [(str(tmp_path / "missing"), "no such file or folder")]
+
+
+def test_a_load_stopped_before_the_check_leaves_no_check_to_come(tmp_path) -> None:
+    # Quit (or a reload asked for) once bodies are searchable, before the check: a later
+    # reload's complete list must not say "checking files" for a check that never comes.
+    folder = _folder(tmp_path)
+    library = Library([str(folder)])
+    stop = False
+
+    def listener(event: object) -> None:
+        nonlocal stop
+        if isinstance(event, Published) and event.snapshot.stage == "complete":
+            stop = True
+
+    library.load(listener, lambda: stop)
+    assert library.snapshot.stage == "complete" and library._unchecked is None
+    phases: list[str] = []
+    library.reload(lambda e: phases.append(e.phase) if isinstance(e, Progress) else None)
+    assert "checking" not in phases and library.snapshot.stage == "complete"
+    assert _rows(library) == _fresh(folder)

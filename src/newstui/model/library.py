@@ -213,6 +213,9 @@ class Library:
             self.body_pass(listener, cancelled, warm=warm)
         if self._unchecked is not None and not cancelled():
             self._check_listed(listener, cancelled, bodies=bodies, warm=warm)
+        # (A load stopped before the check drops it: a reload or a live change after this
+        # one must not say a check is coming.)
+        self._unchecked = None
         if self._since and not cancelled():
             # The cached list stood but for these files: applied as the watcher's changes
             # are (settled: they were written before this launch), then saved.

@@ -239,7 +239,7 @@ class ReaderScreen(Screen[None]):
                 self._suggested = snapshot.store
                 self.post_message(SuggesterReady(snapshot, FieldSuggester(snapshot.store)))
         elif isinstance(event, Problem):
-            self.post_message(LoadProblem(event.text))
+            self.post_message(LoadProblem(event.text, event.title))
 
     @on(LoadProgress)
     def _progress(self, message: LoadProgress) -> None:

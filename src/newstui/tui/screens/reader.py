@@ -70,7 +70,8 @@ UNREAD_INLINE = 20_000  # a store this small has its unread counted at once (~5 
 FOLLOW_DELAY = 0.06  # seconds the list cursor rests before the article pane follows it
 # The same while the filter is being typed in: the pane follows (and repaints its marks)
 # once typing rests, not between two keystrokes, where repainting a whole article made the
-# next keystroke's list wait (~15 ms a keystroke: benchmarks/bench_scale.py, filter).
+# next keystroke's list wait (a whole pane, ~11 ms under cProfile at 100k: stop 33 in
+# benchmarks/README.md).
 FOLLOW_TYPING_DELAY = 0.3
 RELATED_DELAY = 0.15  # seconds an article rests on screen before its related stories come
 RELATED_TYPING_DELAY = 0.6  # the same while the filter is being typed in

@@ -207,10 +207,7 @@ class Library:
               bodies: bool, warm: bool) -> Snapshot:
         if self.snapshot.stage in ("empty", "partial"):
             self.list_pass(listener, cancelled, full=full, warm=warm)
-        if self.snapshot.stage == "listed" and not cancelled():
-            self.details_pass(listener, cancelled, warm=warm)
-        if bodies and self.snapshot.stage == "detailed" and not cancelled():
-            self.body_pass(listener, cancelled, warm=warm)
+        self._passes_after_list(listener, cancelled, bodies=bodies, warm=warm)
         if self._unchecked is not None and not cancelled():
             self._check_listed(listener, cancelled, bodies=bodies, warm=warm)
         # (A load stopped before the check drops it: a reload or a live change after this
@@ -227,6 +224,14 @@ class Library:
         self._check_caches(listener)
         return self.snapshot
 
+    def _passes_after_list(self, listener: Listener, cancelled: Callable[[], bool], *,
+                           bodies: bool, warm: bool) -> None:
+        """The details pass once the list is in, then (``bodies``) the body pass."""
+        if self.snapshot.stage == "listed" and not cancelled():
+            self.details_pass(listener, cancelled, warm=warm)
+        if bodies and self.snapshot.stage == "detailed" and not cancelled():
+            self.body_pass(listener, cancelled, warm=warm)
+
     def reload(self, listener: Listener = _ignore, cancelled: Callable[[], bool] = _never,
                *, paths: Iterable[str] | None = None, warm: bool = False) -> Snapshot:
         """Read the folders again (and ``paths`` instead, when given): files unchanged since
@@ -236,10 +241,7 @@ class Library:
             self.paths = list(paths)
             self.cache = HeaderCache.for_paths(self.paths)
         self.list_pass(listener, cancelled, warm=warm, partial=False)
-        if self.snapshot.stage == "listed" and not cancelled():
-            self.details_pass(listener, cancelled, warm=warm)
-        if self.snapshot.stage == "detailed" and not cancelled():
-            self.body_pass(listener, cancelled, warm=warm)
+        self._passes_after_list(listener, cancelled, bodies=True, warm=warm)
         if not cancelled():
             self._save_list_now()
         self._check_caches(listener)
@@ -525,10 +527,7 @@ class Library:
             listener(Progress("checking", n, n))  # over: the folders' own list comes next
             self._list_later = None
             self.list_pass(listener, cancelled, warm=warm, partial=False)
-            if self.snapshot.stage == "listed" and not cancelled():
-                self.details_pass(listener, cancelled, warm=warm)
-            if bodies and self.snapshot.stage == "detailed" and not cancelled():
-                self.body_pass(listener, cancelled, warm=warm)
+            self._passes_after_list(listener, cancelled, bodies=bodies, warm=warm)
             return
         self._since = checked.changed
         self.report.skipped = checked.skipped

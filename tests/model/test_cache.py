@@ -299,3 +299,42 @@ def test_a_search_as_the_list_comes_waits_for_the_cached_indexes(write, tmp_path
     for search in searches:
         search.join(10)
     assert found == [15] and built == []
+
+
+@pytest.mark.parametrize("opened", ["real", "link"])
+def test_entries_kept_in_frames_are_saved_checked_and_released(
+        write, tmp_path, parses, monkeypatch, opened) -> None:
+    """Entries put in a row are kept marshalled together (frames, see _Frame): every use
+    of them finds what a plain entry would, under the path as opened, even where the
+    cache file keys files by their real path (a folder opened through a link)."""
+    from newstui.model.cache import headers
+
+    monkeypatch.setattr(headers, "FRAME", 7)  # many frames, and a few entries outside one
+    news = tmp_path / "news"
+    files = [write(f"news/{n:03d}.txt", _art(f"Title {n}", f"#T{n % 4}")) for n in range(40)]
+    _age(*files)
+    folder = news
+    if opened == "link":
+        folder = tmp_path / "link"
+        folder.symlink_to(news, target_is_directory=True)
+    first = Library([str(folder)])
+    seen: dict[str, object] = {}
+    real_release = first.cache.release
+
+    def release() -> bool:
+        # What the cache kept just before the details pass let its entries go.
+        seen["framed"] = sum(type(v) is headers._Frame for v in first.cache._new.values())
+        seen["stats"] = [first.cache.stat_known(str(folder / f.name)) for f in files]
+        return real_release()
+
+    monkeypatch.setattr(first.cache, "release", release)
+    first.load(bodies=False)
+    assert seen["framed"] >= 35  # all but the last entries put (40 % 7): in frames
+    assert seen["stats"] == [file_stat(f.stat()) for f in files]
+    assert first.cache.released  # saved: nothing differs from the file, so let go
+    parses.clear()
+    second = Library([str(folder)])
+    second.load(bodies=False)
+    assert parses == []  # every entry found again, with its details
+    assert second.store.articles == first.store.articles
+    assert [a.words for a in second.store.articles] == [a.words for a in first.store.articles]

@@ -22,7 +22,8 @@ import hashlib
 import marshal
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import chain, islice
 from operator import itemgetter
 from pathlib import Path
@@ -47,6 +48,8 @@ RACY_SECONDS = 3.0
 QUICK_BYTES = 8 * 1024 * 1024
 PREVIEW_STEP = 20_000  # entries between checks for cancellation in preview()
 BLOB = 2000  # entries marshalled together: each (un)marshal call holds the GIL ~5 ms
+FRAME = 1000  # entries put in a row, kept marshalled together in memory (see _Frame)
+DIFF_DECODES = 64  # frames decoded to tell whether entries differ before assuming they do
 Entry = tuple[Stat, tuple[object, ...], tuple[str, ...]]
 MAX_BYTES = 4 * 1024**3  # ~400 MB at a million articles; a larger file is not ours
 # The types of a row's values (see Article.to_row): the date is an ordinal or None, the
@@ -85,30 +88,34 @@ class HeaderCache:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._entries: dict[str, Entry] | None = None if path is not None else {}
-        self._new: dict[str, Entry] = {}
+        self._entries: dict[str, Kept] | None = None if path is not None else {}
+        self._new: dict[str, Kept] = {}
         self._released = False  # entries dropped after a save: see release()
         self._forgotten: set[str] = set()  # files gone since the release
         self._changed = False
         self._puts = 0
         self._thin: list[str] = []  # put without details: see _keep_details
+        self._fresh: list[str] = []  # put as entries, not yet in a frame: see _seal
+        self._memo: dict[_Frame, dict[str, Any]] = {}  # frames decoded last: see _resolve
+        self._decodes = 0  # frames decoded by _resolve
         self.problem = ""  # why the cache file could not be used or written, if it could not
         self._bodies: BodyCache | None = None
         self._prefixes: list[tuple[str, str]] = []  # (opened as, real path) where they differ
 
     @property
-    def _old(self) -> dict[str, Entry]:
+    def _old(self) -> dict[str, Kept]:
         # Read on first use, in the loader's thread: a 100k-file cache takes ~0.4 s.
-        if self._entries is None:
+        entries = self._entries
+        if entries is None:
             self._entries = entries = self._read_opened()
             if self._released:
                 # What the file holds, with what was put and forgotten since the release.
                 self._new = self._merged(entries)
                 self._changed = self._changed or bool(self._forgotten)
                 self._released, self._forgotten = False, set()
-        return self._entries
+        return entries
 
-    def _read_opened(self) -> dict[str, Entry]:
+    def _read_opened(self) -> dict[str, Kept]:
         """The file's entries, by the paths as opened (the file has their real paths)."""
         return self._read(self.path) if self.path is not None else {}
 
@@ -158,9 +165,10 @@ class HeaderCache:
         if self.path is None or self._released or self._entries is None or self._differs():
             return False
         self._entries, self._new, self._released = None, {}, True
+        self._fresh, self._memo = [], {}
         return True
 
-    def _merged(self, entries: dict[str, Entry]) -> dict[str, Entry]:
+    def _merged(self, entries: Mapping[str, Kept]) -> dict[str, Kept]:
         """``entries`` (the file's, after a release) with what was put and forgotten since."""
         merged = {k: e for k, e in entries.items() if k not in self._forgotten}
         merged.update(self._new)
@@ -192,7 +200,7 @@ class HeaderCache:
                 return new + path[n:]
         return path
 
-    def _read(self, path: Path) -> dict[str, Entry]:
+    def _read(self, path: Path) -> dict[str, Kept]:
         """The entries of the cache file; none (and ``problem`` says why) for a file that is
         damaged, foreign or forged. Each entry is checked again when it is used."""
         try:
@@ -202,7 +210,7 @@ class HeaderCache:
             return {}
         if sealed_file is None:
             return {}  # no cache yet
-        entries: dict[str, Entry] = {}
+        entries: dict[str, Kept] = {}
         with sealed_file:
             try:
                 magic = sealed_file.take(len(MAGIC))
@@ -269,18 +277,19 @@ class HeaderCache:
             return out  # released: the few files of a live change are parsed instead
         old, new = self._old, self._new
         for path in files:
-            entry = old.get(path)
-            if entry is None:
+            kept = old.get(path)
+            if kept is None:
                 continue
             try:
                 st = os.stat(path)
             except OSError:
                 continue
+            entry = self._resolve(path, kept)
             if (found := _entry(entry, path, file_stat(st))) is not None:
                 if details and found[0].words is None:
                     continue
                 out[path] = found
-                new[path] = entry
+                new[path] = kept
         return out
 
     def preview(self, cancelled: Callable[[], bool] = lambda: False
@@ -290,7 +299,11 @@ class HeaderCache:
         like when the cache was saved, to show while the files are checked. Empty if
         ``cancelled`` turns True meanwhile."""
         out: list[tuple[Article, tuple[str, ...], Stat]] = []
-        items = iter(self._old.items())  # a block at a time: no list of 1M pairs
+        old = self._old
+        # A block at a time: no list of 1M pairs (but for frames, rare here: entries put
+        # in this process and saved, not yet released).
+        items = (_decoded(list(old.items())) if any(type(e) is _Frame for e in old.values())
+                 else iter(old.items()))
         while part := list(islice(items, PREVIEW_STEP)):
             if cancelled():
                 return []
@@ -316,7 +329,7 @@ class HeaderCache:
         entry = self._new.get(path)
         if entry is None and self._entries is not None:
             entry = self._entries.get(path)
-        return None if entry is None else _stat(entry)
+        return None if entry is None else _stat_in(entry, path)
 
     def take_as_saved(self) -> None:
         """Take the file as holding every entry, unread (a launch whose list came from the
@@ -328,7 +341,7 @@ class HeaderCache:
     def stat_of(self, path: str) -> Stat | None:
         """The stat ``path``'s file had when its entry was made (None: no entry)."""
         entry = self._old.get(path)
-        return None if entry is None else _stat(entry)
+        return None if entry is None else _stat_in(entry, path)
 
     def keep_all(self) -> None:
         """Every entry was checked unchanged (see :meth:`preview`): keep them all for
@@ -344,6 +357,36 @@ class HeaderCache:
         self._puts += 1
         if article.words is None:
             self._thin.append(article.path)
+        self._fresh.append(article.path)
+        if len(self._fresh) >= FRAME:
+            self._seal()
+
+    def _seal(self) -> None:
+        """Keep the entries put since the last frame in one :class:`_Frame`."""
+        fresh, self._fresh = self._fresh, []
+        new = self._new
+        entries = {path: entry for path in fresh if type(entry := new.get(path)) is tuple}
+        if entries:
+            try:
+                frame = _Frame(entries)
+            except (OverflowError, TypeError, ValueError):
+                return  # a stat beyond 8-byte numbers (a date past 2262): kept as tuples
+            for path in entries:
+                new[path] = frame
+
+    def _resolve(self, path: str, value: Any) -> Any:
+        """The entry ``value`` is for ``path``: itself, or its entry in a frame (decoded
+        once for a run of lookups in the order the frames were put)."""
+        if type(value) is not _Frame:
+            return value
+        memo = self._memo
+        entries = memo.get(value)
+        if entries is None:
+            if len(memo) >= 2:  # two: _differs alternates between an old and a new frame
+                memo.clear()
+            entries = memo[value] = value.entries()
+            self._decodes += 1
+        return entries.get(path)
 
     @property
     def parsed(self) -> int:
@@ -366,11 +409,19 @@ class HeaderCache:
         thin, self._thin = self._thin, []
         old, new = self._old, self._new
         for path in thin:
-            was, now = old.get(path), new.get(path)
-            if (was is not None and now is not None and was[0] == now[0]
-                    and type(was[1]) is tuple and len(was[1]) == len(now[1])
-                    and was[1][_WORDS] is not None and now[1][_WORDS] is None):
-                new[path] = was
+            was_kept = old.get(path)
+            if was_kept is None or (type(was_kept) is _Frame and not was_kept.detailed):
+                continue
+            was = self._resolve(path, was_kept)
+            try:
+                if type(was[1]) is not tuple or was[1][_WORDS] is None:
+                    continue  # (checked first: a thin entry's frame is never decoded)
+            except (TypeError, IndexError, KeyError):
+                continue  # not an entry (the file is untrusted)
+            now = self._resolve(path, new.get(path))
+            if (now is not None and was[0] == now[0] and len(was[1]) == len(now[1])
+                    and now[1][_WORDS] is None):
+                new[path] = was_kept
 
     def _differs(self) -> bool:
         if self._released:
@@ -379,7 +430,51 @@ class HeaderCache:
         old = self._old
         if len(self._new) != len(old):
             return True
-        return self._changed and any(old.get(p) != e for p, e in self._new.items())
+        if not self._changed:
+            return False
+        start = self._decodes
+        for path, entry in self._new.items():
+            was = old.get(path)
+            if was is entry:
+                continue
+            if type(was) is _Frame and type(entry) is _Frame:
+                return True  # two frames for one file: written apart, taken to differ
+            if type(was) is _Frame or type(entry) is _Frame:
+                # A frame's entries are decoded together, in the order they were put (the
+                # first files of a launch, parsed again): taken to differ once lookups out
+                # of that order would decode frames over and over.
+                if self._decodes - start > DIFF_DECODES:
+                    return True
+                if self._resolve(path, was) != self._resolve(path, entry):
+                    return True
+            elif was != entry:
+                return True
+        return False
+
+    def _parts(self, items: list[tuple[str, Kept]]) -> Iterator[bytes]:
+        """The file's framed blobs for ``items``: made one at a time as they are written
+        (all of them at once were the size of the file, ~500 MB at a million entries, on
+        top of the entries)."""
+        yield MAGIC
+        yield _framed(marshal.dumps([FORMAT, __version__]))
+        paths: list[str] = []
+        entries: list[Any] = []
+        for path, entry in _decoded(items, whole=not self._prefixes):
+            if type(entry) is _Frame:  # every entry of it is saved, under its path
+                yield _framed(entry.blob)
+                continue
+            paths.append(path)
+            entries.append(entry)
+            if len(paths) >= BLOB:
+                yield self._block(paths, entries)
+                paths, entries = [], []
+        if paths:
+            yield self._block(paths, entries)
+
+    def _block(self, paths: list[str], entries: list[Any]) -> bytes:
+        """A framed blob of the file: ``entries`` under the keys of ``paths``."""
+        keys = self._keys(paths) if self._prefixes else paths
+        return _framed(marshal.dumps(dict(zip(keys, entries, strict=True))))
 
     def save(self, partial: bool = False) -> str | None:
         """Write the entries put since loading, if they differ; return a problem or None.
@@ -398,20 +493,8 @@ class HeaderCache:
         if partial:
             new = self._new
             items.extend((path, entry) for path, entry in self._old.items() if path not in new)
-        if self._prefixes:
-            items = list(zip(self._keys([path for path, _ in items]),
-                             [entry for _, entry in items], strict=True))
-
-        def parts() -> Iterator[bytes]:
-            # Made one at a time as they are written: all of them at once were the size of
-            # the file (~50 MB at 100k files, ~500 MB at a million) on top of the entries.
-            yield MAGIC
-            yield _framed(marshal.dumps([FORMAT, __version__]))
-            for i in range(0, len(items), BLOB):
-                yield _framed(marshal.dumps(dict(items[i : i + BLOB])))
-
         try:
-            write_atomically(self.path, sealed(parts()))
+            write_atomically(self.path, sealed(self._parts(items)))
         except OSError as exc:
             self.problem = f"header cache not saved: {exc.strerror or exc}"
             return self.problem
@@ -425,6 +508,76 @@ class HeaderCache:
 
 def _framed(blob: bytes) -> bytes:
     return len(blob).to_bytes(4, "little") + blob
+
+
+class _Frame:
+    """Entries put in a row (those of a chunk of files read), kept as one marshalled blob
+    with their files' stats beside it.
+
+    As tuples, an entry was ~8 small objects made among the articles' own, all freed
+    together once the cache was saved and released: the holes left the process ~80 MB
+    larger at 100k articles (~0.8 GB at a million) than the same articles loaded from the
+    caches. A frame is three allocations, off Python's small-object heap; its entries are
+    decoded when a lookup needs them (a save, a check, a launch after a reload)."""
+
+    __slots__ = ("_where", "blob", "detailed", "paths", "stats")
+
+    def __init__(self, entries: dict[str, Entry]) -> None:
+        self.stats = array("q", chain.from_iterable(entry[0] for entry in entries.values()))
+        if len(self.stats) != 3 * len(entries):
+            raise ValueError("a stat that is not three numbers")
+        self.blob = marshal.dumps(entries)
+        self.paths = list(entries)
+        # Whether any entry holds details (see HeaderCache._keep_details).
+        self.detailed = any(entry[1][_WORDS] is not None for entry in entries.values())
+        self._where: dict[str, int] | None = None
+
+    def entries(self) -> dict[str, Any]:
+        """The entries, by path (new objects each call)."""
+        return marshal.loads(self.blob)  # type: ignore[no-any-return]
+
+    def stat(self, path: str) -> Stat | None:
+        """The stat of ``path``'s entry, without decoding the others."""
+        if self._where is None:
+            # Positions from one shared tuple of ints: no int object made per entry.
+            self._where = dict(zip(self.paths, _POSITIONS, strict=False))
+        i = self._where.get(path)
+        if i is None:
+            return None
+        size, mtime, ctime = self.stats[3 * i : 3 * i + 3]
+        return size, mtime, ctime
+
+
+_POSITIONS = tuple(range(FRAME))
+Kept = Entry | _Frame  # what the cache keeps for a file in memory
+
+
+def _decoded(pairs: list[tuple[str, Kept]], whole: bool = False
+             ) -> Iterator[tuple[str, Any]]:
+    """``pairs`` (path, entry or frame) as (path, entry), each frame decoded once, at its
+    first path: its entries in ``pairs`` come together there, not each in its place (a
+    frame's paths may be anywhere in ``pairs``, decoding it for each would cost a frame an
+    entry). With ``whole``, a frame all of whose entries are in ``pairs`` comes once,
+    undecoded, as (its first path, the frame): its blob holds them as a save writes them."""
+    members: dict[_Frame, list[str]] = {}
+    for path, entry in pairs:
+        if type(entry) is _Frame:
+            members.setdefault(entry, []).append(path)
+    for path, entry in pairs:
+        if type(entry) is not _Frame:
+            yield path, entry
+        elif (paths := members.pop(entry, None)) is not None:
+            if whole and len(paths) == len(entry.paths):
+                yield path, entry
+                continue
+            entries = entry.entries()
+            for one in paths:
+                yield one, entries.get(one)
+
+
+def _stat_in(entry: Any, path: str) -> Stat | None:
+    """The stat in ``entry`` (a frame's, for ``path``)."""
+    return entry.stat(path) if type(entry) is _Frame else _stat(entry)
 
 
 def _stat(entry: Any) -> Stat | None:

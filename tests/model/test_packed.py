@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshal
 from array import array
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -97,3 +98,58 @@ def test_a_body_cache_written_before_packing_is_packed_and_written_again(tmp_pat
     assert list(again.engine.search("storm").doc_ids) == list(first.engine.search("storm").doc_ids)
     rewritten = again.cache.bodies().load(key, 300)
     assert rewritten is not None and rewritten.postings == written.postings
+
+
+class _Chunk:
+    """A chunk's postings as ``WordIndex.merge`` takes them."""
+
+    def __init__(self, words: dict[str, list[int]]) -> None:
+        self._words = words
+
+    def items(self):
+        return [(w, array("I", docs)) for w, docs in self._words.items()]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.dictionaries(st.sampled_from("abcdefg"),
+                                st.lists(st.integers(0, 40), min_size=1, max_size=40)),
+                min_size=1, max_size=12),
+       st.sampled_from([100, 3000, 200_000]))
+def test_packed_runs_while_merging_make_the_same_index(chunks, spread) -> None:
+    """The body index packs a word's numbers in runs as they are merged (see
+    WordIndex.merge): finished, it holds the same numbers, bit sets and packed lists as
+    one merged as arrays and packed at the end; gaps too wide to pack (spread 200,000)
+    stay an array."""
+    # Each chunk's numbers come after the last chunk's, as the body pass's do.
+    parts, start = [], 0
+    for chunk in chunks:
+        base = start
+        numbered = {w: sorted({base + n * spread for n in docs}) for w, docs in chunk.items()}
+        parts.append(numbered)
+        start = 1 + max([base, *(d for docs in numbered.values() for d in docs)])
+    size = start
+    plain, runs = WordIndex(), WordIndex()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("newstui.model.index.words.SEGMENT", 16)
+        patch.setattr("newstui.model.index.words.PENDING", 8)  # bit sets folded often
+        for numbered in parts:
+            plain.merge(_Chunk(numbered), size)
+            runs.merge(_Chunk(numbered), size, packed_runs=True)
+    for index in (plain, runs):
+        index.finish(size)
+        index.pack()
+    assert runs.postings.keys() == plain.postings.keys()
+    for word, docs in plain.postings.items():
+        mine = runs.postings[word]
+        assert type(mine) is type(docs), word
+        assert (mine == docs if isinstance(docs, int | bytes)
+                else list(mine) == list(docs)), word  # type: ignore[arg-type]
+        assert runs.docs(word) == plain.docs(word)
+    # And both hold every number merged, each word's.
+    merged: dict[str, set[int]] = {}
+    for numbered in parts:
+        for word, docs in numbered.items():
+            merged.setdefault(word, set()).update(docs)
+    for word, numbers in merged.items():
+        docs = runs.docs(word)
+        assert (bitset.members(docs) if isinstance(docs, int) else list(docs)) == sorted(numbers)

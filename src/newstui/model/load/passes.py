@@ -294,7 +294,7 @@ def index_bodies(articles: Sequence[Article], progress: Callable[[int], None] | 
 
     def merged(postings: ChunkPostings) -> None:
         nonlocal seen
-        index.merge(postings, len(pairs))
+        index.merge(postings, len(pairs), packed_runs=True)
         seen += step
         if progress is not None:
             progress(min(seen, len(pairs)))

@@ -131,7 +131,6 @@ def test_packed_runs_while_merging_make_the_same_index(chunks, spread) -> None:
     plain, runs = WordIndex(), WordIndex()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("newstui.model.index.words.SEGMENT", 16)
-        patch.setattr("newstui.model.index.words.PENDING", 8)  # bit sets folded often
         for numbered in parts:
             plain.merge(_Chunk(numbered), size)
             runs.merge(_Chunk(numbered), size, packed_runs=True)
@@ -153,3 +152,11 @@ def test_packed_runs_while_merging_make_the_same_index(chunks, spread) -> None:
     for word, numbers in merged.items():
         docs = runs.docs(word)
         assert (bitset.members(docs) if isinstance(docs, int) else list(docs)) == sorted(numbers)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sets(st.integers(0, 5_000), max_size=80),
+                          st.sampled_from([1, 3, 200, 70_000])), max_size=8))
+def test_many_lists_packed_at_once_are_each_packed_alone(specs) -> None:
+    lists = [array("I", sorted(n * spread for n in numbers)) for numbers, spread in specs]
+    assert packed.pack_many(lists) == [packed.pack(docs) for docs in lists]

@@ -39,6 +39,56 @@ def pack(docs: array) -> bytes | None:
     return bytes((width,)) + int(numbers[0]).to_bytes(4, "little") + gap_bytes
 
 
+def pack_many(lists: list[array]) -> list[bytes | None]:
+    """:func:`pack` of each of ``lists``, in a few numpy calls over all of them at once
+    (a call each cost ~100 µs: the body index packs ~100,000 runs at a million articles)."""
+    np = _np()
+    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    if not len(lists) or int(lengths.min()) < 2:
+        return [pack(docs) for docs in lists]
+    numbers = np.frombuffer(b"".join(lists), dtype=np.uint32)
+    starts = np.zeros(len(lists), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    gaps = np.diff(numbers)
+    gaps[starts[1:] - 1] = 0  # from one list's last number to the next one's first
+    widest = np.maximum.reduceat(gaps, starts)
+    narrow: dict[int, Any] = {}
+    out: list[bytes | None] = []
+    for start, length, wide, first in zip(starts.tolist(), lengths.tolist(), widest.tolist(),
+                                         numbers[starts].tolist(), strict=True):
+        width = 1 if wide < 256 else 2 if wide < 65536 else 0
+        if not width or length < PACK_FROM:
+            out.append(None if not width else pack(lists[len(out)]))
+            continue
+        if width not in narrow:
+            narrow[width] = gaps.astype(_WIDTHS[width])
+        out.append(bytes((width,)) + first.to_bytes(4, "little")
+                   + narrow[width][start : start + length - 1].tobytes())
+    return out
+
+
+def join(runs: list[bytes], lasts: list[int], tail: array) -> bytes | None:
+    """The packed list of ``runs`` (packed lists, each of numbers above the one before;
+    ``lasts`` their last numbers) followed by ``tail`` (numbers above those): their bytes
+    joined, nothing unpacked; None when they differ in width or a gap between them does
+    not fit it (:func:`pack` them whole instead)."""
+    width = runs[0][0]
+    limit = 256**width
+    parts: list[bytes | memoryview] = [runs[0]]
+    for last, run in zip(lasts, runs[1:], strict=False):
+        gap = int.from_bytes(run[1:5], "little") - last
+        if run[0] != width or not 0 < gap < limit:
+            return None
+        parts += (gap.to_bytes(width, "little"), memoryview(run)[5:])
+    if tail:
+        np = _np()
+        gaps = np.diff(np.frombuffer(tail, dtype=np.uint32).astype(np.int64), prepend=lasts[-1])
+        if int(gaps.min()) <= 0 or int(gaps.max()) >= limit:
+            return None
+        parts.append(gaps.astype(_WIDTHS[width]).tobytes())
+    return b"".join(parts)
+
+
 def unpack(packed: bytes) -> array:
     """The sorted numbers of a packed list."""
     np = _np()

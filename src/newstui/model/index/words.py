@@ -81,7 +81,7 @@ class Postings(Protocol):
 DENSE = 32  # a word in 1/32 of the articles or more is kept as a bit set: no bigger than
 # its array of 4-byte numbers, and a query never has to build it.
 SEGMENT = 2048  # numbers a word gathers in merge(packed_runs=True) before they are packed
-PENDING = 16384  # numbers of a bit-set word gathered in merge before they are folded in
+_NEVER = 2**63
 
 
 def _array(docs: Buffer) -> array:
@@ -116,6 +116,7 @@ class WordIndex:
         # Packed runs of a word's numbers merged before those of its array, and how many
         # numbers they hold (see merge's ``packed``); words whose runs do not pack.
         self._runs: dict[str, list[bytes]] = {}
+        self._lasts: dict[str, list[int]] = {}  # each run's last number
         self._in_runs: dict[str, int] = {}
         self._loose: set[str] = set()
         self._sorted: list[str] | None = None
@@ -156,6 +157,11 @@ class WordIndex:
         mine = self.postings
         threshold = max(64, size // DENSE) if size else 0
         pending = self._pending
+        full: list[tuple[str, array]] = []  # arrays to keep as packed runs
+        in_runs = self._in_runs
+        # Below this many numbers an array neither becomes a bit set nor a run (a word
+        # with runs is checked against the threshold when its array is full).
+        low = min(threshold or _NEVER, SEGMENT if packed_runs else _NEVER)
         for word, docs in postings.items():
             known = mine.get(word)
             if known is None:
@@ -164,41 +170,51 @@ class WordIndex:
                     mine[word] = bitset.from_docs((known,), size)
             elif isinstance(known, int):
                 # Gathered and folded into the bit set a few thousand at a time: one
-                # bit-set conversion per chunk per word was ~2x slower overall. (At most
-                # PENDING: at a million articles, up to 31,250 numbers a word of ~3,700
-                # waited, ~230 MB.)
+                # bit-set conversion per chunk per word was ~2x slower overall. (Folding
+                # in 16,384 at most saved 27 MB at a million articles, for 6 s more.)
                 waiting = pending.get(word)
                 if waiting is None:
                     pending[word] = waiting = array("I")
                 _extend(waiting, docs)
-                if len(waiting) >= min(threshold, PENDING):
+                if len(waiting) >= threshold:
                     mine[word] = known | bitset.from_docs((waiting,), size)
                     del pending[word]
             elif isinstance(known, bytes):
                 raise ValueError("a packed index is finished: it takes no more chunks")
             else:
                 _extend(known, docs)
-                held = len(known) + self._in_runs.get(word, 0)
+                if (n := len(known)) < low:
+                    continue
+                held = n + in_runs.get(word, 0) if packed_runs else n
                 if threshold and held >= threshold:
                     mine[word] = bitset.from_docs((*self._unpacked_runs(word), known), size)
-                elif packed_runs and len(known) >= SEGMENT and word not in self._loose:
-                    self._pack_run(word, known)
+                elif packed_runs and n >= SEGMENT and word not in self._loose:
+                    full.append((word, known))
+        if full:
+            self._pack_runs(full)
         self._sorted = self._by_length = None
 
-    def _pack_run(self, word: str, docs: array) -> None:
-        """Keep ``docs`` (the word's array) as a packed run, the array emptied."""
-        run = packed.pack(docs)
-        if run is None:
-            self._loose.add(word)  # gaps too wide to pack: the array keeps growing
-            return
-        self._runs.setdefault(word, []).append(run)
-        self._in_runs[word] = self._in_runs.get(word, 0) + len(docs)
-        del docs[:]
+    def _pack_runs(self, full: list[tuple[str, array]]) -> None:
+        """Keep each word's array as a packed run, the array emptied (all packed in one go:
+        a numpy call a run cost ~18 s of this thread at a million articles)."""
+        runs, in_runs = self._runs, self._in_runs
+        for (word, docs), run in zip(full, packed.pack_many([d for _, d in full]),
+                                     strict=True):
+            if run is None:
+                self._loose.add(word)  # gaps too wide to pack: the array keeps growing
+                continue
+            runs.setdefault(word, []).append(run)
+            self._lasts.setdefault(word, []).append(docs[-1])
+            in_runs[word] = in_runs.get(word, 0) + len(docs)
+            del docs[:]
 
-    def _unpacked_runs(self, word: str) -> list[array]:
-        """The word's packed runs as arrays, in order, no longer kept as runs."""
+    def _unpacked_runs(self, word: str, unpack: bool = True) -> list[array]:
+        """The word's packed runs as arrays (``unpack``, else none), in order, no longer
+        kept as runs."""
         self._in_runs.pop(word, None)
-        return [packed.unpack(run) for run in self._runs.pop(word, ())]
+        self._lasts.pop(word, None)
+        runs = self._runs.pop(word, ())
+        return [packed.unpack(run) for run in runs] if unpack else []
 
     def finish(self, size: int) -> None:
         """Say the index is complete for ``size`` articles; keep frequent words as bit sets."""
@@ -209,8 +225,14 @@ class WordIndex:
             postings[word] = postings[word] | bitset.from_docs((waiting,), size)  # type: ignore[operator]
         self._pending = {}
         for word in list(self._runs):
-            # One word at a time unpacked, joined and packed again: never all at once.
             tail = postings[word]
+            held = self._in_runs[word] + len(tail)  # type: ignore[arg-type]
+            if held < threshold and (joined_bytes := packed.join(
+                    self._runs[word], self._lasts[word], tail)) is not None:  # type: ignore[arg-type]
+                postings[word] = joined_bytes  # the runs' bytes joined: nothing unpacked
+                self._unpacked_runs(word, unpack=False)
+                continue
+            # One word at a time unpacked, joined and packed again: never all at once.
             joined = array("I")
             for run in self._unpacked_runs(word):
                 joined.extend(run)

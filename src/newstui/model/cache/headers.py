@@ -12,8 +12,8 @@ is simply not used; it is never needed for correctness.
 The format is ``marshal`` (fast, plain data only) after a magic line and before a CRC-32
 seal (:mod:`newstui.model.cache.sealed`), so a truncated or damaged file is recognised
 before it is decoded; entries are
-marshalled in length-prefixed blobs of 2,000, so that no single call holds the GIL for long
-and a save makes one blob at a time.
+marshalled in length-prefixed blobs of up to 2,000 (1,000: a :class:`_Frame` as kept), so
+that no single call holds the GIL for long and a save makes one blob at a time.
 """
 
 from __future__ import annotations

@@ -193,4 +193,3 @@ def test_only_the_library_builds_an_engine() -> None:
                for n in ast.walk(ast.parse(path.read_text())))
     )
     assert builders == ["newstui.model.library"]
-

@@ -188,7 +188,8 @@ class WordIndex:
                     continue
                 held = n + in_runs.get(word, 0) if packed_runs else n
                 if threshold and held >= threshold:
-                    mine[word] = bitset.from_docs((*self._unpacked_runs(word), known), size)
+                    runs = map(packed.unpack, self._take_runs(word)[0])
+                    mine[word] = bitset.from_docs((*runs, known), size)
                 elif packed_runs and n >= SEGMENT and word not in self._loose:
                     full.append((word, known))
         if full:
@@ -210,13 +211,10 @@ class WordIndex:
             in_runs[word] = in_runs.get(word, 0) + len(docs)
             del docs[:]
 
-    def _unpacked_runs(self, word: str, unpack: bool = True) -> list[array]:
-        """The word's packed runs as arrays (``unpack``, else none), in order, no longer
-        kept as runs."""
+    def _take_runs(self, word: str) -> tuple[list[bytes], list[int]]:
+        """The word's packed runs and their last numbers, in order, no longer kept."""
         self._in_runs.pop(word, None)
-        self._lasts.pop(word, None)
-        runs = self._runs.pop(word, ())
-        return [packed.unpack(run) for run in runs] if unpack else []
+        return self._runs.pop(word, []), self._lasts.pop(word, [])
 
     def finish(self, size: int) -> None:
         """Say the index is complete for ``size`` articles; keep frequent words as bit sets."""
@@ -229,15 +227,15 @@ class WordIndex:
         for word in list(self._runs):
             tail = postings[word]
             held = self._in_runs[word] + len(tail)  # type: ignore[arg-type]
+            runs, lasts = self._take_runs(word)
             if held < threshold and (joined_bytes := packed.join(
-                    self._runs[word], self._lasts[word], tail)) is not None:  # type: ignore[arg-type]
+                    runs, lasts, tail)) is not None:  # type: ignore[arg-type]
                 postings[word] = joined_bytes  # the runs' bytes joined: nothing unpacked
-                self._unpacked_runs(word, unpack=False)
                 continue
             # One word at a time unpacked, joined and packed again: never all at once.
             joined = array("I")
-            for run in self._unpacked_runs(word):
-                joined.extend(run)
+            for run in runs:
+                joined.extend(packed.unpack(run))
             joined.extend(tail)  # type: ignore[arg-type]
             postings[word] = (bitset.from_docs((joined,), size) if len(joined) >= threshold
                               else packed.pack(joined) or joined)

@@ -17,7 +17,7 @@ def test_the_field_list_is_pinned_with_the_cache_format() -> None:
     assert (Article._fields, FORMAT) == ((
         "title", "date", "source", "section", "caption", "dateline", "url", "tags", "words",
         "layout", "id", "path", "digest",
-    ), 6)
+    ), 7)
 
 
 def test_rows_round_trip() -> None:

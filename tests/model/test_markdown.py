@@ -77,3 +77,32 @@ def test_a_markdown_file_keeps_its_source_and_drops_a_repeated_title() -> None:
 def test_huge_markdown_is_shown_as_paragraphs() -> None:
     found = blocks("word " * 500_000)
     assert found and found[0].kind == "paragraph"
+
+
+def test_a_markdown_headline_is_the_text_its_first_line_shows() -> None:
+    def title(text: str, name: str = "n.md") -> str:
+        return parse_text(text, name).article.title
+
+    assert title("# [Big *news*](https://example.com/a) `today`\n\nBody.\n") == "Big news today"
+    assert title("Plain **bold** and __strong__ words\n\nBody.\n") == "Plain bold and strong words"
+    assert title("snake_case_name and 2 * 3 * 4\n") == "snake_case_name and 2 * 3 * 4"
+    # A .txt file's first line is its headline as written: no Markdown is read into it.
+    assert title("# [Big](https://example.com/a)\n\nBody.\n", "n.txt") == "[Big](https://example.com/a)"
+    # Markdown's entities and links never smuggle an escape sequence into a headline.
+    assert "\x1b" not in title("[Evil &#27;[31mred](https://example.com)\n")
+
+
+def test_a_row_of_badges_gives_way_to_the_headline_and_stays_in_the_body() -> None:
+    text = ("[![License: CC BY 2.5](https://img.shields.io/b.svg)](https://example.com/l) "
+            "![ci](https://example.com/ci.svg)\n# Wikinews sample articles\n\nIntro.\n")
+    parsed = parse_text(text, "README.md")
+    assert parsed.article.title == "Wikinews sample articles"
+    assert parsed.markdown.startswith("[![License: CC BY 2.5]")  # the badges are not lost
+    assert "# Wikinews" not in parsed.markdown and "Intro." in parsed.markdown
+    # Badges in blocks of their own, then the headline.
+    apart = parse_text("![a](https://example.com/a.svg)\n\n![b](https://example.com/b.svg)"
+                       "\n\nThe headline\n\nBody.\n", "x.md")
+    assert apart.article.title == "The headline"
+    # Nothing but badges: the first one's description.
+    assert parse_text("![only badge](https://example.com/a.svg)\n", "x.md").article.title \
+        == "only badge"

@@ -264,3 +264,22 @@ def test_no_whitespace_but_the_space_is_printable() -> None:
     """word_count counts spaces in printable text: that is exact only while so."""
     assert not [c for c in map(chr, range(0x110000)) if c.isspace() and c.isprintable()
                 and c != " "]
+
+
+def test_toml_front_matter_and_blog_fields(write, tmp_path) -> None:
+    write("hugo.md", '+++\ntitle = "Rates rise"\ndate = 2024-03-01T10:00:00+02:00\n'
+          'tags = ["Banks", "banks"]\ncategories = ["Economy news"]\nauthor = "Jo Ledger"\n'
+          '+++\n\nThe bank raised rates.\n')
+    write("jekyll.md", "---\nlayout: post\ntitle: Rates fall\npublished: 2024-04-02\n"
+          "keywords: [Rates]\n---\nThe bank cut rates.\n")
+    write("broken.md", '+++\ntitle = = "x\n+++\n\nStill here.\n')
+    result = _load(tmp_path)
+    found = {a.path.rsplit("/", 1)[1]: a for a in result.articles}
+    hugo, jekyll, broken = found["hugo.md"], found["jekyll.md"], found["broken.md"]
+    assert (hugo.title, hugo.date, hugo.source) == ("Rates rise", dt.date(2024, 3, 1), "Jo Ledger")
+    assert hugo.tags == ("Banks", "Economy news") and hugo.layout == "front-matter"
+    assert (jekyll.title, jekyll.date, jekyll.tags) == ("Rates fall", dt.date(2024, 4, 2),
+                                                        ("Rates",))
+    # Not valid TOML: the file is still listed, read as plain text, with a one-line reason.
+    assert broken.layout == "plain"
+    assert any(p.endswith("broken.md") and "not valid TOML" in w for p, w in result.warnings)

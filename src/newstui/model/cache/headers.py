@@ -43,7 +43,9 @@ from newstui.model.corpus.sanitize import clean_line
 
 MAGIC = b"newstui header cache 2\n"  # then length-prefixed marshal blobs (Sealed.frames)
 OLD_MAGIC = b"newstui header cache\n"  # one marshalled list of blobs (up to FORMAT 6)
-FORMAT = 6  # bump when the parser or the Article fields change what an entry means
+# Bump when the parser or the Article fields change what an entry means (7: Markdown
+# headlines as the text they show).
+FORMAT = 7
 RACY_SECONDS = 3.0
 QUICK_BYTES = 8 * 1024 * 1024
 PREVIEW_STEP = 20_000  # entries between checks for cancellation in preview()

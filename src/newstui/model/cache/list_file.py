@@ -35,7 +35,9 @@ from newstui.model.corpus.files import Stat
 from newstui.model.memory import no_gc
 
 MAGIC = b"newstui list\n"
-FORMAT = 1  # bump when the Article fields or what a column holds change
+# Bump when the Article fields, what a column holds or the parser change (2: Markdown
+# headlines).
+FORMAT = 2
 BLOCK = 20_000  # rows a block: each block holds the GIL a few ms
 MAX_BYTES = 4 * 1024**3
 NO_STAT: Stat = (-1, -1, -1)  # a file whose stat was not known: read again when checked

@@ -12,6 +12,8 @@ from newstui.model.corpus.dates import date_from_line, parse_date
 from newstui.model.corpus.sanitize import clean_line
 
 _END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_TOML_END = re.compile(r"^\+\+\+[ \t]*$", re.MULTILINE)
+_DATE_KEYS = ("date", "published", "pubdate", "created")  # the first one given counts
 
 
 MAX_FRONT_MATTER = 64 * 1024  # a real one is a few hundred bytes
@@ -20,27 +22,52 @@ MAX_FRONT_MATTER = 64 * 1024  # a real one is a few hundred bytes
 def read_front_matter(text: str) -> tuple[Article | None, str, list[str]] | None:
     """Fields, the text after the block, and warnings; None when there is no closing line.
 
-    When the block is not usable YAML (malformed, too large, too deeply nested, too many
-    values once aliases are expanded), the fields are None and the whole text is returned
-    (to be read as plain text) with a warning saying why.
+    YAML (``---``) or, as Hugo writes it, TOML (``+++``). When the block is not usable
+    (malformed, too large, too deeply nested, too many values once aliases are expanded),
+    the fields are None and the whole text is returned (to be read as plain text) with a
+    warning saying why.
     """
-    from newstui.model.untrusted import Refused, load_yaml  # only for front matter
-
-    end = _END.search(text, 4)
+    toml = text.startswith("+++")
+    end = (_TOML_END if toml else _END).search(text, 4)
     if end is None:
         return None
     head, rest = text[4 : end.start()], text[end.end() :]
-    try:
-        meta = load_yaml(head, MAX_FRONT_MATTER)
-    except Refused as exc:
-        where = f" (line {exc.line + 1})" if exc.line else ""
-        return None, text, [f"front matter {exc.reason}{where}: read as plain text"]
+    meta, problem = _toml(head) if toml else _yaml(head)
+    if problem:
+        return None, text, [f"front matter {problem}: read as plain text"]
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         return None, text, ["front matter is not a mapping: read as plain text"]
-    meta = {_key(k): v for k, v in meta.items()}
     warnings: list[str] = []
+    return _fields({_key(k): v for k, v in meta.items()}, warnings), rest, warnings
+
+
+def _yaml(head: str) -> tuple[object, str]:
+    """The YAML block's value, or why it is not usable."""
+    from newstui.model.untrusted import Refused, load_yaml  # only for front matter
+
+    try:
+        return load_yaml(head, MAX_FRONT_MATTER), ""
+    except Refused as exc:
+        return None, exc.reason + (f" (line {exc.line + 1})" if exc.line else "")
+
+
+def _toml(head: str) -> tuple[object, str]:
+    """The TOML block's value, or why it is not usable. TOML has no aliases and nests
+    only as deep as its text: its size bounds its cost."""
+    import tomllib
+
+    if len(head) > MAX_FRONT_MATTER:
+        return None, f"larger than {MAX_FRONT_MATTER // 1024} KB"
+    try:
+        return tomllib.loads(head), ""
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:
+        return None, f"not valid TOML: {clean_line(str(exc))[:80]}"
+
+
+def _fields(meta: dict[str, object], warnings: list[str]) -> Article:
+    """The article fields a front matter mapping (keys lowered) gives."""
 
     def field(key: str, *alts: str) -> str:
         for k in (key, *alts):
@@ -49,19 +76,21 @@ def read_front_matter(text: str) -> tuple[Article | None, str, list[str]] | None
                 return clean_line(str(v))
         return ""
 
-    fields = Article(
+    date = next((meta[k] for k in _DATE_KEYS if meta.get(k) is not None), None)
+    # Blogs give tags and categories both (Hugo, Jekyll): a post is found by either.
+    tags = [t for k in ("tags", "keywords", "categories") for t in _as_tags(meta.get(k))]
+    return Article(
         title=field("title", "headline"),
-        date=_date(meta.get("date"), warnings),
-        source=field("source", "publisher", "site"),
+        date=_date(date, warnings),
+        source=field("source", "publisher", "site", "author"),
         section=field("section", "category"),
         caption=field("caption"),
         dateline=field("dateline"),
         url=field("url", "link"),
-        tags=tuple(_as_tags(meta.get("tags", meta.get("keywords", meta.get("categories"))))),
+        tags=tuple(tags[:1000]),
         layout="front-matter",
         digest=identity_digest(field("guid", "uid")),
     )
-    return fields, rest, warnings
 
 
 def identity_digest(guid: str) -> str:

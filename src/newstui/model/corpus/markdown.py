@@ -9,6 +9,7 @@ can become markup or an escape sequence (every run is sanitised again on the way
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,6 +20,7 @@ from markdown_it.token import Token
 from newstui.model.corpus.sanitize import clean_text
 
 MAX_SOURCE = 2 * 1024 * 1024  # longer Markdown is shown as plain paragraphs: parse time
+MAX_INLINE = 4096  # a longer first line is no headline to parse: kept as it is
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +191,33 @@ def _runs(token: Token) -> list[Run]:
             out.append(Run(_safe(text), "-".join(dict.fromkeys(style)),
                            _safe(links[-1]) if links else ""))
     return [run for run in out if run.text]
+
+
+_INLINE_MARKS = re.compile(r"[\\`*_\[\]!<~]")
+
+
+def inline_plain(line: str) -> tuple[str, bool]:
+    """One line of Markdown as the plain text it shows (a headline taken from a Markdown
+    file): links as their text, images as their description, emphasis and code marks
+    dropped; and whether images were all it showed (a line of badges). A line with no
+    Markdown marks is returned as it is, unparsed."""
+    if not _INLINE_MARKS.search(line) or len(line) > MAX_INLINE:
+        return line, False
+    try:
+        tokens = _parser().parseInline(line)
+    except Exception:  # a parser bug must not cost the headline: the line as it is
+        return line, False
+    parts: list[str] = []
+    images = other = False
+    for child in (tokens[0].children or ()) if tokens else ():
+        if child.type == "image":
+            images = True
+            parts.append(child.content)
+        elif child.type in ("text", "code_inline", "softbreak", "hardbreak"):
+            text = child.content if child.type in ("text", "code_inline") else " "
+            other = other or bool(text.strip())
+            parts.append(text)
+    return _safe("".join(parts)), images and not other
 
 
 def _safe(text: str) -> str:

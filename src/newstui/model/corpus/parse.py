@@ -1,9 +1,9 @@
 """Turn the decoded, sanitised text of one file into a :class:`Parsed` article.
 
 Three layouts are understood: the seed layout (a `` date YYYY-MM-DD  Title : Source`` first
-line), YAML front matter (``---`` ... ``---``) and plain text whose first non-empty line is the
-headline. The parsers classify what they recognise and leave everything else in the body, so
-no text of a file is ever lost.
+line), front matter (YAML ``---`` ... ``---``, or TOML ``+++`` ... ``+++``) and plain text
+whose first non-empty line is the headline. The parsers classify what they recognise and
+leave everything else in the body, so no text of a file is ever lost.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ _URL_LINE = re.compile(r"^(?:Source|URL|Link):\s*(https?://\S+)$", re.IGNORECASE
 MAX_HEADING = 80
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 NO_TITLE = "no title in the header line"
+MAX_BADGE_LINES = 3  # lines of images only passed over for a Markdown file's headline
 
 
 class Block:
@@ -121,7 +122,7 @@ def parse_text(text: str, name: str = "") -> Parsed:
         return parse_seed(first, split_blocks(rest.split("\n")))
     # Plain text and front matter often come from web pages: "&#163;1.8m", "pass&#233;".
     text = decode_references(text)
-    if text.startswith("---\n") and (front := read_front_matter(text)) is not None:
+    if text.startswith(("---\n", "+++\n")) and (front := read_front_matter(text)) is not None:
         fields, body, warnings = front
         return parse_plain(split_blocks(body.split("\n"), not markdown), name, warnings,
                            fields, markdown=markdown)
@@ -334,13 +335,40 @@ def _title_from(blocks: list[Block]) -> str:
     return title or "(untitled)"
 
 
+def _markdown_title(blocks: list[Block]) -> str:
+    """The headline of a Markdown file without one in front matter: its first line as the
+    text it shows (``# [Title](url)``: ``Title``), or, when that line shows only images (a
+    row of badges), the first of the next lines that shows text; that line is taken off
+    the blocks, and the badges stay in the body."""
+    from newstui.model.corpus.markdown import inline_plain  # only Markdown files need it
+
+    seen = 0
+    for b, block in enumerate(blocks):
+        for i, line in enumerate(block.lines):
+            text, images_only = inline_plain(line.strip().lstrip("#").strip())
+            if (images_only or not text.strip()) and seen < MAX_BADGE_LINES:
+                seen += 1
+                continue
+            del block.lines[i]
+            if not block.lines:
+                del blocks[b]
+            return squash(text) or "(untitled)"
+    # Badges only: the first one's description.
+    title = inline_plain(blocks[0].lines[0].strip().lstrip("#").strip())[0]
+    _title_from(blocks)
+    return squash(title) or "(untitled)"
+
+
 def parse_plain(blocks: list[Block], name: str, warnings: list[str],
                 front: Article | None = None, markdown: bool = False) -> Parsed:
     """A plain or front-matter article from its blocks: the first line is the headline
     unless the ``front`` matter gives a title; ``name`` (the file's) may hold the date."""
     base = front or Article(title="")
     if not base.title:
-        base = base._replace(title=_title_from(blocks) if blocks else "(untitled)")
+        title = "(untitled)"
+        if blocks:
+            title = _markdown_title(blocks) if markdown else _title_from(blocks)
+        base = base._replace(title=title)
     if base.date is None:
         m = _ISO_IN_NAME.search(name)
         if m:

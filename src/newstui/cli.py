@@ -102,7 +102,7 @@ def _paths_arg(parser: argparse.ArgumentParser) -> None:
     _files_args(parser)
     parser.add_argument(
         "paths", nargs="*", metavar="PATH",
-        help="article files or folders (searched recursively for .txt and .md); "
+        help="article files or folders (searched recursively for .txt, .md and .markdown); "
              "default: the config's paths, else the bundled seeds",
     )
 

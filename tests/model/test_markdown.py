@@ -106,3 +106,14 @@ def test_a_row_of_badges_gives_way_to_the_headline_and_stays_in_the_body() -> No
     # Nothing but badges: the first one's description.
     assert parse_text("![only badge](https://example.com/a.svg)\n", "x.md").article.title \
         == "only badge"
+
+
+def test_markdown_files_of_either_suffix_are_read(tmp_path) -> None:
+    from newstui.model.load.passes import load_paths
+
+    (tmp_path / "2015-11-10-welcome.markdown").write_text("# Welcome to *Jekyll*\n\nHello.\n")
+    (tmp_path / "note.MD").write_text("[Note](https://example.com)\n\nText.\n")
+    (tmp_path / "data.csv").write_text("a,b\n")
+    found = {a.title: a for a in load_paths([str(tmp_path)]).articles}
+    assert set(found) == {"Welcome to Jekyll", "Note"}
+    assert str(found["Welcome to Jekyll"].date) == "2015-11-10"

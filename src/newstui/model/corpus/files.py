@@ -19,7 +19,7 @@ from newstui.model.corpus.parse import parse_text
 from newstui.model.corpus.scan import scan_headers
 from newstui.model.untrusted import Refused, open_to_read, read_opened
 
-EXTENSIONS = frozenset({".txt", ".md"})
+EXTENSIONS = frozenset({".txt", ".md", ".markdown"})
 MAX_BYTES = 64 * 1024 * 1024
 _BINARY_SAMPLE = 8192
 # Bytes that do not occur in text: NUL and the C0 controls other than TAB, LF, FF, CR, ESC.

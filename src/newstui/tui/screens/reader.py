@@ -403,7 +403,7 @@ class ReaderScreen(Screen[None]):
         if missing:
             return f"{clean_line(missing[0])}: no such file or folder"
         where = ", ".join(clean_line(p) for p in self.library.paths)
-        return f"No articles in {where} (.txt and .md files are read)"
+        return f"No articles in {where} (.txt, .md and .markdown files are read)"
 
     def _update_count(self) -> None:
         notes = [self.status or "loading…"] if self.loading_corpus else []

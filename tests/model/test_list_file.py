@@ -319,6 +319,30 @@ def test_a_launch_from_the_header_cache_alone_writes_the_list_file(tmp_path, lar
     assert all(stats[a.path][0] == os.stat(a.path).st_size for a in found.articles)
 
 
+def test_a_launch_from_the_header_cache_with_changes_writes_the_list_file(tmp_path,
+                                                                         large) -> None:
+    # As above, with files changed since: they are applied as live changes, and the list
+    # written after them must still know the stats of the files that did not change.
+    folder = _folder(tmp_path)
+    first, _, _ = _launch(folder)
+    path = first.cache.list_path
+    assert path is not None
+    path.unlink()
+    story = folder / "s003.txt"
+    story.write_text(story.read_text().replace("Story 3 about", "Changed 3 about"))
+    _age(story, seconds=60)
+    library, _, phases = _launch(folder)
+    assert "list" not in phases and "changes" in phases
+    assert path.exists()
+    found = load_list(path)
+    assert found is not None and found.articles == library.store.articles
+    stats = found.stats_by_path()
+    assert all(stats[a.path][0] == os.stat(a.path).st_size for a in found.articles)
+    again, _, phases = _launch(folder)
+    assert "list" not in phases and "changes" not in phases
+    assert _rows(again) == _fresh(folder)
+
+
 @pytest.mark.parametrize("order", ["days", "within a day", "an id twice", "a content twice",
                                    "a file twice"])
 def test_a_list_file_unlike_a_load_is_replaced_by_the_folders_list(tmp_path, large,

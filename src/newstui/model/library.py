@@ -22,7 +22,13 @@ from typing import Literal
 
 from newstui.model.cache.bodies import body_key, header_key
 from newstui.model.cache.headers import HeaderCache
-from newstui.model.cache.list_file import load_list, load_stats, save_list, stats_in_order
+from newstui.model.cache.list_file import (
+    load_list,
+    load_stats,
+    save_list,
+    stats_by_path,
+    stats_in_order,
+)
 from newstui.model.corpus.article import Article
 from newstui.model.corpus.files import Stat, iter_files
 from newstui.model.index.store import HEADER_INDEXES, Store
@@ -546,6 +552,11 @@ class Library:
         if path is None or not self._list_stale:
             return None
         known = load_stats(path) if cache.released else {}
+        if not known and cache.released and self._list_later is not None:
+            # No list file yet (a launch from the header cache, with changes since): the
+            # stats taken before the entries were released stand for the files unchanged.
+            old, old_stats = self._list_later
+            known = stats_by_path(old.articles, old_stats)
 
         def stat_of(p: str) -> Stat | None:
             return cache.stat_known(p) or known.get(p)
@@ -571,11 +582,13 @@ class Library:
     def _save_list_later(self, store: Store) -> None:
         """:meth:`_save_list` once the launch's passes are done (a million articles take
         ~3 s to write, which would hold up the body pass), with the stats known now."""
+        if self._list_later is not None and self._list_later[0] is store:
+            return  # put off with its stats already (a list from the header cache)
         stats = self._list_stats(store)
         if stats is not None:
             self._list_later = (store, stats)
-        elif self._list_later is not None and self._list_later[0] is not store:
-            self._list_later = None  # (one already put off for this store stays)
+        else:
+            self._list_later = None
 
     def _save_list_now(self) -> None:
         """Write the list put off by :meth:`_save_list_later`, if the store is still

@@ -67,7 +67,12 @@ class ListFile:
 
     def stats_by_path(self) -> dict[str, Stat]:
         """Each article's file stat, by its path."""
-        return _by_path(list(map(_PATH_OF, self.articles)), self.stats)
+        return stats_by_path(self.articles, self.stats)
+
+
+def stats_by_path(articles: Sequence[Article], stats: array) -> dict[str, Stat]:
+    """The stats of ``articles``' files (as :func:`stats_in_order` gives them), by path."""
+    return _by_path(list(map(_PATH_OF, articles)), stats)
 
 
 def _by_path(paths: list[str], numbers: array) -> dict[str, Stat]:

@@ -70,3 +70,16 @@ async def test_the_check_of_a_cached_list_shows_in_the_bar_after_bodies(tmp_path
         app.reader.post_message(LoadProgress(Progress("checking", 1000, 1000)))
         await pilot.pause()
         assert "checking" not in count.text and count.text.endswith("of 14 · 14 unread")
+
+
+async def test_files_that_cannot_be_used_are_said_once_and_the_rest_listed(tmp_path) -> None:
+    (tmp_path / "good.txt").write_text("A good story\n\nIt reads fine.\n")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02" * 1000)
+    (tmp_path / "empty.md").write_bytes(b"")
+    app = NewsApp([str(tmp_path)])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        titles = [a.title for a in app.reader.view.store.articles]
+        notes = [str(n.message) for n in app._notifications]
+        assert titles == ["A good story"]
+        assert notes.count("2 files skipped: 'newstui check' says why") == 1, notes

@@ -109,6 +109,11 @@ LoadEvent = Progress | Published | Problem
 Listener = Callable[[LoadEvent], None]
 
 
+def skipped_notice(count: int) -> str:
+    """What the reader says of ``count`` files that could not be used."""
+    return f"{count:,} file{'' if count == 1 else 's'} skipped: 'newstui check' says why"
+
+
 def _ignore(event: LoadEvent) -> None:
     """The listener of a load nobody watches."""
 
@@ -539,9 +544,7 @@ class Library:
         self.report.skipped = checked.skipped
         if checked.skipped:
             # The list went out before the files were checked: said now instead.
-            listener(Problem(f"{len(checked.skipped):,} file"
-                             f"{'' if len(checked.skipped) == 1 else 's'} skipped: "
-                             "'newstui check' says why", "files"))
+            listener(Problem(skipped_notice(len(checked.skipped)), "files"))
 
     def _list_stats(self, store: Store) -> array | None:
         """The stats of ``store``'s files, in its order, for its list file (see

@@ -29,7 +29,15 @@ from newstui.model.corpus import Article, Unusable, clean_line, read_full
 from newstui.model.feeds import default_news_dir
 from newstui.model.feeds.refresh import refresh
 from newstui.model.index import Store
-from newstui.model.library import Library, LoadEvent, Problem, Progress, Published, Snapshot
+from newstui.model.library import (
+    Library,
+    LoadEvent,
+    Problem,
+    Progress,
+    Published,
+    Snapshot,
+    skipped_notice,
+)
 from newstui.model.search import Cancelled, Result, spans
 from newstui.model.search.related import related
 from newstui.model.user import Config, ReadingState
@@ -290,8 +298,7 @@ class ReaderScreen(Screen[None]):
         if first_full and (shown := self.article_view.article) is not None:
             self._find_related_soon(shown)
         if first_full and (skipped := self.library.report.skipped):
-            self.notify(f"{plural(len(skipped), 'file')} skipped: 'newstui check' says why",
-                        severity="warning", timeout=6)
+            self.notify(skipped_notice(len(skipped)), severity="warning", timeout=6)
         if new_store or self.query_text.strip():
             # A cursor the user moved stays on its article; one still on the first row
             # stays there, on the newest article, as newer ones load (but after a fetch,

@@ -35,7 +35,6 @@ from machine import describe
 WIDTH, HEIGHT = 120, 40
 QUERIES = ["north korea", "putin", "ukrane"]
 LIST_STATUS = "files read"
-CHECKING = "checking files"
 
 
 def plain_read(corpus: str) -> tuple[float, int]:
@@ -158,9 +157,11 @@ def timeline(launch: Launch, total: int) -> dict[str, float]:
     whole = f"{total:,} of {total:,}"
     out = {"first": launch.wait(lambda s: "▌" in s)}
     out["list"] = launch.wait(lambda s: whole in count_line(s) and LIST_STATUS not in s)
-    passes = [b for b in BUSY if b != CHECKING]
+    # Bodies come before details on a first launch (details come from the caches at
+    # once): searchable once neither the list nor the bodies are said to be under way.
+    listing = ("loading", "indexing bodies")
     out["bodies"] = launch.wait(lambda s: whole in count_line(s)
-                                and not any(b in count_line(s) for b in passes))
+                                and not any(b in count_line(s) for b in listing))
     out["done"] = launch.wait(lambda s: whole in count_line(s)
                               and not any(b in count_line(s) for b in BUSY))
     return out

@@ -136,8 +136,10 @@ def test_many_changes_since_read_the_folders_again(tmp_path, monkeypatch) -> Non
     library, published, phases = _launch(folder, bodies=True)
     assert "list" in phases and "changes" not in phases
     # The cached list, searchable before its files are checked; many changed, so the
-    # folders' list replaces it whole (no partial lists).
-    assert [s for s, _ in published] == ["partial", "listed", "complete", "listed", "complete"]
+    # folders' list replaces it whole (no partial lists), its first files read for the list
+    # only: bodies are indexed before their details are read.
+    assert [s for s, _ in published] == ["partial", "listed", "complete",
+                                         "listed", "indexed", "complete"]
     assert phases.index("checking") < phases.index("list")
     assert _rows(library) == _fresh(folder)
 

@@ -18,16 +18,52 @@ def _events(library: Library, **kwargs) -> list[object]:
 
 
 def test_the_passes_run_in_order_and_publish_each_stage(tmp_path) -> None:
+    # A first launch indexes bodies before it reads details: body words are what a search
+    # misses most. (Article 0 is the newest: story 27, dated March 28.)
     _corpus(tmp_path, n=30)
     library = Library([str(tmp_path)])
-    events = _events(library)
-    stages = [e.snapshot.stage for e in events if isinstance(e, Published)]
-    assert stages == ["partial", "listed", "detailed", "complete"]
-    phases = [e.phase for e in events if isinstance(e, Progress)]
-    assert phases[0] == "list" and "details" in phases and phases[-1] == "bodies"
+    seen: list[tuple[str, int, int, bool]] = []
+
+    def listener(event: object) -> None:
+        if isinstance(event, Published):
+            snapshot = event.snapshot
+            seen.append((snapshot.stage, len(snapshot.engine.search("words").doc_ids),
+                         len(snapshot.engine.search("lagos").doc_ids),
+                         snapshot.store.details_unread()))
+        elif isinstance(event, Progress):
+            seen.append((event.phase, 0, 0, False))
+
+    library.load(listener)
+    stages = [s for s, *_ in seen if s in ("partial", "listed", "indexed", "complete")]
+    assert stages == ["partial", "listed", "indexed", "complete"]
+    phases = [s for s, *_ in seen if s in ("list", "bodies", "details")]
+    assert phases[0] == "list" and phases[-1] == "details"
+    assert max(i for i, (s, *_) in enumerate(seen) if s == "bodies") < min(
+        i for i, (s, *_) in enumerate(seen) if s == "details")
+    indexed = next(x for x in seen if x[0] == "indexed")
+    assert indexed[1] == 30 and indexed[3]  # body words searchable, details still unread
+    complete = next(x for x in seen if x[0] == "complete")
+    assert complete[1] == 30 and complete[2] == 30 and not complete[3]
     assert library.snapshot.stage == "complete" and len(library.store) == 32
     assert all(a.words is not None for a in library.store.articles)
-    assert library.engine.search("lagos").doc_ids  # a dateline word: details are in
+
+
+def test_the_header_indexes_cached_after_a_first_launch_hold_the_details(tmp_path,
+                                                                         monkeypatch) -> None:
+    # Saved once the details are in, not with the bodies: the next launch takes the meta
+    # index from the cache, and a caption word must be in it.
+    from newstui.model.cache import headers
+
+    monkeypatch.setattr(headers, "QUICK_BYTES", 0)  # any cache counts as large
+    _corpus(tmp_path, n=30)
+    _age(*tmp_path.rglob("*.*"))  # (files written this instant are not cached)
+    Library([str(tmp_path)]).load()
+    again = Library([str(tmp_path)])
+    stages = [e.snapshot.stage for e in _events(again) if isinstance(e, Published)]
+    assert stages[-2:] == ["detailed", "complete"] and "indexed" not in stages
+    assert again._cached_indexes  # the header indexes came from the cache
+    assert again.store.indexes()["meta"].docs("picture") is not None  # a caption word
+    assert len(again.engine.search("picture").doc_ids) == 30
 
 
 def test_each_snapshot_has_its_own_engine_for_its_own_store(tmp_path) -> None:

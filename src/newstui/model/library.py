@@ -1,9 +1,10 @@
 """The loaded corpus: one owner of the store and the engine, and of the passes that fill them.
 
 A :class:`Library` is plain Python, used alike by the app (in a worker thread) and by the
-command line (in the foreground). It runs the load passes in order — the list pass (what
-the headline list shows), the details pass (caption, dateline, link, word count) and the
-body pass (body words) — and after each one publishes a :class:`Snapshot`: a store and the
+command line (in the foreground). It runs the load passes — the list pass (what the
+headline list shows), then the body pass (body words) and the details pass (caption,
+dateline, link, word count), bodies first on a first launch, details first when the caches
+have them — and after each one publishes a :class:`Snapshot`: a store and the
 one engine built for it. The engine is built here and nowhere else. Progress, snapshots
 and problems reach the caller through one callback, as :data:`LoadEvent` values; loading
 stops between chunks when ``cancelled()`` turns true.
@@ -45,7 +46,7 @@ from newstui.model.load.passes import (
 from newstui.model.memory import give_back
 from newstui.model.search.engine import Engine, StateLookup
 
-Stage = Literal["empty", "partial", "listed", "detailed", "complete"]
+Stage = Literal["empty", "partial", "listed", "indexed", "detailed", "complete"]
 Phase = Literal["list", "checking", "details", "bodies", "changes"]
 PRELOAD_FILES = 1000  # a folder this small is read before the first frame (~30 ms / 300)
 PRELOAD_BYTES = 32 * 1024 * 1024
@@ -61,7 +62,9 @@ class Snapshot:
     """A store and the engine built for it: one consistent view of the corpus.
 
     ``stage`` says how far loading had got: ``partial`` (some headers), ``listed`` (every
-    header, details to come), ``detailed`` (details too), ``complete`` (bodies indexed).
+    header, details and bodies to come), ``indexed`` (bodies indexed, details to come: a
+    first launch), ``detailed`` (details too, bodies to come: a launch from the caches),
+    ``complete`` (details and bodies).
     """
 
     store: Store
@@ -71,7 +74,7 @@ class Snapshot:
     @property
     def listed(self) -> bool:
         """Every article is in (headers at least)."""
-        return self.stage in ("listed", "detailed", "complete")
+        return self.stage in ("listed", "indexed", "detailed", "complete")
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,11 +240,18 @@ class Library:
 
     def _passes_after_list(self, listener: Listener, cancelled: Callable[[], bool], *,
                            bodies: bool, warm: bool) -> None:
-        """The details pass once the list is in, then (``bodies``) the body pass."""
-        if self.snapshot.stage == "listed" and not cancelled():
-            self.details_pass(listener, cancelled, warm=warm)
+        """Once the list is in: (``bodies``) the body pass, then the details pass, when
+        details are still to be read (a first launch): body words are what a search
+        misses, caption, dateline and word count hardly matter to it (the body index has
+        their words too). Otherwise the details pass (details from the caches: at once),
+        then the body pass."""
+        if (bodies and self.snapshot.stage == "listed" and not cancelled()
+                and self.snapshot.store.details_unread()):
+            self.body_pass(listener, cancelled, warm=warm)  # "indexed"
+        if self.snapshot.stage in ("listed", "indexed") and not cancelled():
+            self.details_pass(listener, cancelled, warm=warm)  # "detailed", or "complete"
         if bodies and self.snapshot.stage == "detailed" and not cancelled():
-            self.body_pass(listener, cancelled, warm=warm)
+            self.body_pass(listener, cancelled, warm=warm)  # "complete"
 
     def reload(self, listener: Listener = _ignore, cancelled: Callable[[], bool] = _never,
                *, paths: Iterable[str] | None = None, warm: bool = False) -> Snapshot:
@@ -606,42 +616,64 @@ class Library:
         count. The numbering of articles does not change."""
         store = self.snapshot.store
         total = sum(1 for a in store.articles if a.words is None)
+        filled = array("l")
         if total:
-            found = read_details(store.articles, self.cache, cancelled=cancelled,
-                                 progress=lambda n: listener(Progress("details", n, total)))
+
+            def fill(found: dict[int, Article]) -> None:
+                store.fill_details(found, index=False)
+                filled.extend(found)
+
+            read_details(store.articles, self.cache, cancelled=cancelled,
+                         progress=lambda n: listener(Progress("details", n, total)), each=fill)
             if cancelled():
+                # The articles filled in stay (the next load reads the rest): indexed.
+                store.index_details(filled)
                 return
-            store.fill_details(found)
-            self._list_stale = self._list_stale or bool(found)
-            del found
+            self._list_stale = self._list_stale or bool(filled)
         # The header cache's entries hold every file's stat now: taken before they are
         # released, for the list saved at the end.
         self._save_list_later(store)
         # Saved by now (by the list pass, and read_details): the rest of the launch does
-        # not need the entries in memory.
+        # not need the entries in memory. Dropped before the details are indexed: on a
+        # first launch the body index is in memory by now, and the meta index is built
+        # again beside the old one (~200 MB more for a moment at a million articles).
         self.cache.release()
         give_back()
-        self._publish(store, "detailed", listener, warm=warm)
+        store.index_details(filled)
+        if self.snapshot.stage == "indexed":
+            self._publish(store, "complete", listener, warm=warm)
+            self._index_caches_saved(store)
+            give_back()
+        else:
+            self._publish(store, "detailed", listener, warm=warm)
 
     def body_pass(self, listener: Listener = _ignore, cancelled: Callable[[], bool] = _never,
                   *, warm: bool = False) -> None:
         """Index body words (or take them from the body cache), while the user already reads
-        and filters by headers."""
+        and filters by headers: the store is then "indexed" (details to come) if it was
+        "listed", else "complete"."""
         store = self.snapshot.store
+        stage: Stage = "indexed" if self.snapshot.stage == "listed" else "complete"
         total = len(store)
         index = index_bodies_cached(store.articles, self.cache, cancelled=cancelled,
                                     progress=lambda n: listener(Progress("bodies", n, total)))
         if cancelled():
             return
         repacked = store.attach_body_index(index)
-        self._publish(store, "complete", listener, warm=warm)
+        self._publish(store, stage, listener, warm=warm)
         if repacked and self.cache.path is not None:
             # Cached before lists were packed: saved again, so the next launch reads it
             # smaller and need not pack it (~5 s at a million articles).
             self.cache.bodies().save(body_key(store.articles), index)
+        if stage == "complete":
+            self._index_caches_saved(store)
+        give_back()
+
+    def _index_caches_saved(self, store: Store) -> None:
+        """Once a store is complete: its header word indexes cached, unless they came from
+        the cache (saved before the details, the meta index would lack their words)."""
         if not self._cached_indexes:
             self._save_indexes(store)
-        give_back()
 
     def _publish_with_indexes(self, store: Store, stage: Stage, listener: Listener) -> None:
         """Publish a whole list, then give it the header word indexes cached for it: a

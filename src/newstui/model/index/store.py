@@ -470,12 +470,17 @@ class Store:
             self._indexes["body"] = self._body
             return True
 
-    def fill_details(self, found: dict[int, Article]) -> None:
+    def details_unread(self) -> bool:
+        """Whether some article's details are still to be read (see ``Article.words``)."""
+        return any(a.words is None for a in self.articles)
+
+    def fill_details(self, found: dict[int, Article], index: bool = True) -> None:
         """Put in articles whose details were read after loading (see
         :func:`newstui.model.load.passes.read_details`), by number: the numbering does not change,
-        and the index of caption and dateline words gets theirs (built again when most
-        articles are new; at a million articles that is ~15 s, against milliseconds for the
-        1,000 a launch from the caches has to read)."""
+        and (``index``) the index of caption and dateline words gets theirs (built again
+        when most articles are new; at a million articles that is ~15 s, against
+        milliseconds for the 1,000 a launch from the caches has to read). Without
+        ``index``, :meth:`index_details` must follow, once every chunk is in."""
         with self._lock:
             maps = self._maps()
             for d, article in found.items():
@@ -486,11 +491,20 @@ class Store:
                             and known_as.id == old.id:
                         del known[key_of(old)]
                         known[key_of(article)] = article
-            if self._indexes is not None and found:
+        if index:
+            self.index_details(found)
+
+    def index_details(self, docs: Iterable[int]) -> None:
+        """Give the index of caption and dateline words the details of the articles
+        numbered ``docs`` (put in by :meth:`fill_details` without ``index``)."""
+        docs = list(docs)
+        with self._lock:
+            if self._indexes is not None and docs:
                 meta = self._indexes["meta"]
                 self._indexes["meta"] = (
-                    _header_index(self.articles, "meta") if len(found) > len(self.articles) // 10
-                    else meta.with_words((d, header_words("meta", a)) for d, a in found.items()))
+                    _header_index(self.articles, "meta") if len(docs) > len(self.articles) // 10
+                    else meta.with_words((d, header_words("meta", self.articles[d]))
+                                         for d in docs))
 
     def attach_body_index(self, index: WordIndex) -> int:
         """Use ``index`` (from :func:`newstui.model.load.passes.index_bodies`) for body words,

@@ -2,7 +2,7 @@
 
 Three passes: the list pass (what the headline list shows), the details pass (caption,
 dateline, link, word count) and the body pass (body words). :mod:`newstui.model.library`
-runs them in order; nothing here knows about the UI.
+runs them (on a first launch bodies before details); nothing here knows about the UI.
 """
 
 from newstui.model.load.merge import LoadResult

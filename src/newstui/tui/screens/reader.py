@@ -85,7 +85,10 @@ RELATED_DELAY = 0.15  # seconds an article rests on screen before its related st
 RELATED_TYPING_DELAY = 0.6  # the same while the filter is being typed in
 PHASE_NAMES = {"checking": "checking files", "details": "reading details",
                "bodies": "indexing bodies", "changes": "reading changed files"}
-STAGE_STATUS = {"listed": "reading details…", "detailed": "indexing bodies…", "complete": ""}
+# What comes after each stage (a first launch: bodies, then details; from the caches:
+# details at once, then bodies).
+STAGE_STATUS = {"listed": "indexing bodies…", "indexed": "reading details…",
+                "detailed": "indexing bodies…", "complete": ""}
 
 
 class ReaderScreen(Screen[None]):

@@ -6,13 +6,13 @@ Usage: python benchmarks/bench_scale.py benchmarks/corpus-10k benchmarks/corpus-
        [--cache DIR (the launch from those caches only)]
 
 For each corpus it reports, from the moment tmux starts newstui: the first headlines on
-screen, the whole list (``N of N`` with the list pass over), bodies searchable (no load
-status left but "checking files": a list from the caches is checked after its bodies are
-searchable), all loaded (no status at all), the peak RSS of newstui and its worker
-processes (sampled every 0.2 s), the filter's keystroke-to-screen p95 once loaded (the
-count each prefix must show comes from the same caches, loaded here), and how long ``q``
-takes to end the process: at rest, and (first launch) during the list pass, the details
-pass and the body pass.
+screen, the whole list (``N of N`` with the list pass over), bodies searchable (neither the
+list nor the bodies said to be under way: a first launch reads details after its bodies, a
+list from the caches is checked after them), all loaded (no status at all), the peak RSS of
+newstui and its worker processes (sampled every 0.2 s), the filter's keystroke-to-screen
+p95 once loaded (the count each prefix must show comes from the same caches, loaded here),
+and how long ``q`` takes to end the process: at rest, and (first launch) during the list
+pass, the details pass and the body pass.
 """
 
 from __future__ import annotations

@@ -86,6 +86,8 @@ def test_a_markdown_headline_is_the_text_its_first_line_shows() -> None:
     assert title("# [Big *news*](https://example.com/a) `today`\n\nBody.\n") == "Big news today"
     assert title("Plain **bold** and __strong__ words\n\nBody.\n") == "Plain bold and strong words"
     assert title("snake_case_name and 2 * 3 * 4\n") == "snake_case_name and 2 * 3 * 4"
+    setext = parse_text("A *setext* title\n================\n\nBody.\n", "n.md")
+    assert setext.article.title == "A setext title" and setext.markdown.startswith("Body.")
     # A .txt file's first line is its headline as written: no Markdown is read into it.
     assert title("# [Big](https://example.com/a)\n\nBody.\n", "n.txt") == "[Big](https://example.com/a)"
     # Markdown's entities and links never smuggle an escape sequence into a headline.

@@ -38,6 +38,7 @@ MAX_HEADING = 80
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 NO_TITLE = "no title in the header line"
 MAX_BADGE_LINES = 3  # lines of images only passed over for a Markdown file's headline
+_SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 
 
 class Block:
@@ -349,7 +350,9 @@ def _markdown_title(blocks: list[Block]) -> str:
             if (images_only or not text.strip()) and seen < MAX_BADGE_LINES:
                 seen += 1
                 continue
-            del block.lines[i]
+            # A setext heading's underline goes with it.
+            underline = i + 1 < len(block.lines) and _SETEXT.match(block.lines[i + 1])
+            del block.lines[i : i + 2 if underline else i + 1]
             if not block.lines:
                 del blocks[b]
             return squash(text) or "(untitled)"

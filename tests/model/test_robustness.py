@@ -178,10 +178,17 @@ def test_front_matter_bad_date(write, tmp_path) -> None:
     assert any("impossible date" in w for _, w in result.warnings)
 
 
+# Pieces of Markdown and front matter, and what must never reach the screen, joined.
+_MARKDOWNISH = st.lists(st.sampled_from(
+    list("ab #*_`[]()!<>\\=-+~|&;:\n\t\x1b\x9b\u202e\xa0")
+    + ["](", "![", "+++\n", "---\n", "&#27;", "title = ", "\n\n", "https://x.test/"]),
+    max_size=60).map("".join)
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.text())
-def test_parse_never_raises_and_output_is_clean(text: str) -> None:
-    parsed = parse_text(text)
+@given(st.one_of(st.text(), _MARKDOWNISH), st.sampled_from(["", "a.txt", "a.md"]))
+def test_parse_never_raises_and_output_is_clean(text: str, name: str) -> None:
+    parsed = parse_text(text, name)
     article = parsed.article
     for value in (article.title, article.source, article.section, article.caption, *article.tags):
         assert value == clean_line(value)

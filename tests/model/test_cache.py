@@ -221,6 +221,24 @@ def test_released_entries_are_merged_with_the_file_when_saved(write, tmp_path,
     assert parses == []  # every one of them came from the cache
 
 
+def test_entries_put_again_keep_those_not_put(write, tmp_path, parses) -> None:
+    # A first launch's details put most entries again (put_again forgets what the file
+    # held first): the save still holds every entry, the new ones and those not put.
+    a, b, c = (write(f"{n}.txt", _art(f"Title {n}")) for n in "abc")
+    _age(a, b, c)
+    _, cache = _load(tmp_path)
+    cache.put_again()
+    a.write_text(_art("Title a, again"))
+    _age(a)
+    loaded = load_paths([str(a)], save=False)
+    cache.put(loaded.articles[0], (), file_stat(os.stat(a)))
+    assert cache.save() is None
+    parses.clear()
+    again, _ = _load(tmp_path)
+    assert sorted(x.title for x in again.articles) == ["Title a, again", "Title b", "Title c"]
+    assert parses == []  # every one of them came from the cache
+
+
 def test_released_entries_are_read_back_when_a_reload_needs_them(write, tmp_path,
                                                                  parses) -> None:
     a, b = (write(f"{n}.txt", _art(f"Title {n}")) for n in "ab")

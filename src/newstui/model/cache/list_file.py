@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import marshal
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import chain, islice, repeat
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -82,13 +82,16 @@ def _by_path(paths: list[str], numbers: array) -> dict[str, Stat]:
                     strict=True))
 
 
-def stats_in_order(articles: Sequence[Article], stat_of: Callable[[str], Stat | None]
-                   ) -> array:
-    """The stats of ``articles``' files (``stat_of`` a path; None: unknown, and the file is
-    read again when checked), three 8-byte numbers each, in the articles' order: what
-    :func:`save_list` takes, ~24 MB at a million articles."""
-    return array("q", chain.from_iterable(stat_of(p) or NO_STAT
-                                          for p in map(_PATH_OF, articles)))
+def stats_in_order(articles: Sequence[Article],
+                   stat_of: Callable[[str], Stat | None] | Mapping[str, Stat]) -> array:
+    """The stats of ``articles``' files (``stat_of`` a path, or the stats by path; None
+    or missing: unknown, and the file is read again when checked), three 8-byte numbers
+    each, in the articles' order: what :func:`save_list` takes, ~24 MB at a million
+    articles. (From a mapping, looked up without a Python step an article.)"""
+    paths = map(_PATH_OF, articles)
+    if isinstance(stat_of, Mapping):
+        return array("q", chain.from_iterable(map(stat_of.get, paths, repeat(NO_STAT))))
+    return array("q", chain.from_iterable(stat_of(p) or NO_STAT for p in paths))
 
 
 def save_list(path: Path, articles: Sequence[Article], stats: array,

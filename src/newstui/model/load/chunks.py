@@ -14,6 +14,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from newstui.model.memory import large_blocks_given_back
+
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
@@ -90,7 +92,7 @@ def _parallel(func: Callable[..., T], queue: _Queue, on_result: Callable[[T], No
     try:
         pool = ProcessPoolExecutor(max_workers=workers,
                                    mp_context=multiprocessing.get_context(method),
-                                   initializer=watch_parent, initargs=(os.getpid(),))
+                                   initializer=start_worker, initargs=(os.getpid(),))
     except Exception as exc:  # processes are only an optimisation
         raise _Resume() from exc
     with pool:
@@ -126,6 +128,14 @@ def _parallel(func: Callable[..., T], queue: _Queue, on_result: Callable[[T], No
             if cancelled is not None and cancelled():
                 pool.shutdown(cancel_futures=True)
                 return
+
+
+def start_worker(parent: int) -> None:
+    """A worker process's set-up: it watches its ``parent`` (see :func:`watch_parent`),
+    and gives its jobs' large buffers back as they are freed (see
+    :func:`newstui.model.memory.large_blocks_given_back`)."""
+    large_blocks_given_back()
+    watch_parent(parent)
 
 
 def watch_parent(parent: int, every: float = 0.5) -> None:

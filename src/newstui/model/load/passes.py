@@ -222,13 +222,13 @@ def read_details(articles: Sequence[Article], cache: HeaderCache | None = None,
                  cancelled: Callable[[], bool] | None = None,
                  workers: int | None = None,
                  each: Callable[[dict[int, Article]], None] | None = None,
-                 ) -> dict[int, Article]:
+                 save: bool = True) -> dict[int, Article]:
     """The second pass of a load without details: parse in full the files of the articles
     whose details are unread, and return those articles (by their position in
     ``articles``) with caption, dateline, link and word count filled in. An article whose
     file changed or vanished since it was loaded is left out: it keeps what it had.
     ``cache`` (the one the load used: it holds the other entries) gets the details and is
-    saved, unless ``cancelled``.
+    saved (with ``save``), unless ``cancelled``.
 
     With ``each``, those articles are handed to it a chunk at a time instead (and none
     returned): an article replaced at once frees the one it replaces (~120 MB less at
@@ -262,7 +262,7 @@ def read_details(articles: Sequence[Article], cache: HeaderCache | None = None,
 
     with no_gc():
         run_chunks(_details_chunk, jobs, merged, _workers(len(todo), workers), cancelled)
-    if cache is not None and done == len(jobs):
+    if cache is not None and save and done == len(jobs):
         cache.save()  # a failure only means reading the details again next time
     return found
 

@@ -239,6 +239,45 @@ def test_entries_put_again_keep_those_not_put(write, tmp_path, parses) -> None:
     assert parses == []  # every one of them came from the cache
 
 
+@pytest.mark.parametrize("spool", ["kept", "cannot be made", "cannot be written",
+                                   "cannot be read back"])
+def test_frames_keep_their_entries_out_of_memory_or_in_it_when_they_must(
+        write, tmp_path, parses, monkeypatch, spool) -> None:
+    # A frame's blob goes to a temporary file (a first launch's million entries: ~430 MB
+    # less while the body index is in memory); where that fails, it stays in memory, and
+    # a blob that cannot be read back only means parsing its files again.
+    from newstui.model.cache import headers
+
+    monkeypatch.setattr(headers, "FRAME", 4)
+    if spool == "cannot be made":
+        monkeypatch.setattr(headers, "_Spool", _refused)
+    elif spool == "cannot be written":
+        monkeypatch.setattr(headers._Spool, "put", lambda self, blob: None)
+    elif spool == "cannot be read back":
+        monkeypatch.setattr(headers._Spool, "get", lambda self, at, size: None)
+    files = [write(f"{n:02d}.txt", _art(f"Title {n}")) for n in range(10)]
+    _age(*files)
+    cache = HeaderCache.for_paths([str(tmp_path)])
+    first = load_paths([str(tmp_path)], cache=cache, save=False)
+    frames = {v for v in cache._new.values() if type(v) is headers._Frame}
+    assert len(frames) == 2  # 10 entries: two frames of 4, and two entries as they are
+    out_of_memory = spool in ("kept", "cannot be read back")
+    assert all((f._blob is None) == out_of_memory for f in frames)
+    assert cache.save() is None
+    parses.clear()
+    again, _ = _load(tmp_path)
+    assert _summary(again) == _summary(first)
+    if spool == "cannot be read back":
+        assert len(parses) == 8  # the entries of the two frames: parsed again
+    else:
+        assert parses == []  # all from the cache
+    assert not [n for n in os.listdir(cache.path.parent) if n.startswith(".newstui")]
+
+
+def _refused(folder: Path) -> object:
+    raise OSError(28, "No space left on device")
+
+
 def test_a_save_after_a_release_streams_the_file_and_keeps_its_order(
         write, tmp_path, parses, monkeypatch) -> None:
     # The file is read back a block at a time as it is written again, never whole: its

@@ -104,6 +104,8 @@ class HeaderCache:
         self._bodies: BodyCache | None = None
         self._prefixes: list[tuple[str, str]] = []  # (opened as, real path) where they differ
         self._held: list[str] | None = None  # the files the file holds, since a release
+        self._spool: _Spool | None = None  # where frames are kept: see _Frame
+        self._no_spool = False  # none could be made
 
     @property
     def _old(self) -> dict[str, Kept]:
@@ -172,6 +174,7 @@ class HeaderCache:
         self._held = list(self._entries)
         self._entries, self._new, self._released = None, {}, True
         self._fresh, self._memo = [], {}
+        self._spool = None  # (closed, and gone from the disk, once its frames are)
         return True
 
     def _merged(self, entries: Mapping[str, Kept]) -> dict[str, Kept]:
@@ -413,11 +416,22 @@ class HeaderCache:
         entries = {path: entry for path in fresh if type(entry := new.get(path)) is tuple}
         if entries:
             try:
-                frame = _Frame(entries)
+                frame = _Frame(entries, self._spooled())
             except (OverflowError, TypeError, ValueError):
                 return  # a stat beyond 8-byte numbers (a date past 2262): kept as tuples
             for path in entries:
                 new[path] = frame
+
+    def _spooled(self) -> _Spool | None:
+        """Where frames' blobs are kept, out of memory (None: in memory, where no
+        temporary file can be made)."""
+        spool = self._spool
+        if spool is None and self.path is not None and not self._no_spool:
+            try:
+                spool = self._spool = _Spool(self.path.parent)
+            except OSError:
+                self._no_spool = True
+        return spool
 
     def _resolve(self, path: str, value: Any) -> Any:
         """The entry ``value`` is for ``path``: itself, or its entry in a frame (decoded
@@ -599,27 +613,88 @@ def _framed(blob: bytes) -> bytes:
     return len(blob).to_bytes(4, "little") + blob
 
 
+class _Spool:
+    """A temporary file that frames keep their blobs in (see :class:`_Frame`): the
+    system removes it once it is closed, which it is when no frame needs it any more."""
+
+    def __init__(self, folder: Path) -> None:
+        import tempfile  # only when entries are put: not on the launch path
+
+        folder.mkdir(parents=True, exist_ok=True)
+        # Closed (and so removed) when the last frame that needs it is freed.
+        self._file = tempfile.TemporaryFile(dir=folder, prefix=".newstui-frames-")  # noqa: SIM115
+        self._end = 0
+
+    def put(self, blob: bytes) -> int | None:
+        """Write ``blob``; where it starts (None: it could not be written)."""
+        at = self._end
+        try:
+            written = os.pwrite(self._file.fileno(), blob, at)
+            while written < len(blob):
+                more = os.pwrite(self._file.fileno(), blob[written:], at + written)
+                if not more:
+                    return None
+                written += more
+        except OSError:
+            return None  # the disk full, say: the frame keeps its blob in memory
+        self._end += len(blob)
+        return at
+
+    def get(self, at: int, size: int) -> bytes | None:
+        """The ``size`` bytes from ``at`` (None: they could not be read back)."""
+        try:
+            data = os.pread(self._file.fileno(), size, at)
+            while len(data) < size:
+                more = os.pread(self._file.fileno(), size - len(data), at + len(data))
+                if not more:
+                    return None
+                data += more
+        except OSError:
+            return None
+        return data
+
+
+_EMPTY_BLOB = marshal.dumps({})
+
+
 class _Frame:
     """Entries put in a row (those of a chunk of files read), kept as one marshalled blob
-    with their files' stats beside it.
+    with their files' stats beside it; the blob in a temporary file where one could be
+    made (a :class:`_Spool`), not in memory.
 
     As tuples, an entry was ~8 small objects made among the articles' own, all freed
     together once the cache was saved and released: the holes left the process ~80 MB
     larger at 100k articles (~0.8 GB at a million) than the same articles loaded from the
     caches. A frame is three allocations, off Python's small-object heap; its entries are
-    decoded when a lookup needs them (a save, a check, a launch after a reload)."""
+    decoded when a lookup needs them (a save, a check, a launch after a reload). In
+    memory, the blobs of a first launch's million entries were ~430 MB at the peak, the
+    details pass (its frames are put while the body index is in memory); spooled, that
+    memory is the page cache's, which the system can take back."""
 
-    __slots__ = ("_where", "blob", "detailed", "paths", "stats")
+    __slots__ = ("_at", "_blob", "_size", "_spool", "_where", "detailed", "paths", "stats")
 
-    def __init__(self, entries: dict[str, Entry]) -> None:
+    def __init__(self, entries: dict[str, Entry], spool: _Spool | None = None) -> None:
         self.stats = array("q", chain.from_iterable(entry[0] for entry in entries.values()))
         if len(self.stats) != 3 * len(entries):
             raise ValueError("a stat that is not three numbers")
-        self.blob = marshal.dumps(entries)
+        blob = marshal.dumps(entries)
+        self._size = len(blob)
+        self._at = spool.put(blob) if spool is not None else None
+        self._spool = spool if self._at is not None else None
+        self._blob = blob if self._spool is None else None
         self.paths = list(entries)
         # Whether any entry holds details (see HeaderCache._keep_details).
         self.detailed = any(entry[1][_WORDS] is not None for entry in entries.values())
         self._where: dict[str, int] | None = None
+
+    @property
+    def blob(self) -> bytes:
+        """The entries, marshalled (those of a blob that cannot be read back: none, and
+        their files are parsed again)."""
+        if self._blob is not None:
+            return self._blob
+        assert self._spool is not None and self._at is not None
+        return self._spool.get(self._at, self._size) or _EMPTY_BLOB
 
     def entries(self) -> dict[str, Any]:
         """The entries, by path (new objects each call)."""

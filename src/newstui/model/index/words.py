@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from newstui.model.index import bitset, packed
 from newstui.model.index.renumber import NUMPY_FROM
+from newstui.model.memory import give_back
 
 if TYPE_CHECKING:
     from newstui.model.index.renumber import Renumbering
@@ -81,6 +82,8 @@ class Postings(Protocol):
 DENSE = 32  # a word in 1/32 of the articles or more is kept as a bit set: no bigger than
 # its array of 4-byte numbers, and a query never has to build it.
 SEGMENT = 2048  # numbers a word gathers in merge(packed_runs=True) before they are packed
+TRIM_EVERY = 2000  # words whose runs finish() joins between two give_back() calls
+TRIM_EVERY_BITS = 500  # and bit sets it completes
 _NEVER = 2**63
 
 
@@ -221,10 +224,22 @@ class WordIndex:
         self.size = size
         threshold = max(64, size // DENSE)
         postings = self.postings
-        for word, waiting in self._pending.items():
+        # Each word's numbers freed as soon as they are in its bit set: at a million
+        # articles they are ~125 KB a word, the size of the bit sets made meanwhile,
+        # which then take their place instead of growing the heap.
+        pending = self._pending
+        while pending:
+            word, waiting = pending.popitem()
             postings[word] = postings[word] | bitset.from_docs((waiting,), size)  # type: ignore[operator]
-        self._pending = {}
-        for word in list(self._runs):
+            del waiting
+            if len(pending) % TRIM_EVERY_BITS == 0:
+                give_back()  # (the bit sets' makings, freed: ~125 KB each at a million)
+        for done, word in enumerate(list(self._runs), 1):
+            if done % TRIM_EVERY == 0:
+                # The runs joined are freed in ~4 KB pieces, which the joined lists (up to
+                # ~60 KB) cannot reuse: given back as they go, not all at the end (at a
+                # million articles the heap grew ~320 MB here before).
+                give_back()
             tail = postings[word]
             held = self._in_runs[word] + len(tail)  # type: ignore[arg-type]
             runs, lasts = self._take_runs(word)

@@ -33,6 +33,7 @@ from newstui.model.memory import give_back, no_gc
 CHUNK = 1000
 PARALLEL_MIN = 4000
 BODY_CHUNK = 4000  # articles a body-indexing job: see index_bodies
+TRIM_JOBS = 16  # body-indexing jobs merged between two give_back() calls
 
 
 def _unpack(data: bytes) -> tuple[list[Loaded], list[tuple[str, str]]]:
@@ -320,6 +321,10 @@ def index_bodies(articles: Sequence[Article], progress: Callable[[int], None] | 
         nonlocal seen
         index.merge(postings, len(pairs), packed_runs=True)
         seen += step
+        if (seen // step) % TRIM_JOBS == 0:
+            # A word's numbers are packed into runs as it goes, freeing its array: the
+            # heap keeps those pieces, which the next job's arrays reuse only in part.
+            give_back()
         if progress is not None:
             progress(min(seen, len(pairs)))
 

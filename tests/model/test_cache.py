@@ -301,10 +301,12 @@ def test_a_save_after_a_release_streams_the_file_and_keeps_its_order(
         cache.put(article, (), file_stat(os.stat(article.path)))
     cache.forget([str(files[7])])
     files[7].unlink()
+    assert cache._spool is not None  # (the entries put since are in a frame)
     with monkeypatch.context() as patched:
         patched.setattr(HeaderCache, "_read_opened",
                         lambda self: pytest.fail("the whole file read back"))
         assert cache.save() is None
+    assert cache._spool is None  # its frames saved and gone, so is it: it does not grow
     reread = HeaderCache.for_paths([str(tmp_path)])
     saved = list(reread._old)
     assert not reread.problem, reread.problem

@@ -163,8 +163,8 @@ def test_many_lists_packed_at_once_are_each_packed_alone(specs) -> None:
 
 
 def test_finishing_the_index_gives_memory_back_as_it_goes(monkeypatch) -> None:
-    """finish() gives the heap's free pages back every few words (a million articles'
-    index grew ~0.3 GB there before), and makes the same index."""
+    """finish() gives the heap's free pages back every few words (at a million articles
+    it peaked ~260 MB higher before), and makes the same index."""
     calls: list[int] = []
     monkeypatch.setattr("newstui.model.index.words.give_back", lambda: calls.append(1) or True)
     monkeypatch.setattr("newstui.model.index.words.SEGMENT", 16)

@@ -604,6 +604,7 @@ class HeaderCache:
         if self._released:
             self._new, self._forgotten, self._thin = {}, set(), []
             self._held = None  # (not known without reading the file)
+            self._spool = None  # its frames are gone: a new one for the next ones
         elif not partial:  # what was saved is what later puts are compared with
             self._entries, self._new, self._changed = self._new, dict(self._new), False
         return None

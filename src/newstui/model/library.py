@@ -587,8 +587,8 @@ class Library:
             known = stats_by_path(old.articles, old_stats)
 
         mine = cache.stats_known()
-        if cache.released and self._kept_stats:
-            known = {**known, **self._kept_stats}
+        if cache.released:
+            known.update(self._kept_stats)  # (a dict of its own: from a file, or made)
         if known:
             known.update(mine)  # (the entries in memory are newer)
             mine = known
@@ -657,7 +657,7 @@ class Library:
         self._save_list_later(store)
         if total:
             self.cache.save()  # a failure only means reading the details again next time
-        # Saved by now (by the list pass, and read_details): the rest of the launch does
+        # Saved by now (by the list pass, and just above): the rest of the launch does
         # not need the entries in memory. Dropped before the details are indexed: on a
         # first launch the body index is in memory by now, and the meta index is built
         # again beside the old one (~200 MB more for a moment at a million articles).

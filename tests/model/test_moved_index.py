@@ -14,7 +14,7 @@ from newstui.model.cache.headers import HeaderCache
 from newstui.model.index import bitset, packed
 from newstui.model.index.moved import MovedIndex, moved
 from newstui.model.index.renumber import Renumbering
-from newstui.model.index.words import WordIndex
+from newstui.model.index.words import BODY_DENSE, DENSE, WordIndex
 from newstui.model.library import Library
 from tests.model.test_live_changes import _article, _corpus, _loaded, _same_as_fresh
 
@@ -51,9 +51,10 @@ def test_renumberings_compose_as_their_maps_do(data) -> None:
     assert all(first.old_number(n) == -1 for n in first.inserted)
 
 
-def _index(rng: random.Random, size: int) -> tuple[WordIndex, list[set[str]]]:
+def _index(rng: random.Random, size: int, dense: int = DENSE
+           ) -> tuple[WordIndex, list[set[str]]]:
     words = [set(rng.sample(VOCABULARY, rng.randint(1, 5))) for _ in range(size)]
-    index = WordIndex()
+    index = WordIndex(dense)
     for doc, these in enumerate(words):
         index.add(doc, these)
     index.compact()
@@ -82,8 +83,9 @@ def _answers(index: WordIndex) -> dict[str, object]:
 def test_a_moved_index_answers_as_one_moved_at_once(seed, steps) -> None:
     rng = random.Random(seed)
     size = rng.randint(0, 200)
-    lazy, words = _index(rng, size)
-    if rng.random() < 0.5:
+    body = rng.random() < 0.5
+    lazy, words = _index(rng, size, BODY_DENSE if body else DENSE)
+    if body:
         lazy.pack()  # as the body index is
     eager = lazy
     for _ in range(steps):
@@ -113,7 +115,9 @@ def test_a_moved_index_answers_as_one_moved_at_once(seed, steps) -> None:
         assert _answers(lazy) == _answers(eager)
         assert all(w in lazy for w in eager.postings)
     plain = lazy.plain()
-    assert plain.packed == eager.packed
+    assert plain.packed == eager.packed == body
+    # A moved body index keeps the body index's bit sets: for its most common words only.
+    assert lazy.dense == plain.dense == eager.dense == (BODY_DENSE if body else DENSE)
     assert {w: _numbers(d) for w, d in plain.postings.items()} == {
         w: _numbers(d) for w, d in eager.postings.items()}
     for doc, these in enumerate(words):
@@ -155,6 +159,7 @@ def test_a_new_newest_article_moves_no_posting(tmp_path: Path) -> None:
     assert again.store.articles == library.store.articles
     assert {w: _numbers(d) for w, d in again.store.body_index.postings.items()} == {
         w: _numbers(d) for w, d in library.store.body_index.postings.items() if d}
+    assert library.store.body_index.dense == again.store.body_index.dense == BODY_DENSE
 
 
 def _launched_again(root: Path, cache: HeaderCache) -> Library:

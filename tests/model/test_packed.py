@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from newstui.model.cache.bodies import BodyCache
 from newstui.model.cache.sealed import sealed, write_atomically
 from newstui.model.index import bitset, packed
-from newstui.model.index.words import WordIndex
+from newstui.model.index.words import BODY_DENSE, DENSE, WordIndex
 
 
 @settings(max_examples=300, deadline=None)
@@ -185,3 +185,48 @@ def test_finishing_the_index_gives_memory_back_as_it_goes(monkeypatch) -> None:
         assert bitset.members(index.docs(word)) == dense[word] + later[word]
     for word in "efgh":
         assert list(index.docs(word)) == sparse[word] + more[word]
+
+
+def test_the_body_index_keeps_bit_sets_for_its_most_common_words_only(tmp_path) -> None:
+    """A word in 1/10 of the articles is a bit set in a header index (1/32 and more) but
+    a packed list in the body index (bit sets from 1/8: a byte a number is smaller below
+    that); the body cache gives back the same, and a body index built from files too."""
+    size = 6400
+    words = {"every": list(range(size)), "quarter": list(range(0, size, 4)),
+             "tenth": list(range(3, size, 10)), "rare": list(range(5, size, 800))}
+    header, body = WordIndex(), WordIndex(BODY_DENSE)
+    for index in (header, body):
+        index.merge(_Chunk(words), size, packed_runs=index is body)
+        index.finish(size)
+    body.pack()
+    assert (header.dense, body.dense) == (DENSE, BODY_DENSE)
+    kinds = {w: type(d).__name__ for w, d in body.postings.items()}
+    assert kinds == {"every": "int", "quarter": "int", "tenth": "bytes", "rare": "array"}
+    assert isinstance(header.postings["tenth"], int)
+    for word, docs in words.items():
+        found = body.docs(word)
+        assert (bitset.members(found) if isinstance(found, int) else list(found)) == docs
+        assert body.bits([word]) == header.bits([word])
+    cache = BodyCache(tmp_path / "bodies.bin")
+    cache.save("key", body)
+    loaded = cache.load("key", size)
+    assert loaded is not None and loaded.dense == BODY_DENSE
+    assert loaded.postings == body.postings
+
+
+def test_a_bit_set_word_folds_its_numbers_in_a_few_thousand_at_a_time(monkeypatch) -> None:
+    """The numbers merged for a word that is already a bit set wait at most FOLD long
+    before they are folded in (at a million articles a body word could otherwise hold
+    125,000 of them, 0.5 MB, until the end), and the bit set ends the same."""
+    monkeypatch.setattr("newstui.model.index.words.FOLD", 10)
+    size = 1000
+    index = WordIndex()  # a word in 64 articles or more is a bit set
+    expected: list[int] = []
+    for start in range(0, size, 8):
+        docs = list(range(start, start + 8, 2))  # 4 a chunk: 16 chunks make it a bit set
+        expected += docs
+        index.merge(_Chunk({"word": docs}), size)
+        assert all(len(waiting) < 10 for waiting in index._pending.values())
+    assert isinstance(index.postings["word"], int)
+    index.finish(size)
+    assert bitset.members(index.docs("word")) == expected

@@ -68,7 +68,9 @@ class ChunkPostings(NamedTuple):
 
 _Texts = tuple[int, "np.ndarray"]  # a batch's first text, and each text's count of tokens
 MIN_TEXTS = 64  # fewer are indexed word by word: the array passes have a fixed cost
-BATCH = 1000  # texts split at once: Arrow's tokens take ~60 bytes each while they live
+BATCH = 500  # texts split at once: Arrow's tokens take ~60 bytes each while they live
+# (a 4,000-body job peaked at 155 MB in a worker in batches of 500, at 170 in batches of
+# 1,000, in the same time: issue 14, stop 37)
 HEADER_BATCH = 10_000  # header fields: ~10 tokens a text, and a batch's fixed cost is paid less
 _DOC, _TEXT = itemgetter(0), itemgetter(1)
 

@@ -52,6 +52,7 @@ class MovedIndex(WordIndex):
             base.finish(moves.old_size)
         self._base = base
         self.packed = base.packed
+        self.dense = base.dense
         self._moves = moves
         self._gone = frozenset(moves.removed)
         self.size = moves.size
@@ -59,7 +60,7 @@ class MovedIndex(WordIndex):
         self._sorted: list[str] | None = None
         self._by_length: dict[int, list[str]] | None = None
         if extra is None:
-            extra = WordIndex()
+            extra = WordIndex(base.dense)
             extra.size = moves.size
         extra._add_finished(added)
         self._extra = extra
@@ -78,7 +79,7 @@ class MovedIndex(WordIndex):
     def plain(self) -> WordIndex:
         """This index as a plain one, its postings moved (made once, then kept)."""
         if self._plain is None:
-            out = WordIndex()
+            out = WordIndex(self.dense)
             out.size = self.size
             out.postings = self._base._moved(self._moves)
             by_doc: dict[int, set[str]] = {}

@@ -81,6 +81,12 @@ class Postings(Protocol):
 
 DENSE = 32  # a word in 1/32 of the articles or more is kept as a bit set: no bigger than
 # its array of 4-byte numbers, and a query never has to build it.
+# The body index packs its lists, a byte a number once a word is in 1/256 of the articles
+# or more: a bit set is no smaller until 1/8. At a million articles, its words in 1/32 to
+# 1/8 of the articles took 142 MB less packed, and the engine answered the same keystrokes
+# as fast (p95 12-15 ms both ways: benchmarks/README.md, issue 14, stop 37).
+BODY_DENSE = 8
+FOLD = 32_768  # numbers a bit-set word gathers in merge() before they are folded into it
 SEGMENT = 2048  # numbers a word gathers in merge(packed_runs=True) before they are packed
 TRIM_EVERY = 2000  # words whose runs finish() joins between two give_back() calls
 TRIM_EVERY_BITS = 500  # and bit sets it completes
@@ -111,8 +117,9 @@ class WordIndex:
     turns the words found in many articles into bit sets (see :mod:`newstui.model.index.bitset`).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, dense: int = DENSE) -> None:
         self.postings: dict[str, Posting] = {}
+        self.dense = dense  # a word in 1/dense of the articles or more is a bit set
         self.size = 0  # the number of articles, once finished
         self.packed = False  # long lists packed (pack()): the body index
         self._pending: dict[str, array] = {}  # merged docs of bit-set words, not yet in
@@ -124,6 +131,10 @@ class WordIndex:
         self._loose: set[str] = set()
         self._sorted: list[str] | None = None
         self._by_length: dict[int, list[str]] | None = None
+
+    def _threshold(self, size: int) -> int:
+        """How many of ``size`` articles a word is in to be kept as a bit set."""
+        return max(64, size // self.dense)
 
     def add(self, doc: int, words: set[str]) -> None:
         """Record that document ``doc`` contains ``words`` (docs must come in order)."""
@@ -159,8 +170,10 @@ class WordIndex:
         number while it is built, not 4 (~0.3 GB less at the peak at a million articles,
         for ~5 s more of this thread)."""
         mine = self.postings
-        threshold = max(64, size // DENSE) if size else 0
+        threshold = self._threshold(size) if size else 0
         pending = self._pending
+        # A bit-set word's numbers wait at most this many before they are folded in.
+        fold = min(threshold, FOLD)
         full: list[tuple[str, array]] = []  # arrays to keep as packed runs
         in_runs = self._in_runs
         # Below this many numbers an array neither becomes a bit set nor a run (a word
@@ -174,13 +187,12 @@ class WordIndex:
                     mine[word] = bitset.from_docs((known,), size)
             elif isinstance(known, int):
                 # Gathered and folded into the bit set a few thousand at a time: one
-                # bit-set conversion per chunk per word was ~2x slower overall. (Folding
-                # in 16,384 at most saved 27 MB at a million articles, for 6 s more.)
+                # bit-set conversion per chunk per word was ~2x slower overall.
                 waiting = pending.get(word)
                 if waiting is None:
                     pending[word] = waiting = array("I")
                 _extend(waiting, docs)
-                if len(waiting) >= threshold:
+                if len(waiting) >= fold:
                     mine[word] = known | bitset.from_docs((waiting,), size)
                     del pending[word]
             elif isinstance(known, bytes):
@@ -222,7 +234,7 @@ class WordIndex:
     def finish(self, size: int) -> None:
         """Say the index is complete for ``size`` articles; keep frequent words as bit sets."""
         self.size = size
-        threshold = max(64, size // DENSE)
+        threshold = self._threshold(size)
         postings = self.postings
         # Each word's waiting numbers freed once they are in its bit set, and the heap's
         # free pages given back every few hundred bit sets: each is made of pieces of
@@ -280,7 +292,7 @@ class WordIndex:
         what a few changed files cost instead of indexing every article again."""
         if self._pending:
             self.finish(renumbering.old_size)
-        out = WordIndex()
+        out = WordIndex(self.dense)
         out.size = renumbering.size
         out.postings = self._moved(renumbering)
         out._add_finished(added)
@@ -311,7 +323,7 @@ class WordIndex:
     def with_words(self, added: Iterable[tuple[int, set[str]]]) -> WordIndex:
         """A copy of this finished index with more words of some of its articles (number,
         words; words it already has for them are fine): postings not touched are shared."""
-        out = WordIndex()
+        out = WordIndex(self.dense)
         out.size = self.size
         out.postings = dict(self.postings)
         out.packed = self.packed
@@ -327,7 +339,7 @@ class WordIndex:
             for word in words:
                 new.setdefault(word, []).append(doc)
         size, postings = self.size, self.postings
-        threshold = max(64, size // DENSE)
+        threshold = self._threshold(size)
         for word, extra in new.items():
             known = postings.get(word)
             if isinstance(known, bytes):

@@ -86,7 +86,9 @@ DENSE = 32  # a word in 1/32 of the articles or more is kept as a bit set: no bi
 # 1/8 of the articles took 142 MB less packed, and the engine answered the same keystrokes
 # as fast (p95 12-15 ms both ways: benchmarks/README.md, issue 14, stop 37).
 BODY_DENSE = 8
-FOLD = 32_768  # numbers a bit-set word gathers in merge() before they are folded into it
+FOLD = 16_384  # numbers a bit-set word gathers in merge() before they are folded into it
+# (at most 64 KB a word waiting: with 32,768 the body pass at a million articles peaked at
+# 2,209 MB in a script, with 16,384 and jobs of 2,000 at 2,179, in as long: 238 s)
 SEGMENT = 2048  # numbers a word gathers in merge(packed_runs=True) before they are packed
 TRIM_EVERY = 2000  # words whose runs finish() joins between two give_back() calls
 TRIM_EVERY_BITS = 500  # and bit sets it completes

@@ -32,7 +32,7 @@ from newstui.model.memory import give_back, no_gc
 
 CHUNK = 1000
 PARALLEL_MIN = 4000
-BODY_CHUNK = 4000  # articles a body-indexing job: see index_bodies
+BODY_CHUNK = 2000  # articles a body-indexing job: see index_bodies
 TRIM_JOBS = 16  # body-indexing jobs merged between two give_back() calls
 
 
@@ -311,7 +311,10 @@ def index_bodies(articles: Sequence[Article], progress: Callable[[int], None] | 
     pairs = [(d, a.path) for d, a in enumerate(articles)]
     # Merging costs this process a step for each word of each job (a chunk of 1,000 bodies
     # has ~30,000 words, 4,000 hardly more): fewer, larger jobs leave the two cores more
-    # to the workers.
+    # to the workers. But a worker's peak grows with its job (4,000 generated bodies:
+    # 155 MB, 2,000: 125 MB), and at a million articles jobs of 2,000 took as long as
+    # jobs of 4,000 (main process CPU within the noise at 200k: 8.9-9.0 s against
+    # 6.7-9.0 s; issue 14, stop 37).
     step = BODY_CHUNK if len(pairs) >= 4 * BODY_CHUNK else CHUNK
     jobs = [(pairs[i : i + step],) for i in range(0, len(pairs), step)]
     index = WordIndex(BODY_DENSE)

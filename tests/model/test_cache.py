@@ -459,3 +459,33 @@ def test_entries_kept_in_frames_are_saved_checked_and_released(
     assert parses == []  # every entry found again, with its details
     assert second.store.articles == first.store.articles
     assert [a.words for a in second.store.articles] == [a.words for a in first.store.articles]
+
+
+def test_the_stats_in_memory_fill_a_list_in_its_order(tmp_path, monkeypatch) -> None:
+    """fill_stats writes the stat of each path whose entry is in memory at that path's
+    place, whether the entry is in a frame, put again since (the newer wins) or alone, and
+    leaves forgotten and unknown paths as they were."""
+    from array import array
+
+    from newstui.model.cache.list_file import NO_STAT
+    from newstui.model.corpus.article import Article
+
+    monkeypatch.setattr("newstui.model.cache.headers.FRAME", 3)
+    cache = HeaderCache(tmp_path / "headers")
+    old = 10**18  # long ago (ns): never too new to cache
+    paths = [f"/news/{i}.md" for i in range(8)]
+    for i, path in enumerate(paths):
+        cache.put(Article(title=f"t{i}", path=path), (), (100 + i, old, old + i))
+    # Put again: the newer entry's frame comes first in the entries, the older one after.
+    cache.put(Article(title="again", path=paths[3]), (), (999, old, old))
+    cache.forget([paths[1]])
+    assert sum(type(e).__name__ == "_Frame" for e in cache._new.values()) >= 6
+    order = [paths[7], "/news/unknown.md", *paths[:7]]
+    stats = array("q", NO_STAT) * len(order)
+    stats[3:6] = array("q", (5, 6, 7))  # known from elsewhere, not in memory: kept
+    cache.fill_stats(order, stats)
+    want = [cache.stat_known(p) or NO_STAT for p in order]
+    want[1] = (5, 6, 7)
+    assert [tuple(stats[i : i + 3]) for i in range(0, len(stats), 3)] == want
+    assert want[order.index(paths[3])] == (999, old, old)
+    assert want[order.index(paths[1])] == NO_STAT and want[0] == (107, old, old + 7)

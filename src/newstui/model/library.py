@@ -19,11 +19,13 @@ from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
+from operator import attrgetter
 from typing import Literal
 
 from newstui.model.cache.bodies import body_key, header_key
 from newstui.model.cache.headers import HeaderCache
 from newstui.model.cache.list_file import (
+    NO_STAT,
     load_list,
     load_stats,
     save_list,
@@ -586,17 +588,18 @@ class Library:
             old, old_stats = self._list_later
             known = stats_by_path(old.articles, old_stats)
 
-        mine = cache.stats_known()
         if cache.released:
             known.update(self._kept_stats)  # (a dict of its own: from a file, or made)
-        if known:
-            known.update(mine)  # (the entries in memory are newer)
-            mine = known
         articles = store.articles
-        sample = articles[:: max(1, len(articles) // 1000)]
-        if sum(1 for a in sample if a.path not in mine) * LIVE_SHARE > len(sample):
+        stats = (stats_in_order(articles, known) if known
+                 else array("q", NO_STAT) * len(articles))
+        # The entries in memory are newer than the list file's stats, and those kept.
+        cache.fill_stats(map(attrgetter("path"), articles), stats)
+        step = max(1, len(articles) // 1000)
+        sizes = stats[:: 3 * step]  # a stat's first number: -1 when unknown
+        if sizes.count(NO_STAT[0]) * LIVE_SHARE > len(sizes):
             return None
-        return stats_in_order(articles, mine)
+        return stats
 
     def _save_list(self, store: Store, stats: array | None = None) -> None:
         """Keep the list of ``store`` (with every file's stat: ``stats``, else

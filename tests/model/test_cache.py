@@ -489,3 +489,18 @@ def test_the_stats_in_memory_fill_a_list_in_its_order(tmp_path, monkeypatch) -> 
     assert [tuple(stats[i : i + 3]) for i in range(0, len(stats), 3)] == want
     assert want[order.index(paths[3])] == (999, old, old)
     assert want[order.index(paths[1])] == NO_STAT and want[0] == (107, old, old + 7)
+
+
+def test_a_wrong_stat_in_a_cache_entry_fills_nothing(tmp_path) -> None:
+    """An entry read from the cache file is untrusted: a stat that is not three integers
+    leaves its place unknown and does not shift the others."""
+    from array import array
+
+    from newstui.model.cache.list_file import NO_STAT
+
+    cache = HeaderCache(tmp_path / "headers")
+    cache._entries = {"/a": ((1, 2), (), ()), "/b": (("x", 2, 3), (), ()), "/c": (2**70,),
+                      "/d": ((4, 5, 6), (), ())}
+    stats = array("q", NO_STAT) * 5
+    cache.fill_stats(["/a", "/b", "/c", "/d", "/e"], stats)
+    assert list(stats) == [*NO_STAT * 3, 4, 5, 6, *NO_STAT]

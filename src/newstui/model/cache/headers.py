@@ -355,8 +355,9 @@ class HeaderCache:
             frames: set[_Frame] = set()
             for path, kept in entries.items():
                 if type(kept) is not _Frame:
-                    if (at := where.get(path)) is not None and (stat := _stat(kept)) is not None:
-                        stats[3 * at : 3 * at + 3] = array("q", stat)
+                    if (at := where.get(path)) is not None and (
+                            numbers := _three(_stat(kept))) is not None:
+                        stats[3 * at : 3 * at + 3] = numbers
                     continue
                 if kept in frames:
                     continue
@@ -770,6 +771,16 @@ def _decoded(pairs: list[tuple[str, Kept]], whole: bool = False
 def _stat_in(entry: Any, path: str) -> Stat | None:
     """The stat in ``entry`` (a frame's, for ``path``)."""
     return entry.stat(path) if type(entry) is _Frame else _stat(entry)
+
+
+def _three(stat: object) -> array | None:
+    """``stat`` as three 8-byte numbers, or None if it is not three integers (an entry
+    read from the file is untrusted: a wrong one must not shift the stats after it)."""
+    try:
+        numbers = array("q", stat)  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return numbers if len(numbers) == 3 else None
 
 
 def _stat(entry: Any) -> Stat | None:

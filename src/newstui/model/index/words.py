@@ -84,7 +84,7 @@ DENSE = 32  # a word in 1/32 of the articles or more is kept as a bit set: no bi
 # The body index packs its lists, a byte a number once a word is in 1/256 of the articles
 # or more: a bit set is no smaller until 1/8. At a million articles, its words in 1/32 to
 # 1/8 of the articles took 142 MB less packed, and the engine answered the same keystrokes
-# as fast (p95 12-15 ms both ways: benchmarks/README.md, issue 14, stop 37).
+# no slower (p95 15-18 ms before, 12 ms after: benchmarks/README.md, issue 14, stop 37).
 BODY_DENSE = 8
 FOLD = 16_384  # numbers a bit-set word gathers in merge() before they are folded into it
 # (at most 64 KB a word waiting: with 32,768 the body pass at a million articles peaked at

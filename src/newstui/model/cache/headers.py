@@ -24,8 +24,8 @@ import os
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from itertools import chain, islice, repeat
-from operator import is_, itemgetter
+from itertools import chain, islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -363,11 +363,9 @@ class HeaderCache:
                     continue
                 frames.add(kept)
                 numbers = kept.stats
-                current = all(map(is_, map(entries.get, kept.paths), repeat(kept)))
                 for i, member in enumerate(kept.paths):
                     # (A member put again since is in another frame, or in _new.)
-                    if (at := where.get(member)) is not None and (
-                            current or entries.get(member) is kept):
+                    if entries.get(member) is kept and (at := where.get(member)) is not None:
                         stats[3 * at : 3 * at + 3] = numbers[3 * i : 3 * i + 3]
 
     def take_as_saved(self) -> None:

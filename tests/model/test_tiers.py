@@ -36,6 +36,30 @@ def test_from_docs_and_members_agree_with_sets(groups: list[list[int]], numpy_fr
         assert bitset.position(value, expected[-1]) == len(expected) - 1
 
 
+@pytest.mark.parametrize("numpy_from", [bitset.NUMPY_N, 0])  # digit string, numpy windows
+@given(docs=st.sets(st.integers(0, 60_000), max_size=400),
+       asks=st.lists(st.integers(0, 500), max_size=8))
+def test_listers_list_the_lowest_members_first_however_far_they_are_asked(
+        docs: set[int], asks: list[int], numpy_from: int) -> None:
+    real = bitset.NUMPY_N
+    bitset.NUMPY_N = numpy_from
+    try:
+        value = bitset.from_docs((sorted(docs),), 60_001)
+        lister = bitset.Lister(value)
+        expected = sorted(docs)
+        for n in asks:
+            lister.extend(n)
+            assert len(lister.found) >= min(n, len(expected))
+            assert lister.found == expected[:len(lister.found)]
+            if n < len(expected):
+                assert lister.get(n) == expected[n]
+            assert bitset.first_members(value, n) == expected[:n]
+        lister.extend(len(expected) + 1)
+        assert lister.found == expected
+    finally:
+        bitset.NUMPY_N = real
+
+
 def test_span_and_full() -> None:
     assert bitset.members(bitset.span(3, 7)) == [3, 4, 5, 6]
     assert bitset.span(5, 5) == bitset.span(6, 2) == 0

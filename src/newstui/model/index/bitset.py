@@ -12,6 +12,7 @@ from array import array
 from collections import deque
 from collections.abc import Iterable, Sequence
 from itertools import repeat
+from typing import Any
 
 EMPTY = 0
 _ONE = ord("1")
@@ -111,21 +112,20 @@ def members(bits: int) -> list[int]:
 def first_members(bits: int, limit: int) -> list[int]:
     """The ``limit`` lowest members of the set (all, if fewer), lowest first: through
     numpy, ~50x faster than :class:`Lister` for thousands of members."""
-    if bits <= 0:
+    if bits <= 0 or limit <= 0:
         return []
     import numpy as np
 
-    raw = np.frombuffer(bits.to_bytes((bits.bit_length() + 7) // 8, "little"), np.uint8)
-    # Unpacked from the low end, a window at a time until ``limit`` are found: the
-    # proximity check wants the first 10,000 of sets that are often most of a million
-    # articles (~3 ms unpacked whole, ~0.1 ms so).
-    window = max(64, limit // 2)
-    while True:
-        found = np.flatnonzero(np.unpackbits(raw[:window], bitorder="little"))
-        if len(found) >= limit or window >= len(raw):
-            members: list[int] = found[:limit].tolist()
-            return members
-        window *= 4
+    words = np.frombuffer(bits.to_bytes(-(-bits.bit_length() // 64) * 8, "little"), "<u8")
+    # Only the 64-bit words holding the first ``limit`` members are unpacked: the proximity
+    # check wants the first 10,000 of sets often spread thin over a million articles, where
+    # unpacking from the low end until enough were found cost up to ~7 ms (now ~0.5 ms).
+    held = np.flatnonzero(words)
+    counts = np.cumsum(np.bitwise_count(words[held]))
+    held = held[:int(np.searchsorted(counts, limit)) + 1]
+    found = np.flatnonzero(np.unpackbits(words[held].view(np.uint8), bitorder="little"))
+    members: list[int] = (held[found[:limit] >> 6] * 64 + (found[:limit] & 63)).tolist()
+    return members
 
 
 def position(bits: int, doc: int) -> int:
@@ -134,20 +134,39 @@ def position(bits: int, doc: int) -> int:
 
 
 class Lister:
-    """Lists a set's members in order, only as far as asked: the first screen of a 100k-row
-    result costs one conversion to a digit string and a ``str.rfind`` per row."""
+    """Lists a set's members in order, only as far as asked.
 
-    __slots__ = ("digits", "found", "_pos")
+    A small set is converted to a digit string once and walked with ``str.rfind``. A large
+    one is unpacked by numpy a window at a time from its low end: the first screen of a
+    result that is most of a million articles costs ~0.05 ms, where converting its
+    million digits cost ~1.6 ms on every keystroke.
+    """
+
+    __slots__ = ("found", "_digits", "_pos", "_raw", "_byte")
 
     def __init__(self, bits: int) -> None:
-        # Bit d is digits[len - 1 - d]: walking the string from its end lists the lowest first.
-        self.digits = format(bits, "b") if bits else ""
         self.found: list[int] = []
-        self._pos = len(self.digits)
+        self._raw: Any = None
+        self._byte = 0
+        self._digits = ""
+        if bits.bit_length() >= NUMPY_N:
+            import numpy as np
+
+            self._raw = np.frombuffer(bits.to_bytes((bits.bit_length() + 7) // 8, "little"),
+                                      np.uint8)
+        elif bits > 0:
+            # Bit d is digits[len - 1 - d]: walking the string from its end lists the lowest
+            # first.
+            self._digits = format(bits, "b")
+        self._pos = len(self._digits)
 
     def extend(self, n: int) -> None:
-        """Make ``found`` hold the first ``n`` members (all of them if there are fewer)."""
-        found, digits = self.found, self.digits
+        """Make ``found`` hold at least the first ``n`` members (all of them if there are
+        fewer); it may hold more, always the lowest first."""
+        if self._raw is not None:
+            self._extend_unpacking(n)
+            return
+        found, digits = self.found, self._digits
         last, pos = len(digits) - 1, self._pos
         while len(found) < n and pos > 0:
             pos = digits.rfind("1", 0, pos)
@@ -156,6 +175,18 @@ class Lister:
                 break
             found.append(last - pos)
         self._pos = pos
+
+    def _extend_unpacking(self, n: int) -> None:
+        import numpy as np
+
+        raw, found = self._raw, self.found
+        window = max(64, (n - len(found)) // 2)  # bytes: a dense set fills one window
+        while len(found) < n and self._byte < len(raw):
+            start = self._byte
+            bits = np.unpackbits(raw[start:start + window], bitorder="little")
+            found += (np.flatnonzero(bits) + 8 * start).tolist()
+            self._byte = start + window
+            window *= 4  # a sparse set: wider windows, not many small ones
 
     def get(self, index: int) -> int:
         """The member at ``index`` (IndexError past the end)."""

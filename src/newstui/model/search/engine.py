@@ -16,9 +16,7 @@ so a worker can drop a stale query between keystrokes.
 
 from __future__ import annotations
 
-import bisect
 import functools
-import itertools
 import operator
 import re
 from array import array
@@ -243,6 +241,8 @@ class Engine:
                         check: Callable[[], bool]) -> int:
         """Those of the newest :data:`NEAR_CHECKED` articles of ``docs`` whose title
         ``pattern`` finds: one regex scan over their titles joined, not a call each."""
+        import numpy as np
+
         chosen = bitset.first_members(docs, NEAR_CHECKED)
         hits: list[int] = []
         for start in range(0, len(chosen), 4096):
@@ -250,14 +250,15 @@ class Engine:
                 raise Cancelled
             part = chosen[start:start + 4096]
             folded = self._folded_titles(part)
-            ends = list(itertools.accumulate(len(t) + 1 for t in folded))
             text = "\n".join(folded)
-            last = -1
-            for at in _near_at(pattern, text):
-                i = bisect.bisect_right(ends, at)
-                if i != last:
-                    hits.append(part[i])
-                    last = i
+            found = list(_near_at(pattern, text))
+            if not found:
+                continue
+            # Which title each match is in, by numpy: the title ends summed in Python and
+            # a bisect per match were ~60% of a two-word keystroke's search at 1M.
+            ends = np.cumsum(np.fromiter(map(len, folded), np.int64, len(folded)) + 1)
+            lines = np.unique(np.searchsorted(ends, found, side="right"))
+            hits += map(part.__getitem__, lines.tolist())
         return bitset.from_docs((hits,), len(self.store))
 
     def _folded_titles(self, docs: list[int]) -> list[str]:

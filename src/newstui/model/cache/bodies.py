@@ -23,7 +23,7 @@ from newstui import __version__
 from newstui.model.cache.sealed import open_sealed, sealed, write_atomically
 from newstui.model.corpus.article import Article
 from newstui.model.index import packed
-from newstui.model.index.words import BODY_DENSE, Posting, WordIndex
+from newstui.model.index.words import Posting, WordIndex
 
 MAGIC = b"newstui body index\n"
 FORMAT = 2  # bump when tokenising or the postings change (2: every word, any length)
@@ -127,7 +127,7 @@ class BodyCache:
             return None
         if sealed_file is None:
             return None  # none yet, or another key (the articles changed)
-        index = WordIndex(BODY_DENSE)
+        index = WordIndex.for_bodies()
         with sealed_file:
             try:
                 sealed_file.take(len(header))

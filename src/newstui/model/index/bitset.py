@@ -123,8 +123,8 @@ def first_members(bits: int, limit: int) -> list[int]:
     held = np.flatnonzero(words)
     counts = np.cumsum(np.bitwise_count(words[held]))
     held = held[:int(np.searchsorted(counts, limit)) + 1]
-    found = np.flatnonzero(np.unpackbits(words[held].view(np.uint8), bitorder="little"))
-    members: list[int] = (held[found[:limit] >> 6] * 64 + (found[:limit] & 63)).tolist()
+    found = np.flatnonzero(np.unpackbits(words[held].view(np.uint8), bitorder="little"))[:limit]
+    members: list[int] = (held[found >> 6] * 64 + (found & 63)).tolist()
     return members
 
 

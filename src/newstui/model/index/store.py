@@ -23,7 +23,7 @@ from newstui.model.index import bitset
 from newstui.model.index.chunk_postings import HEADER_BATCH, chunk_postings
 from newstui.model.index.moved import moved
 from newstui.model.index.renumber import NUMPY_FROM, Renumbering
-from newstui.model.index.words import BODY_DENSE, WordIndex, index_words, word_parts
+from newstui.model.index.words import WordIndex, index_words, word_parts
 from newstui.model.memory import no_gc
 
 
@@ -342,7 +342,7 @@ class Store:
         self.articles, self._days = articles, days
         self._facets: tuple[Facet, Facet, Facet] | None = None
         self._indexes: dict[str, WordIndex] | None = None
-        self._body = WordIndex(BODY_DENSE)
+        self._body = WordIndex.for_bodies()
         self._lock = threading.RLock()  # see held()
 
     @cached_property
@@ -566,7 +566,7 @@ class Store:
                                                for i, a in enumerate(added)))
                 for facet, values in zip(facets, FACET_VALUES, strict=True))
             store._facets = (tags, sources, sections)
-        store._body = WordIndex(BODY_DENSE)
+        store._body = WordIndex.for_bodies()
         if body_words is not None:
             store._body = moved(body, renumbering, (
                 (number[i], words) for i, words in enumerate(body_words)))

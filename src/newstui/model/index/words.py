@@ -134,6 +134,11 @@ class WordIndex:
         self._sorted: list[str] | None = None
         self._by_length: dict[int, list[str]] | None = None
 
+    @staticmethod
+    def for_bodies() -> WordIndex:
+        """An empty body index: bit sets only for its most common words (:data:`BODY_DENSE`)."""
+        return WordIndex(BODY_DENSE)
+
     def _threshold(self, size: int) -> int:
         """How many of ``size`` articles a word is in to be kept as a bit set."""
         return max(64, size // self.dense)

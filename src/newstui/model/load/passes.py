@@ -25,7 +25,7 @@ from newstui.model.corpus.files import (
     searchable_text,
 )
 from newstui.model.index.chunk_postings import ChunkPostings, chunk_postings
-from newstui.model.index.words import BODY_DENSE, WordIndex
+from newstui.model.index.words import WordIndex
 from newstui.model.load.chunks import run_chunks
 from newstui.model.load.merge import Loaded, LoadResult, Merger, stem_id
 from newstui.model.memory import give_back, no_gc
@@ -317,7 +317,7 @@ def index_bodies(articles: Sequence[Article], progress: Callable[[int], None] | 
     # 6.7-9.0 s; issue 14, stop 37).
     step = BODY_CHUNK if len(pairs) >= 4 * BODY_CHUNK else CHUNK
     jobs = [(pairs[i : i + step],) for i in range(0, len(pairs), step)]
-    index = WordIndex(BODY_DENSE)
+    index = WordIndex.for_bodies()
     seen = 0
 
     def merged(postings: ChunkPostings) -> None:
